@@ -1,0 +1,1 @@
+"""Prefect orchestration of the vntopics pipeline stages (which live in `pipeline/`)."""

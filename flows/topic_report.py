@@ -1,0 +1,134 @@
+"""The main flow: raw articles in, one published artifact version out.
+
+Tasks are thin wrappers over `pipeline/` stages; nothing here computes anything itself.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
+from pipeline.compare import keyword_trends, topic_prevalence
+from pipeline.config import RunConfig, resolve_project_path
+from pipeline.corpus import Corpus, build_corpus
+from pipeline.documents import Document, clean_document, documents_table, tokenize_documents
+from pipeline.ingest import read_documents
+from pipeline.models import TopicModel, fit_lda, fit_nmf
+from pipeline.outputs import RunResults, write_version
+from pipeline.tokens import Tokenizer, load_stopwords
+
+MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
+
+
+@task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def read_and_clean(paths: list[Path], sidecar: Path | None, max_file_mb: float) -> list[Document]:
+    documents = [clean_document(raw) for raw in read_documents(paths, sidecar, max_file_mb)]
+    ok = sum(d.status == "ok" for d in documents)
+    get_run_logger().info("read %d documents: %d ok, %d rejected", len(documents), ok,
+                          len(documents) - ok)
+    return documents
+
+
+@task(name="segment-and-filter", cache_policy=NO_CACHE)
+def segment(documents: list[Document], config: RunConfig) -> list[Document]:
+    text = config.text
+    stopwords = load_stopwords([resolve_project_path(p) for p in text.stopword_files],
+                               text.extra_stopwords)
+    tokenize_documents(documents, Tokenizer(stopwords, text.min_token_chars),
+                       text.min_doc_tokens)
+    ok = [d for d in documents if d.status == "ok"]
+    get_run_logger().info("segmented %d documents into %d tokens", len(ok),
+                          sum(len(d.tokens) for d in ok))
+    return documents
+
+
+@task(name="build-vocabulary", cache_policy=NO_CACHE)
+def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, list[Document]]:
+    candidates = [d for d in documents if d.status == "ok"]
+    corpus = build_corpus([d.tokens for d in candidates], config.corpus.no_below,
+                          config.corpus.no_above, config.corpus.keep_n)
+    kept = set(corpus.kept.tolist())
+    for index, document in enumerate(candidates):
+        if index not in kept:
+            document.reject("no words left after vocabulary filtering (no_below/no_above)")
+    modelled = [candidates[i] for i in corpus.kept]
+    if len(modelled) < max(2 * config.model.num_topics, 10):
+        raise ValueError(f"only {len(modelled)} usable documents for K="
+                         f"{config.model.num_topics} topics; add documents or lower "
+                         "model.num_topics")
+    get_run_logger().info("vocabulary of %d words over %d documents", len(corpus.dictionary),
+                          len(modelled))
+    return corpus, modelled
+
+
+@task(name="fit-topic-model", cache_policy=NO_CACHE)
+def fit_model(name: str, corpus: Corpus, config: RunConfig) -> TopicModel:
+    model_config = getattr(config.model, name)
+    model = MODEL_FITTERS[name](corpus, config.model.num_topics, model_config, config.model.seed)
+    get_run_logger().info("fitted %s with K=%d", name, model.num_topics)
+    return model
+
+
+@task(name="compare-groups", cache_policy=NO_CACHE)
+def compare(models: list[TopicModel], modelled: list[Document], config: RunConfig
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table = documents_table(modelled)
+    prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, table,
+                                             config.compare.bootstrap,
+                                             config.compare.confidence, config.model.seed)
+                            for m in models], ignore_index=True)
+    trends = keyword_trends([d.tokens for d in modelled], [d.year for d in modelled],
+                            config.compare.keyword_top_n)
+    return prevalence, trends
+
+
+@task(name="write-version", cache_policy=NO_CACHE)
+def publish_version(results: RunResults, artifacts_dir: Path, top_words: int) -> Path:
+    writer = VersionWriter(artifacts_dir, run_fingerprint(results.config, results.inputs))
+    try:
+        write_version(writer, results, top_words)
+        final = writer.publish()
+    except BaseException:
+        writer.discard()
+        raise
+    get_run_logger().info("published %s", final)
+    return final
+
+
+@contextmanager
+def timed(seconds: dict[str, float], stage: str):
+    start = time.perf_counter()
+    yield
+    seconds[stage] = time.perf_counter() - start
+
+
+@flow(name="topic_report", log_prints=True)
+def topic_report(config: RunConfig = RunConfig()) -> str:
+    """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
+    seconds: dict[str, float] = {}
+    paths = [resolve_project_path(p) for p in config.input.paths]
+    sidecar = resolve_project_path(config.input.sidecar) if config.input.sidecar else None
+    with timed(seconds, "ingest"):
+        documents = read_and_clean(paths, sidecar, config.input.max_file_mb)
+        inputs = describe_inputs(paths)
+    with timed(seconds, "segment"):
+        documents = segment(documents, config)
+    with timed(seconds, "vocabulary"):
+        corpus, modelled = vocabulary(documents, config)
+    models = []
+    for name in config.model.models:
+        with timed(seconds, f"model_{name}"):
+            models.append(fit_model(name, corpus, config))
+    with timed(seconds, "compare"):
+        prevalence, trends = compare(models, modelled, config)
+    results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
+                         documents=documents, modelled=modelled, corpus=corpus, models=models,
+                         prevalence=prevalence, keyword_trends=trends, stage_seconds=seconds)
+    final = publish_version(results, resolve_project_path(config.artifacts.dir),
+                            config.model.top_words)
+    return str(final)

@@ -1,0 +1,1 @@
+"""vntopics pipeline stages: plain functions and classes, no orchestration imports."""

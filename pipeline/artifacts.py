@@ -1,0 +1,117 @@
+"""Versioned artifact folders: `<dir>/<YYYYMMDDTHHMMSSZ>-<8 hex>/` written whole or not at all.
+
+A run writes into a hidden temporary folder and renames it into place when complete, so a
+reader never sees half a version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+from datetime import datetime, timedelta, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+ARTIFACT_CONTRACT = 1
+TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",
+                    "numpy", "scipy", "pandas", "pyarrow", "prefect", "pydantic")
+FLOAT_FORMAT = "%.6g"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_inputs(paths: Iterable[Path]) -> list[dict]:
+    """Every input file with its size and sha256 (folders are listed file by file)."""
+    described = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            described.append({"path": str(file), "bytes": file.stat().st_size,
+                              "sha256": sha256_of(file)})
+    return described
+
+
+def run_fingerprint(config: dict, inputs: list[dict]) -> str:
+    payload = json.dumps({"config": config, "inputs": [i["sha256"] for i in inputs]},
+                         sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:8]
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def version_name(created: datetime, fingerprint: str) -> str:
+    return f"{created.strftime('%Y%m%dT%H%M%SZ')}-{fingerprint}"
+
+
+class VersionWriter:
+    """Collects a version's files in `.tmp-<version>` and publishes them with one rename.
+
+    Creating the staging folder reserves the name: two runs in the same second with the same
+    fingerprint get consecutive seconds, never the same folder.
+    """
+
+    def __init__(self, artifacts_dir: Path, fingerprint: str):
+        self.artifacts_dir = artifacts_dir.resolve()
+        self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        created = datetime.now(timezone.utc).replace(microsecond=0)
+        for _ in range(600):
+            name = version_name(created, fingerprint)
+            staging = self.artifacts_dir / f".tmp-{name}"
+            if not (self.artifacts_dir / name).exists():
+                try:
+                    staging.mkdir()
+                    break
+                except FileExistsError:
+                    pass
+            created += timedelta(seconds=1)
+        else:
+            raise RuntimeError(f"no free version name in {self.artifacts_dir}")
+        self.created, self.version, self.staging = created, name, staging
+        (self.staging / "tables").mkdir()
+
+    @property
+    def created_at(self) -> str:
+        return self.created.isoformat().replace("+00:00", "Z")
+
+    def path(self, relative: str) -> Path:
+        target = (self.staging / relative).resolve()
+        if self.staging.resolve() not in target.parents:
+            raise ValueError(f"refusing to write outside the version folder: {relative}")
+        return target
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        frame.to_csv(self.path(f"tables/{name}.csv"), index=False, float_format=FLOAT_FORMAT,
+                     lineterminator="\n")
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.path(relative).write_text(text, encoding="utf-8")
+
+    def write_json(self, relative: str, data: dict) -> None:
+        self.write_text(relative, json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+    def publish(self) -> Path:
+        final = self.artifacts_dir / self.version
+        os.rename(self.staging, final)
+        return final
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,85 @@
+"""Static SVG charts for the HTML report: no JavaScript, no CDN, nothing fetched when opened."""
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+import numpy as np
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
+           "#e377c2", "#7f7f7f", "#bcbd22")
+
+
+def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.ndarray,
+            title: str, cell: int = 34) -> str:
+    """Rows × columns coloured by value (white → deep blue), the value printed in each cell."""
+    values = np.asarray(values, dtype=float)
+    left, top = 170, 40
+    width = left + cell * len(column_labels) + 10
+    height = top + cell * len(row_labels) + 10
+    peak = float(np.nanmax(values)) if values.size else 1.0
+    parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+             f'<title>{escape(title)}</title>']
+    for j, label in enumerate(column_labels):
+        x = left + j * cell + cell / 2
+        parts.append(f'<text x="{x:.0f}" y="{top - 8}" text-anchor="middle" '
+                     f'font-size="11">{escape(str(label))}</text>')
+    for i, label in enumerate(row_labels):
+        y = top + i * cell
+        parts.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4:.0f}" text-anchor="end" '
+                     f'font-size="12">{escape(str(label))}</text>')
+        for j in range(len(column_labels)):
+            value = values[i, j]
+            share = 0.0 if not peak or np.isnan(value) else value / peak
+            fill = f"rgb({int(255 - 225 * share)},{int(255 - 170 * share)},{int(255 - 75 * share)})"
+            ink = "#fff" if share > 0.6 else "#222"
+            parts.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" '
+                         f'height="{cell - 2}" fill="{fill}"><title>{escape(str(label))}, '
+                         f'{escape(str(column_labels[j]))}: {value:.3f}</title></rect>')
+            parts.append(f'<text x="{left + j * cell + cell / 2 - 1:.0f}" '
+                         f'y="{y + cell / 2 + 3:.0f}" text-anchor="middle" font-size="9" '
+                         f'fill="{ink}">{value * 100:.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, np.ndarray,
+                   np.ndarray]], title: str, width: int = 640, height: int = 300) -> str:
+    """One line per series over categorical x, with a shaded band for its interval."""
+    left, right, top, bottom = 50, 170, 20, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    highs = [np.nanmax(h) for _, _, h in series.values() if len(h)]
+    ymax = max(highs + [1e-9]) * 1.1
+    n = len(x_labels)
+
+    def px(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n if n else 0)
+
+    def py(v: float) -> float:
+        return top + plot_h * (1 - v / ymax)
+
+    parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+             f'<title>{escape(title)}</title>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+             f'stroke="#444"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>']
+    for tick in np.linspace(0, ymax, 5):
+        parts.append(f'<text x="{left - 4}" y="{py(tick) + 4:.0f}" text-anchor="end" '
+                     f'font-size="10">{tick:.2f}</text>')
+    for i, label in enumerate(x_labels):
+        parts.append(f'<text x="{px(i):.0f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                     f'font-size="11">{escape(str(label))}</text>')
+    for index, (name, (mid, low, high)) in enumerate(series.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        band = [f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(high)]
+        band += [f"{px(i):.1f},{py(v):.1f}" for i, v in reversed(list(enumerate(low)))]
+        parts.append(f'<polygon points="{" ".join(band)}" fill="{colour}" opacity="0.12"/>')
+        line = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(mid))
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" '
+                     f'stroke-width="2"/>')
+        parts.append(f'<text x="{left + plot_w + 8}" y="{top + 12 + 14 * index}" '
+                     f'font-size="11" fill="{colour}">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

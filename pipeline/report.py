@@ -1,0 +1,208 @@
+"""The run's report in two forms with the same facts: report.md (terminal, git host) and a
+self-contained report.html (inline CSS and SVG, opens offline).
+
+Every string that comes from an article (titles, words, provinces) is escaped in the HTML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+from pipeline.charts import heatmap, interval_lines
+
+CSS = """
+body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}
+th{background:#f2f4f7} nav ul{columns:2} .note{color:#555;font-size:.9em}
+svg.chart{display:block;margin:.5em 0 1.5em;max-width:100%;height:auto}
+"""
+
+
+@dataclass
+class ReportInputs:
+    manifest: dict
+    documents: pd.DataFrame
+    topics: pd.DataFrame
+    prevalence: pd.DataFrame
+    keyword_trends: pd.DataFrame
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    markdown: str
+    html: str
+
+
+def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
+    rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
+    return {int(t): f"T{t}: " + ", ".join(g["word"].head(words))
+            for t, g in rows.groupby("topic")}
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_(none)_\n"
+    cells = frame.astype(str).apply(lambda col: col.str.replace("|", "\\|", regex=False))
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
+    return "\n".join([header, rule, *body]) + "\n"
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "<p class='note'>(none)</p>"
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def table_section(anchor: str, title: str, intro: str, frame: pd.DataFrame,
+                  chart: str = "") -> Section:
+    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame)}",
+                   f"<p>{escape(intro)}</p>{chart}{html_table(frame)}")
+
+
+def corpus_section(inputs: ReportInputs) -> list[Section]:
+    docs = inputs.documents
+    ok = docs[docs["status"] == "ok"]
+    counts = inputs.manifest["documents"]
+    intro = (f"{counts['in']} documents in, {counts['ok']} modelled, "
+             f"{counts['rejected']} rejected.")
+    by_province = ok["province"].value_counts().rename_axis("province").reset_index(name="documents")
+    by_year = (ok["year"].astype("string").fillna("unknown").value_counts().sort_index()
+               .rename_axis("year").reset_index(name="documents"))
+    rejected = docs[docs["status"] == "rejected"][["doc_id", "reason"]]
+    return [
+        table_section("corpus", "Corpus summary", intro + " Documents per province:",
+                      by_province),
+        table_section("corpus-years", "Documents per year", "Modelled documents by year:",
+                      by_year),
+        table_section("rejected", "Rejected documents",
+                      "Every rejected input with the reason:", rejected),
+    ]
+
+
+def topics_section(inputs: ReportInputs, model: str) -> Section:
+    rows = inputs.topics[inputs.topics["model"] == model].sort_values(["topic", "rank"])
+    table = (rows.groupby("topic")
+             .apply(lambda g: ", ".join(f"{w} ({x:.3f})" for w, x in zip(g["word"].head(10),
+                                                                         g["weight"].head(10))),
+                    include_groups=False)
+             .rename_axis("topic").reset_index(name="top words (weight)"))
+    return table_section(f"topics-{model}", f"Topics ({model.upper()})",
+                         f"Top words of each {model.upper()} topic.", table)
+
+
+def province_section(inputs: ReportInputs, model: str) -> Section:
+    prevalence = inputs.prevalence[(inputs.prevalence["model"] == model)
+                                   & (inputs.prevalence["dimension"] == "province")]
+    labels = topic_labels(inputs.topics, model)
+    title = f"Topic prevalence by province ({model.upper()})"
+    if prevalence.empty:
+        return table_section(f"province-{model}", title, "No province metadata.", prevalence)
+    grid = prevalence.pivot(index="group", columns="topic", values="prevalence").sort_index()
+    n_docs = prevalence.groupby("group")["n_docs"].first()
+    rows = [f"{g} (n={n_docs[g]})" for g in grid.index]
+    chart = heatmap(rows, [f"T{t}" for t in grid.columns], grid.to_numpy(), title)
+    table = grid.copy()
+    table.columns = [labels.get(int(t), f"T{t}") for t in grid.columns]
+    table = table.map(lambda v: f"{v:.3f}").reset_index().rename(columns={"group": "province"})
+    intro = ("Mean document-topic weight per province (cells in % of the largest value in the "
+             "chart); 95% bootstrap intervals are in tables/topic_prevalence.csv.")
+    return table_section(f"province-{model}", title, intro, table, chart)
+
+
+def year_section(inputs: ReportInputs, model: str) -> Section:
+    prevalence = inputs.prevalence[(inputs.prevalence["model"] == model)
+                                   & (inputs.prevalence["dimension"] == "year")]
+    labels = topic_labels(inputs.topics, model)
+    title = f"Topic prevalence by year ({model.upper()})"
+    if prevalence.empty:
+        return table_section(f"year-{model}", title, "No dates.", prevalence)
+    years = sorted(prevalence["group"].unique())
+    series = {}
+    for topic, rows in prevalence.groupby("topic"):
+        rows = rows.set_index("group").loc[years]
+        series[labels.get(int(topic), f"T{topic}")] = (
+            rows["prevalence"].to_numpy(), rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy())
+    chart = interval_lines(years, series, title)
+    table = prevalence.assign(
+        value=lambda f: f.apply(lambda r: f"{r.prevalence:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]",
+                                axis=1))
+    table = table.pivot(index="topic", columns="group", values="value").reset_index()
+    table["topic"] = table["topic"].map(lambda t: labels.get(int(t), f"T{t}"))
+    intro = "Mean topic weight per year with 95% bootstrap intervals (shaded bands)."
+    return table_section(f"year-{model}", title, intro, table, chart)
+
+
+def keywords_section(inputs: ReportInputs) -> Section:
+    trends = inputs.keyword_trends
+    if trends.empty or trends["year"].nunique() < 2:
+        return table_section("keywords", "Keyword trends", "Fewer than two years.",
+                             pd.DataFrame())
+    grid = trends.pivot(index="word", columns="year", values="rate_per_10k")
+    first, last = grid.columns.min(), grid.columns.max()
+    change = (grid[last] - grid[first]).sort_values()
+    picks = list(change.index[-10:][::-1]) + list(change.index[:10])
+    table = grid.loc[picks].map(lambda v: f"{v:.1f}").reset_index()
+    table.insert(1, "change", [f"{change[w]:+.1f}" for w in picks])
+    intro = (f"Rate per 10,000 tokens by year: the 10 words that rose most from {first} to "
+             f"{last}, then the 10 that fell most.")
+    return table_section("keywords", "Keyword trends", intro, table)
+
+
+def run_section(inputs: ReportInputs) -> Section:
+    manifest = inputs.manifest
+    facts = pd.DataFrame([
+        ("version", manifest["version"]), ("created", manifest["created_at"]),
+        ("topics (K)", manifest["config"]["model"]["num_topics"]),
+        ("seed", manifest["seeds"]["model"]),
+        ("vocabulary", manifest["metrics"].get("vocabulary_size")),
+        *[(f"seconds: {k}", f"{v:.1f}") for k, v in manifest["stage_seconds"].items()],
+        *[(k, v) for k, v in manifest["packages"].items()],
+    ], columns=["item", "value"])
+    return table_section("run", "Run details", "Configuration, versions and timings.", facts)
+
+
+def build_sections(inputs: ReportInputs) -> list[Section]:
+    models = list(dict.fromkeys(inputs.topics["model"]))
+    sections = corpus_section(inputs)
+    sections += [topics_section(inputs, m) for m in models]
+    sections += [province_section(inputs, m) for m in models]
+    sections += [year_section(inputs, m) for m in models]
+    sections += [keywords_section(inputs), run_section(inputs)]
+    return sections
+
+
+def render_markdown(inputs: ReportInputs, sections: list[Section]) -> str:
+    title = f"# vntopics report {inputs.manifest['version']}\n"
+    body = "\n".join(f"## {s.title}\n\n{s.markdown}" for s in sections)
+    return title + "\n" + body
+
+
+def render_html(inputs: ReportInputs, sections: list[Section]) -> str:
+    version = escape(inputs.manifest["version"])
+    toc = "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>' for s in sections)
+    body = "".join(f'<section id="{s.anchor}"><h2>{escape(s.title)}</h2>{s.html}</section>'
+                   for s in sections)
+    return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">"
+            f"<title>vntopics report {version}</title><style>{CSS}</style></head><body>"
+            f"<h1>vntopics report {version}</h1><nav><h2>Contents</h2><ul>{toc}</ul></nav>"
+            f"{body}</body></html>\n")
+
+
+def write_reports(inputs: ReportInputs) -> tuple[str, str]:
+    """(report.md, report.html) texts."""
+    sections = build_sections(inputs)
+    return render_markdown(inputs, sections), render_html(inputs, sections)
+

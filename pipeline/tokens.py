@@ -1,0 +1,82 @@
+"""Word segmentation (underthesea) and token filtering for Vietnamese topic models.
+
+Vietnamese words span several syllables ("xây dựng"), so topics are built from underthesea's
+compounds joined with '_' ("xây_dựng"), the form the shared stop-word list uses. Party document
+codes ("18-NQ/TW") are kept whole: the segmenter would cut them into meaningless pieces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+SEGMENTER_VERSION = "underthesea-word_tokenize-1"
+
+CITATION = re.compile(
+    r"(?<![\w/])(\d{1,4}[a-z]?)\s*-\s*"
+    r"(NQ|CT|QĐi|QĐ|QC|KL|HD|HĐ|TB|KH|CTr|BC|TTr)\s*/\s*"
+    r"(TW|TƯ|T\.Ư|T\.W|HU|TU|ĐU|QU|BCT|BCH|BBT|CP|TTg|UBTVQH\d*|QH\d*)(?![\w])"
+)
+HAS_LETTER = re.compile(r"[^\W\d_]")
+EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalise_citation(match: re.Match) -> str:
+    """'18 - NQ/TƯ' and '18-NQ/T.Ư' are one document: '18-nq/tw'."""
+    number, kind, issuer = match.groups()
+    issuer = issuer.replace(".", "").upper()
+    if issuer == "TƯ":
+        issuer = "TW"
+    return f"{number}-{kind}/{issuer}".lower()
+
+
+def find_citations(text: str) -> list[str]:
+    return [normalise_citation(m) for m in CITATION.finditer(text)]
+
+
+def load_stopwords(files: Iterable[Path], extra: Iterable[str] = ()) -> frozenset[str]:
+    """Stop-words in compound form; syllable-spaced entries are joined with '_'."""
+    words: set[str] = set()
+    for path in files:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            entry = line.split("#", 1)[0].strip().lower()
+            if entry:
+                words.add("_".join(entry.split()))
+    words.update("_".join(w.strip().lower().split()) for w in extra if w.strip())
+    return frozenset(words)
+
+
+@dataclass
+class Tokenizer:
+    """Text -> filtered lowercase tokens (underthesea compounds) plus the citations found."""
+
+    stopwords: frozenset[str] = field(default_factory=frozenset)
+    min_token_chars: int = 2
+
+    def keep(self, token: str) -> bool:
+        return (len(token) >= self.min_token_chars and token not in self.stopwords
+                and HAS_LETTER.search(token) is not None)
+
+    def word_tokens(self, text: str) -> list[str]:
+        from underthesea import word_tokenize
+
+        tokens = []
+        for word in word_tokenize(text):
+            token = EDGE_PUNCT.sub("", "_".join(word.lower().split()))
+            if self.keep(token):
+                tokens.append(token)
+        return tokens
+
+    def __call__(self, text: str) -> tuple[list[str], list[str]]:
+        tokens: list[str] = []
+        citations: list[str] = []
+        position = 0
+        for match in CITATION.finditer(text):
+            tokens.extend(self.word_tokens(text[position:match.start()]))
+            code = normalise_citation(match)
+            tokens.append(code)
+            citations.append(code)
+            position = match.end()
+        tokens.extend(self.word_tokens(text[position:]))
+        return tokens, citations
