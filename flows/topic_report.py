@@ -1,5 +1,8 @@
 """The main flow: raw articles in, one published artifact version out.
 
+Large values pass between tasks wrapped in `quote()`, so Prefect does not walk every token
+looking for upstream futures (that walk cost seconds per task on 600 documents).
+
 Tasks are thin wrappers over `pipeline/` stages; nothing here computes anything itself.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
 from pipeline.compare import keyword_trends, topic_prevalence
@@ -117,18 +121,18 @@ def topic_report(config: RunConfig = RunConfig()) -> str:
         documents = read_and_clean(paths, sidecar, config.input.max_file_mb)
         inputs = describe_inputs(paths)
     with timed(seconds, "segment"):
-        documents = segment(documents, config)
+        documents = segment(quote(documents), config)
     with timed(seconds, "vocabulary"):
-        corpus, modelled = vocabulary(documents, config)
+        corpus, modelled = vocabulary(quote(documents), config)
     models = []
     for name in config.model.models:
         with timed(seconds, f"model_{name}"):
-            models.append(fit_model(name, corpus, config))
+            models.append(fit_model(name, quote(corpus), config))
     with timed(seconds, "compare"):
-        prevalence, trends = compare(models, modelled, config)
+        prevalence, trends = compare(quote(models), quote(modelled), config)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus, models=models,
                          prevalence=prevalence, keyword_trends=trends, stage_seconds=seconds)
-    final = publish_version(results, resolve_project_path(config.artifacts.dir),
+    final = publish_version(quote(results), resolve_project_path(config.artifacts.dir),
                             config.model.top_words)
     return str(final)

@@ -1,0 +1,40 @@
+"""Prevalence intervals and keyword trends on planted data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.compare import keyword_trends, topic_prevalence
+
+
+def planted_documents(n_per_group: int = 40):
+    rng = np.random.default_rng(0)
+    provinces = ["Cần Thơ"] * n_per_group + ["Gia Lai"] * n_per_group
+    years = [2020, 2021] * n_per_group
+    weights = rng.dirichlet([1, 1, 1], size=2 * n_per_group)
+    weights[:n_per_group, 0] += 2   # Cần Thơ writes far more about topic 0
+    weights /= weights.sum(axis=1, keepdims=True)
+    table = pd.DataFrame({"province": provinces, "year": pd.array(years, dtype="Int64")})
+    return table, weights
+
+
+def test_planted_province_effect_is_recovered_with_intervals():
+    table, weights = planted_documents()
+    prevalence = topic_prevalence("lda", weights, table, 200, 0.95, seed=1)
+    topic0 = prevalence[(prevalence.dimension == "province") & (prevalence.topic == 0)]
+    can_tho = topic0[topic0.group == "Cần Thơ"].iloc[0]
+    gia_lai = topic0[topic0.group == "Gia Lai"].iloc[0]
+    assert can_tho.ci_low > gia_lai.ci_high
+    assert can_tho.n_docs == 40
+    assert set(prevalence.dimension) == {"province", "year", "province_year"}
+    again = topic_prevalence("lda", weights, table, 200, 0.95, seed=1)
+    pd.testing.assert_frame_equal(prevalence, again)
+
+
+def test_keyword_trends_rates_per_10k_tokens():
+    tokens = [["đảng_viên", "xây_dựng"], ["đảng_viên"] * 3 + ["cán_bộ"], ["cán_bộ"]]
+    trends = keyword_trends(tokens, [2020, 2021, None], top_n=2)
+    row = trends[(trends.word == "đảng_viên") & (trends.year == 2021)].iloc[0]
+    assert (row["count"], row["docs"]) == (3, 1)
+    assert row["rate_per_10k"] == 7500
+    assert set(trends.word) == {"đảng_viên", "cán_bộ"}
