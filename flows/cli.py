@@ -33,39 +33,79 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--artifacts-dir", metavar="DIR", help="where versions are written")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a config key, e.g. model.num_topics=12 (repeatable)")
+    run.add_argument("--compare-to", metavar="VERSION",
+                     help="version to diff against (default: latest; 'none' for no diff)")
 
     ingest = commands.add_parser("ingest", help="print the documents table as CSV, no modelling")
     ingest.add_argument("--input", action="append", metavar="PATH", required=True)
     ingest.add_argument("--config", metavar="FILE")
     ingest.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+    runs = commands.add_parser("runs", help="list versions, newest first")
+    runs.add_argument("--artifacts-dir", metavar="DIR")
+    runs.add_argument("--config", metavar="FILE")
+
+    diff = commands.add_parser("diff", help="what changed between versions A and B")
+    diff.add_argument("a", metavar="A")
+    diff.add_argument("b", metavar="B", nargs="?", default="latest")
+    diff.add_argument("--artifacts-dir", metavar="DIR")
+    diff.add_argument("--config", metavar="FILE")
     return parser
 
 
 def resolve_config(args: argparse.Namespace):
     from pipeline.config import load_config
 
-    overrides = list(args.set)
+    overrides = list(getattr(args, "set", []))
     config = load_config(args.config, overrides)
     updates = {}
-    if args.input:
+    if getattr(args, "input", None):
         updates["paths"] = [str(Path(p).expanduser().resolve()) for p in args.input]
     if updates:
         config.input = config.input.model_copy(update=updates)
     if getattr(args, "artifacts_dir", None):
         config.artifacts.dir = str(Path(args.artifacts_dir).expanduser().resolve())
+    if getattr(args, "compare_to", None):
+        config.artifacts.compare_to = None if args.compare_to == "none" else args.compare_to
     return config
+
+
+def artifacts_dir_of(args: argparse.Namespace) -> Path:
+    from pipeline.config import resolve_project_path
+
+    return resolve_project_path(resolve_config(args).artifacts.dir)
+
+
+def command_runs(args: argparse.Namespace) -> int:
+    from pipeline.versions import runs_table
+
+    table = runs_table(artifacts_dir_of(args))
+    if table.empty:
+        print("no versions yet")
+    else:
+        print(table.to_string(index=False))
+    return 0
+
+
+def command_diff(args: argparse.Namespace) -> int:
+    from pipeline.versions import diff_versions, resolve_version
+
+    folder = artifacts_dir_of(args)
+    version_a, version_b = resolve_version(folder, args.a), resolve_version(folder, args.b)
+    print(f"{version_b.name} compared to {version_a.name}")
+    print(diff_versions(version_a, version_b).astype(object).fillna("").to_string(index=False))
+    return 0
 
 
 def command_ingest(args: argparse.Namespace) -> int:
     from pipeline.config import resolve_project_path
-    from pipeline.documents import INGEST_COLUMNS, clean_document, documents_table
-    from pipeline.ingest import read_documents
+    from pipeline.documents import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
     paths = [resolve_project_path(p) for p in config.input.paths]
     sidecar = resolve_project_path(config.input.sidecar) if config.input.sidecar else None
-    documents = [clean_document(raw) for raw in
-                 read_documents(paths, sidecar, config.input.max_file_mb)]
+    documents = prepare_documents(paths, sidecar, config.input.max_file_mb,
+                                  config.input.html)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
     return 0
@@ -84,7 +124,8 @@ def command_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     set_runtime_defaults()
     args = build_parser().parse_args(argv)
-    handler = {"run": command_run, "ingest": command_ingest}[args.command]
+    handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
+               "diff": command_diff}[args.command]
     try:
         return handler(args)
     except ValueError as exc:  # config and input errors: one clear line, no traceback

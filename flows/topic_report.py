@@ -8,6 +8,7 @@ Tasks are thin wrappers over `pipeline/` stages; nothing here computes anything 
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,22 +17,27 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.ui_artifacts import publish_ui_artifacts
 from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
 from pipeline.compare import keyword_trends, topic_prevalence
 from pipeline.config import RunConfig, resolve_project_path
 from pipeline.corpus import Corpus, build_corpus
-from pipeline.documents import Document, clean_document, documents_table, tokenize_documents
-from pipeline.ingest import read_documents
+from pipeline.ingest import check_inputs
+from pipeline.documents import (Document, apply_phrases, documents_table, prepare_documents,
+                                tokenize_documents)
+from pipeline.segcache import SegmentationCache, SegmentationStats, default_workers
 from pipeline.models import TopicModel, fit_lda, fit_nmf
 from pipeline.outputs import RunResults, write_version
-from pipeline.tokens import Tokenizer, load_stopwords
+from pipeline.versions import previous_version, prune_versions, set_latest
+from pipeline.tokens import TokenFilter, load_stopwords
 
 MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
 
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def read_and_clean(paths: list[Path], sidecar: Path | None, max_file_mb: float) -> list[Document]:
-    documents = [clean_document(raw) for raw in read_documents(paths, sidecar, max_file_mb)]
+def read_and_clean(paths: list[Path], sidecar: Path | None, config: RunConfig
+                   ) -> list[Document]:
+    documents = prepare_documents(paths, sidecar, config.input.max_file_mb, config.input.html)
     ok = sum(d.status == "ok" for d in documents)
     get_run_logger().info("read %d documents: %d ok, %d rejected", len(documents), ok,
                           len(documents) - ok)
@@ -39,16 +45,31 @@ def read_and_clean(paths: list[Path], sidecar: Path | None, max_file_mb: float) 
 
 
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
-def segment(documents: list[Document], config: RunConfig) -> list[Document]:
-    text = config.text
+def segment(documents: list[Document], config: RunConfig
+            ) -> tuple[list[Document], SegmentationStats]:
+    logger = get_run_logger()
+    text, settings = config.text, config.segment
     stopwords = load_stopwords([resolve_project_path(p) for p in text.stopword_files],
                                text.extra_stopwords)
-    tokenize_documents(documents, Tokenizer(stopwords, text.min_token_chars),
-                       text.min_doc_tokens)
-    ok = [d for d in documents if d.status == "ok"]
-    get_run_logger().info("segmented %d documents into %d tokens", len(ok),
-                          sum(len(d.tokens) for d in ok))
-    return documents
+    cache = (SegmentationCache(resolve_project_path(settings.cache_dir)) if settings.cache
+             else None)
+    workers = settings.workers or default_workers()
+
+    def progress(done: int, total: int) -> None:
+        logger.info("segmented %d / %d new documents", done, total)
+
+    try:
+        stats = tokenize_documents(documents, TokenFilter(stopwords, text.min_token_chars),
+                                   text.min_doc_tokens, cache, workers, settings.batch_size,
+                                   progress)
+    finally:
+        if cache:
+            cache.close()
+    if text.phrases:
+        apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
+    logger.info("segmentation: %d documents, %d cache hits, %d segmented on %d workers",
+                stats.documents, stats.cache_hits, stats.segmented, workers)
+    return documents, stats
 
 
 @task(name="build-vocabulary", cache_policy=NO_CACHE)
@@ -84,7 +105,8 @@ def compare(models: list[TopicModel], modelled: list[Document], config: RunConfi
     table = documents_table(modelled)
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, table,
                                              config.compare.bootstrap,
-                                             config.compare.confidence, config.model.seed)
+                                             config.compare.confidence, config.model.seed,
+                                             config.compare.min_group_docs)
                             for m in models], ignore_index=True)
     trends = keyword_trends([d.tokens for d in modelled], [d.year for d in modelled],
                             config.compare.keyword_top_n)
@@ -92,15 +114,22 @@ def compare(models: list[TopicModel], modelled: list[Document], config: RunConfi
 
 
 @task(name="write-version", cache_policy=NO_CACHE)
-def publish_version(results: RunResults, artifacts_dir: Path, top_words: int) -> Path:
+def publish_version(results: RunResults, config: RunConfig, previous: Path | None) -> Path:
+    artifacts_dir = resolve_project_path(config.artifacts.dir)
     writer = VersionWriter(artifacts_dir, run_fingerprint(results.config, results.inputs))
     try:
-        write_version(writer, results, top_words)
+        write_version(writer, results, config.model.top_words, previous)
         final = writer.publish()
     except BaseException:
         writer.discard()
         raise
-    get_run_logger().info("published %s", final)
+    set_latest(artifacts_dir, final)
+    pruned = prune_versions(artifacts_dir, config.artifacts.keep_last, protect=[final])
+    logger = get_run_logger()
+    logger.info("published %s", final)
+    if pruned:
+        logger.info("pruned %d old versions (keep_last=%d)", len(pruned),
+                    config.artifacts.keep_last)
     return final
 
 
@@ -117,11 +146,14 @@ def topic_report(config: RunConfig = RunConfig()) -> str:
     seconds: dict[str, float] = {}
     paths = [resolve_project_path(p) for p in config.input.paths]
     sidecar = resolve_project_path(config.input.sidecar) if config.input.sidecar else None
+    check_inputs(paths)   # an unusable input fails here, before any work
+    previous = previous_version(resolve_project_path(config.artifacts.dir),
+                                config.artifacts.compare_to)
     with timed(seconds, "ingest"):
-        documents = read_and_clean(paths, sidecar, config.input.max_file_mb)
+        documents = read_and_clean(paths, sidecar, config)
         inputs = describe_inputs(paths)
     with timed(seconds, "segment"):
-        documents = segment(quote(documents), config)
+        documents, segmentation = segment(quote(documents), config)
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
     models = []
@@ -132,7 +164,8 @@ def topic_report(config: RunConfig = RunConfig()) -> str:
         prevalence, trends = compare(quote(models), quote(modelled), config)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus, models=models,
-                         prevalence=prevalence, keyword_trends=trends, stage_seconds=seconds)
-    final = publish_version(quote(results), resolve_project_path(config.artifacts.dir),
-                            config.model.top_words)
+                         prevalence=prevalence, keyword_trends=trends, stage_seconds=seconds,
+                         segmentation=asdict(segmentation))
+    final = publish_version(quote(results), config, previous)
+    publish_ui_artifacts(final)
     return str(final)

@@ -12,7 +12,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.ndarray,
             title: str, cell: int = 34) -> str:
-    """Rows × columns coloured by value (white → deep blue), the value printed in each cell."""
+    """Rows × columns coloured by value (white → deep blue), the value in % in each cell."""
     values = np.asarray(values, dtype=float)
     left, top = 170, 40
     width = left + cell * len(column_labels) + 10

@@ -11,9 +11,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 PREVALENCE_COLUMNS = ["model", "dimension", "group", "topic", "prevalence", "ci_low",
-                      "ci_high", "n_docs"]
+                      "ci_high", "n_docs", "low_support", "diff_vs_rest", "diff_low",
+                      "diff_high"]
 DIMENSIONS = ("province", "year", "province_year")
 
 
@@ -32,32 +34,76 @@ def group_labels(documents: pd.DataFrame, dimension: str) -> pd.Series:
     return labels.astype(object).where(labels.notna(), None)
 
 
-def bootstrap_means(weights: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of `resamples` bootstrap samples of the rows of `weights` (n x K) -> (B x K)."""
-    n = weights.shape[0]
-    draws = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples)
-    return draws @ weights / n
+def indicator(labels: np.ndarray) -> tuple[list[str], sparse.csr_matrix]:
+    """Sorted group names and the documents × groups 0/1 matrix (unlabelled rows empty)."""
+    groups = sorted({g for g in labels if g is not None})
+    column = {g: j for j, g in enumerate(groups)}
+    rows = [i for i, g in enumerate(labels) if g is not None]
+    cols = [column[labels[i]] for i in rows]
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                               shape=(len(labels), len(groups)))
+    return groups, matrix
+
+
+def poisson_bootstrap(doc_topic: np.ndarray, members: sparse.csr_matrix, resamples: int,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap means of each group and of the rest of the corpus, (B × groups × K) each.
+
+    Poisson(1) weights per document (the Poisson bootstrap) resample every group at once: one
+    sparse product per resample instead of one resampling loop per group.
+    """
+    members_t = members.T.tocsr()
+    n_groups, k = members.shape[1], doc_topic.shape[1]
+    group_means = np.empty((resamples, n_groups, k))
+    rest_means = np.empty((resamples, n_groups, k))
+    for b in range(resamples):
+        weights = rng.poisson(1.0, size=doc_topic.shape[0]).astype(np.float64)
+        weighted = weights[:, None] * doc_topic
+        group_weight = members_t @ weights                       # G
+        group_sums = members_t @ weighted                        # G × K
+        rest_weight = weights.sum() - group_weight
+        rest_sums = weighted.sum(axis=0)[None, :] - group_sums
+        with np.errstate(invalid="ignore", divide="ignore"):
+            group_means[b] = group_sums / group_weight[:, None]
+            rest_means[b] = rest_sums / rest_weight[:, None]
+    return group_means, rest_means
 
 
 def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataFrame,
-                     resamples: int, confidence: float, seed: int) -> pd.DataFrame:
-    """Mean topic weight per group for every dimension, with percentile bootstrap intervals.
+                     resamples: int, confidence: float, seed: int,
+                     min_group_docs: int = 10) -> pd.DataFrame:
+    """Mean topic weight per group with bootstrap intervals, and its difference from the rest
+    of the corpus with an interval, for every dimension.
 
-    `documents` are the modelled documents, in the row order of `doc_topic`.
+    `documents` are the modelled documents, in the row order of `doc_topic`. Small groups are
+    kept and flagged `low_support`, never dropped.
     """
     rng = np.random.default_rng(seed)
     tail = (1 - confidence) / 2 * 100
+    k = doc_topic.shape[1]
     frames = []
     for dimension in DIMENSIONS:
         labels = group_labels(documents, dimension).to_numpy()
-        for group in sorted({g for g in labels if g is not None}):
-            weights = doc_topic[labels == group]
-            means = bootstrap_means(weights, resamples, rng)
-            low, high = np.percentile(means, [tail, 100 - tail], axis=0)
-            frames.append(pd.DataFrame({
-                "model": model_name, "dimension": dimension, "group": group,
-                "topic": np.arange(doc_topic.shape[1]), "prevalence": weights.mean(axis=0),
-                "ci_low": low, "ci_high": high, "n_docs": len(weights)}))
+        groups, members = indicator(labels)
+        if not groups:
+            continue
+        n_docs = np.asarray(members.sum(axis=0)).ravel().astype(int)
+        means = np.asarray(members.T @ doc_topic) / n_docs[:, None]            # G × K
+        rest_n = doc_topic.shape[0] - n_docs
+        rest = ((doc_topic.sum(axis=0)[None, :] - np.asarray(members.T @ doc_topic))
+                / np.maximum(rest_n, 1)[:, None])
+        boot_group, boot_rest = poisson_bootstrap(doc_topic, members, resamples, rng)
+        low, high = np.nanpercentile(boot_group, [tail, 100 - tail], axis=0)
+        diff_low, diff_high = np.nanpercentile(boot_group - boot_rest, [tail, 100 - tail],
+                                               axis=0)
+        frames.append(pd.DataFrame({
+            "model": model_name, "dimension": dimension,
+            "group": np.repeat(groups, k), "topic": np.tile(np.arange(k), len(groups)),
+            "prevalence": means.ravel(), "ci_low": np.minimum(low, means).ravel(),
+            "ci_high": np.maximum(high, means).ravel(), "n_docs": np.repeat(n_docs, k),
+            "low_support": np.repeat(n_docs < min_group_docs, k),
+            "diff_vs_rest": np.where(rest_n[:, None] > 0, means - rest, np.nan).ravel(),
+            "diff_low": diff_low.ravel(), "diff_high": diff_high.ravel()}))
     if not frames:
         return pd.DataFrame(columns=PREVALENCE_COLUMNS)
     return pd.concat(frames, ignore_index=True)[PREVALENCE_COLUMNS]

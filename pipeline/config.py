@@ -28,6 +28,8 @@ class InputConfig(StrictModel):
     sidecar: str | None = Field(None, description="CSV keyed by file name with metadata for txt "
                                                   "folders (default: metadata.csv inside a folder).")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are rejected, not read.")
+    html: Literal["strip", "reject"] = Field("strip", description="Saved web pages: keep their "
+                                                                 "visible text, or reject them.")
 
 
 class TextConfig(StrictModel):
@@ -38,6 +40,17 @@ class TextConfig(StrictModel):
     min_token_chars: int = Field(2, ge=1)
     min_doc_tokens: int = Field(5, ge=1, description="Documents with fewer tokens after "
                                                      "filtering are rejected.")
+    phrases: bool = Field(False, description="Join frequent word pairs (gensim Phrases).")
+    phrase_min_count: int = Field(5, ge=1)
+    phrase_threshold: float = Field(10.0, gt=0)
+
+
+class SegmentConfig(StrictModel):
+    workers: int | None = Field(None, ge=1, description="Segmentation processes "
+                                                        "(default: the machine's cores).")
+    batch_size: int = Field(64, ge=1, description="Documents per segmentation batch.")
+    cache: bool = Field(True, description="Reuse segmented text across runs.")
+    cache_dir: str = Field(".cache/vntopics", description="Where the segmentation cache lives.")
 
 
 class CorpusConfig(StrictModel):
@@ -76,16 +89,23 @@ class ModelConfig(StrictModel):
 class CompareConfig(StrictModel):
     bootstrap: int = Field(200, ge=10, description="Bootstrap resamples for intervals.")
     confidence: float = Field(0.95, gt=0.5, lt=1)
+    min_group_docs: int = Field(10, ge=1, description="Groups with fewer documents are "
+                                                      "kept but flagged low_support.")
     keyword_top_n: int = Field(300, ge=1, description="Words tracked in keyword_trends.csv.")
 
 
 class ArtifactsConfig(StrictModel):
     dir: str = "artifacts"
+    keep_last: int | None = Field(None, ge=1, description="Prune older versions after a "
+                                                            "successful run (default: keep all).")
+    compare_to: str | None = Field("latest", description="Version to diff the new one "
+                                                          "against ('latest', a name, or null).")
 
 
 class RunConfig(StrictModel):
     input: InputConfig = Field(default_factory=InputConfig)
     text: TextConfig = Field(default_factory=TextConfig)
+    segment: SegmentConfig = Field(default_factory=SegmentConfig)
     corpus: CorpusConfig = Field(default_factory=CorpusConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)

@@ -6,19 +6,29 @@ in = ok + rejected.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
-from pipeline.ingest import RawDocument
+from pipeline.dates import infer_publication_date
+from pipeline.dedupe import find_duplicates
+from pipeline.geo import canonical_province, infer_province, province_2025
+from pipeline.ingest import RawDocument, read_documents
 from pipeline.metadata import guess_title, parse_given_date
-from pipeline.normalize import clean_lines, normalise_unicode
+from pipeline.normalize import clean_lines, looks_like_html, normalise_unicode, strip_html
+from pipeline.segcache import SegmentationCache, SegmentationStats, segment_texts
+from pipeline.sources import infer_source
+from pipeline.tokens import TokenFilter, join_phrases
 
 DOCUMENT_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_chars",
-                    "n_tokens", "citations", "status", "reason"]
+                    "n_tokens", "citations", "status", "reason", "province_2025",
+                    "date_source", "province_source", "source_source", "evidence"]
 INGEST_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_chars",
-                  "status", "reason"]
+                  "status", "reason", "province_2025", "date_source", "province_source",
+                  "evidence"]
 UNKNOWN = "unknown"
+GIVEN, INFERRED = "given", "inferred"
 
 
 @dataclass
@@ -32,6 +42,11 @@ class Document:
     source: str = ""
     status: str = "ok"
     reason: str = ""
+    province_2025: str = UNKNOWN
+    date_source: str = UNKNOWN
+    province_source: str = UNKNOWN
+    source_source: str = UNKNOWN
+    evidence: str = ""
     tokens: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
 
@@ -43,36 +58,103 @@ class Document:
                 "year": self.year, "province": self.province, "source": self.source,
                 "n_chars": len(self.text), "n_tokens": len(self.tokens),
                 "citations": " ".join(self.citations), "status": self.status,
-                "reason": self.reason}
+                "reason": self.reason, "province_2025": self.province_2025,
+                "date_source": self.date_source, "province_source": self.province_source,
+                "source_source": self.source_source, "evidence": self.evidence}
 
 
-def clean_document(raw: RawDocument) -> Document:
-    """Normalised text and given metadata; nothing is inferred here yet."""
+def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
+    """Normalised text plus metadata: given values win, the rest is inferred with evidence."""
     document = Document(doc_id=raw.doc_id, text="", status=raw.status, reason=raw.reason)
     if raw.status != "ok":
         return document
-    lines = clean_lines(normalise_unicode(raw.text))
+    body = raw.text
+    if looks_like_html(body):
+        if html_policy == "reject":
+            document.reject("HTML page (input.html = reject)")
+            return document
+        body = strip_html(body)
+    lines = clean_lines(normalise_unicode(body))
     given = {k: normalise_unicode(v).strip() for k, v in raw.metadata.items()}
     document.text = "\n".join(lines)
     document.title = given.get("title") or guess_title(lines)
-    document.date, document.year = parse_given_date(given.get("date"))
-    document.province = given.get("province") or UNKNOWN
-    document.source = given.get("source", "")
     if not document.text.strip():
         document.reject("no text after cleaning")
+        return document
+    evidence = []
+    date_text, year = parse_given_date(given.get("date"))
+    if date_text or year:
+        document.date, document.year, document.date_source = date_text, year, GIVEN
+    else:
+        if given.get("date"):
+            evidence.append(f"given date unreadable: {given['date']!r}")
+        found = infer_publication_date(document.text)
+        if found:
+            document.date, document.year, document.date_source = found.date, found.year, INFERRED
+            evidence.append(f"date: {found.evidence}")
+    if given.get("province"):
+        document.province = canonical_province(given["province"]) or given["province"]
+        document.province_source = GIVEN
+    else:
+        place = infer_province(document.text, document.title)
+        if place:
+            document.province, document.province_source = place.province, INFERRED
+            evidence.append(f"province: {place.evidence}")
+    if document.province != UNKNOWN:
+        document.province_2025 = province_2025(document.province) or UNKNOWN
+        if document.province_2025 == UNKNOWN:
+            evidence.append(f"province {document.province!r} is not one of the 63 provinces")
+    if given.get("source"):
+        document.source, document.source_source = given["source"], GIVEN
+    else:
+        paper = infer_source(document.text)
+        if paper:
+            document.source, document.source_source = paper.source, INFERRED
+            evidence.append(f"source: {paper.evidence}")
+    document.evidence = "; ".join(evidence)
     return document
 
 
-def tokenize_documents(documents: Iterable[Document],
-                       tokenizer: Callable[[str], tuple[list[str], list[str]]],
-                       min_doc_tokens: int) -> None:
-    for document in documents:
-        if document.status != "ok":
-            continue
-        document.tokens, document.citations = tokenizer(document.text)
+def reject_duplicates(documents: list[Document]) -> None:
+    """Exact and near-duplicate articles (syndication): the first kept, the rest rejected."""
+    candidates = [d for d in documents if d.status == "ok"]
+    duplicates = find_duplicates([d.doc_id for d in candidates], [d.text for d in candidates])
+    for document in candidates:
+        if document.doc_id in duplicates:
+            document.reject(f"duplicate of {duplicates[document.doc_id]}")
+
+
+def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: float,
+                      html_policy: str = "strip") -> list[Document]:
+    """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows."""
+    documents = [clean_document(raw, html_policy)
+                 for raw in read_documents(paths, sidecar, max_file_mb)]
+    reject_duplicates(documents)
+    return documents
+
+
+def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
+                       min_doc_tokens: int, cache: SegmentationCache | None = None,
+                       workers: int = 1, batch_size: int = 64,
+                       progress: Callable[[int, int], None] | None = None
+                       ) -> SegmentationStats:
+    """Segment (cached, in parallel), filter, and reject documents left with too few tokens."""
+    candidates = [d for d in documents if d.status == "ok"]
+    words, stats = segment_texts([d.text for d in candidates], cache, workers, batch_size,
+                                 progress)
+    for document, document_words in zip(candidates, words):
+        document.tokens, document.citations = token_filter(document_words)
         if len(document.tokens) < min_doc_tokens:
             document.reject(f"too few tokens after stop-word filtering "
                             f"({len(document.tokens)} < {min_doc_tokens})")
+    return stats
+
+
+def apply_phrases(documents: Iterable[Document], min_count: int, threshold: float) -> None:
+    ok = [d for d in documents if d.status == "ok"]
+    for document, tokens in zip(ok, join_phrases([d.tokens for d in ok], min_count,
+                                                 threshold)):
+        document.tokens = tokens
 
 
 def documents_table(documents: Iterable[Document], columns: list[str] = DOCUMENT_COLUMNS

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-TEXT_SUFFIXES = {".txt"}
+TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".jsonl.gz", ".csv", ".parquet"}
 METADATA_FIELDS = ("title", "date", "province", "source")
 SIDECAR_NAME = "metadata.csv"

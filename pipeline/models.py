@@ -80,3 +80,21 @@ def doc_topics_table(model: TopicModel, doc_ids: list[str]) -> pd.DataFrame:
                          "model": model.name,
                          "topic": np.tile(np.arange(k), len(doc_ids)),
                          "weight": model.doc_topic.ravel()})
+
+
+def representative_documents(model: TopicModel, modelled: pd.DataFrame, per_topic: int = 3
+                             ) -> pd.DataFrame:
+    """The documents most devoted to each topic (highest weight; ties by input order), so a
+    reader can check what a topic means in real articles."""
+    rows = []
+    for topic in range(model.num_topics):
+        weights = model.doc_topic[:, topic]
+        order = np.lexsort((np.arange(len(weights)), -weights))[:per_topic]
+        for rank, index in enumerate(order, start=1):
+            document = modelled.iloc[index]
+            rows.append({"model": model.name, "topic": topic, "rank": rank,
+                         "doc_id": document["doc_id"], "title": document["title"],
+                         "province": document["province"], "year": document["year"],
+                         "weight": float(weights[index])})
+    return pd.DataFrame(rows, columns=["model", "topic", "rank", "doc_id", "title", "province",
+                                       "year", "weight"])

@@ -5,10 +5,13 @@ page widgets ("A A", "In bài viết", view counters) that would otherwise becom
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
-NORMALISER_VERSION = "1"
+from pipeline.tone import normalise_tone_marks
+
+NORMALISER_VERSION = "2"
 
 LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
@@ -27,8 +30,10 @@ INLINE_WIDGETS = re.compile(r"\s*(?:Lượt xem:\s*[\d.,]+|In bài viết)\s*", 
 
 
 def normalise_unicode(text: str) -> str:
-    """NFC, the 'Ð'/'ð' look-alikes as 'Đ'/'đ', non-breaking and zero-width spaces made plain."""
+    """NFC, the 'Ð'/'ð' look-alikes as 'Đ'/'đ', one tone-mark placement ("hòa", not "hoà"),
+    non-breaking and zero-width spaces made plain."""
     text = unicodedata.normalize("NFC", text).translate(LOOKALIKES)
+    text = normalise_tone_marks(text)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -50,3 +55,24 @@ def clean_lines(text: str) -> list[str]:
 
 def normalise_document(text: str) -> str:
     return "\n".join(clean_lines(normalise_unicode(text)))
+
+
+HTML_SIGNATURE = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)|"
+                            r"<(?:p|div|br|span|a|script|table)\b[^>]*>", re.IGNORECASE)
+HTML_DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
+                       re.IGNORECASE | re.DOTALL)
+HTML_BREAK = re.compile(r"<(?:br|/p|/div|/h[1-6]|/li|/tr|/title)\b[^>]*>", re.IGNORECASE)
+HTML_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def looks_like_html(text: str) -> bool:
+    """A saved web page rather than article text (tags would become topic words)."""
+    return len(HTML_SIGNATURE.findall(text[:20000])) >= 2 or bool(
+        re.match(r"\s*(?:<!doctype html|<html\b)", text[:200], re.IGNORECASE))
+
+
+def strip_html(text: str) -> str:
+    """Visible text of an HTML page: scripts and styles dropped, block ends as line breaks."""
+    text = HTML_DROP.sub(" ", text)
+    text = HTML_BREAK.sub("\n", text)
+    return html.unescape(HTML_TAG.sub(" ", text))

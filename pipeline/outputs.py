@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from pipeline.artifacts import ARTIFACT_CONTRACT, VersionWriter, package_versions
 from pipeline.corpus import Corpus
 from pipeline.documents import DOCUMENT_COLUMNS, Document, documents_table
-from pipeline.models import TopicModel, doc_topics_table, topics_table
+from pipeline.models import (TopicModel, doc_topics_table, representative_documents,
+                             topics_table)
 from pipeline.report import ReportInputs, write_reports
+from pipeline.versions import diff_versions
 
 
 @dataclass
@@ -23,6 +26,7 @@ class RunResults:
     prevalence: pd.DataFrame
     keyword_trends: pd.DataFrame
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    segmentation: dict[str, int] = field(default_factory=dict)
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -45,14 +49,20 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "packages": package_versions(),
         "seeds": {"model": seed, "bootstrap": seed},
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
+        "segmentation": results.segmentation,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
                     "num_topics": {m.name: m.num_topics for m in results.models}},
     }
 
 
-def write_version(writer: VersionWriter, results: RunResults, top_words: int) -> dict:
-    """Write every contract file into the writer's staging folder; returns the manifest."""
+def write_version(writer: VersionWriter, results: RunResults, top_words: int,
+                  previous: Path | None = None) -> dict:
+    """Write every contract file into the writer's staging folder; returns the manifest.
+
+    With a `previous` version, topics are matched to it and `tables/diff_<previous>.csv` and
+    the report's "What changed" section say what moved.
+    """
     table = documents_table(results.documents, DOCUMENT_COLUMNS)
     doc_ids = [d.doc_id for d in results.modelled]
     vocabulary = results.corpus.vocabulary
@@ -60,15 +70,25 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int) ->
                        ignore_index=True)
     doc_topics = pd.concat([doc_topics_table(m, doc_ids) for m in results.models],
                            ignore_index=True)
+    modelled_table = documents_table(results.modelled, DOCUMENT_COLUMNS)
+    representatives = pd.concat([representative_documents(m, modelled_table)
+                                 for m in results.models], ignore_index=True)
     writer.write_table("documents", table)
+    writer.write_table("topic_documents", representatives)
     writer.write_table("topics", topics)
     writer.write_table("doc_topics", doc_topics)
     writer.write_table("topic_prevalence", results.prevalence)
     writer.write_table("keyword_trends", results.keyword_trends)
+    changes = None
+    if previous is not None:
+        changes = diff_versions(previous, writer.staging)
+        writer.write_table(f"diff_{previous.name}", changes)
     manifest = build_manifest(writer, results, table)
+    manifest["compared_to"] = previous.name if previous is not None else None
     writer.write_json("manifest.json", manifest)
     markdown, html = write_reports(ReportInputs(manifest, table, topics, results.prevalence,
-                                                results.keyword_trends))
+                                                results.keyword_trends, changes,
+                                                representatives))
     writer.write_text("report.md", markdown)
     writer.write_text("report.html", html)
     return manifest

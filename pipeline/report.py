@@ -6,6 +6,7 @@ Every string that comes from an article (titles, words, provinces) is escaped in
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from html import escape
 
 import pandas as pd
@@ -22,6 +23,9 @@ svg.chart{display:block;margin:.5em 0 1.5em;max-width:100%;height:auto}
 """
 
 
+MIN_CHART_DOCS = 5
+
+
 @dataclass
 class ReportInputs:
     manifest: dict
@@ -29,6 +33,8 @@ class ReportInputs:
     topics: pd.DataFrame
     prevalence: pd.DataFrame
     keyword_trends: pd.DataFrame
+    changes: pd.DataFrame | None = None
+    representatives: pd.DataFrame | None = None
 
 
 @dataclass
@@ -45,10 +51,21 @@ def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, 
             for t, g in rows.groupby("topic")}
 
 
+# HTML is neutralised by entities; these would make links, images, code, emphasis or break a
+# table. '_' stays: GitHub-flavoured Markdown ignores it inside words (xây_dựng).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|])")
+
+
+def markdown_escape(text: str) -> str:
+    """Article-derived text as inert Markdown: no HTML, links, images or emphasis."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_(none)_\n"
-    cells = frame.astype(str).apply(lambda col: col.str.replace("|", "\\|", regex=False))
+    cells = frame.astype(str).map(markdown_escape)
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
@@ -79,7 +96,7 @@ def corpus_section(inputs: ReportInputs) -> list[Section]:
     by_province = ok["province"].value_counts().rename_axis("province").reset_index(name="documents")
     by_year = (ok["year"].astype("string").fillna("unknown").value_counts().sort_index()
                .rename_axis("year").reset_index(name="documents"))
-    rejected = docs[docs["status"] == "rejected"][["doc_id", "reason"]]
+    rejected = docs[docs["status"] == "rejected"][["doc_id", "title", "reason"]]
     return [
         table_section("corpus", "Corpus summary", intro + " Documents per province:",
                       by_province),
@@ -92,13 +109,21 @@ def corpus_section(inputs: ReportInputs) -> list[Section]:
 
 def topics_section(inputs: ReportInputs, model: str) -> Section:
     rows = inputs.topics[inputs.topics["model"] == model].sort_values(["topic", "rank"])
-    table = (rows.groupby("topic")
-             .apply(lambda g: ", ".join(f"{w} ({x:.3f})" for w, x in zip(g["word"].head(10),
-                                                                         g["weight"].head(10))),
-                    include_groups=False)
-             .rename_axis("topic").reset_index(name="top words (weight)"))
+    words = {int(t): ", ".join(f"{w} ({x:.3f})" for w, x in zip(g["word"].head(10),
+                                                                 g["weight"].head(10)))
+             for t, g in rows.groupby("topic")}
+    articles: dict[int, str] = {}
+    if inputs.representatives is not None:
+        chosen = inputs.representatives[inputs.representatives["model"] == model]
+        for topic, group in chosen.groupby("topic"):
+            articles[int(topic)] = " · ".join(
+                f"{r.title} ({r.province}, {r.year})" for r in group.itertuples())
+    table = pd.DataFrame({"topic": list(words), "top words (weight)": list(words.values()),
+                          "most representative articles": [articles.get(t, "")
+                                                           for t in words]})
     return table_section(f"topics-{model}", f"Topics ({model.upper()})",
-                         f"Top words of each {model.upper()} topic.", table)
+                         f"Top words of each {model.upper()} topic and the articles that "
+                         "give it the most weight.", table)
 
 
 def province_section(inputs: ReportInputs, model: str) -> Section:
@@ -108,15 +133,18 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
     title = f"Topic prevalence by province ({model.upper()})"
     if prevalence.empty:
         return table_section(f"province-{model}", title, "No province metadata.", prevalence)
-    grid = prevalence.pivot(index="group", columns="topic", values="prevalence").sort_index()
-    n_docs = prevalence.groupby("group")["n_docs"].first()
-    rows = [f"{g} (n={n_docs[g]})" for g in grid.index]
-    chart = heatmap(rows, [f"T{t}" for t in grid.columns], grid.to_numpy(), title)
+    n_docs = prevalence.groupby("group")["n_docs"].first().sort_values(ascending=False,
+                                                                      kind="stable")
+    grid = prevalence.pivot(index="group", columns="topic", values="prevalence").loc[n_docs.index]
+    charted = grid[n_docs >= MIN_CHART_DOCS]
+    rows = [f"{g} (n={n_docs[g]})" for g in charted.index]
+    chart = heatmap(rows, [f"T{t}" for t in charted.columns], charted.to_numpy(), title)
     table = grid.copy()
     table.columns = [labels.get(int(t), f"T{t}") for t in grid.columns]
     table = table.map(lambda v: f"{v:.3f}").reset_index().rename(columns={"group": "province"})
-    intro = ("Mean document-topic weight per province (cells in % of the largest value in the "
-             "chart); 95% bootstrap intervals are in tables/topic_prevalence.csv.")
+    intro = (f"Mean document-topic weight per province, as a percentage (chart: provinces with "
+             f"at least {MIN_CHART_DOCS} documents; table: all); 95% bootstrap intervals are in "
+             "tables/topic_prevalence.csv.")
     return table_section(f"province-{model}", title, intro, table, chart)
 
 
@@ -159,6 +187,20 @@ def keywords_section(inputs: ReportInputs) -> Section:
     return table_section("keywords", "Keyword trends", intro, table)
 
 
+def changes_section(inputs: ReportInputs) -> Section:
+    previous = inputs.manifest.get("compared_to")
+    if inputs.changes is None or not previous:
+        return table_section("changes", "What changed since the previous version",
+                             "This is the first version in this artifacts folder.",
+                             pd.DataFrame())
+    counts = inputs.changes.groupby(["model", "status"]).size()
+    summary = ", ".join(f"{m.upper()} {s}: {n}" for (m, s), n in counts.items())
+    intro = (f"Topics matched to version {previous} by top-word overlap (Hungarian "
+             f"assignment): {summary}.")
+    return table_section("changes", "What changed since the previous version", intro,
+                         inputs.changes.astype(object).fillna(""))
+
+
 def run_section(inputs: ReportInputs) -> Section:
     manifest = inputs.manifest
     facts = pd.DataFrame([
@@ -178,7 +220,7 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
     sections += [topics_section(inputs, m) for m in models]
     sections += [province_section(inputs, m) for m in models]
     sections += [year_section(inputs, m) for m in models]
-    sections += [keywords_section(inputs), run_section(inputs)]
+    sections += [keywords_section(inputs), changes_section(inputs), run_section(inputs)]
     return sections
 
 

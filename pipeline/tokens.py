@@ -47,9 +47,34 @@ def load_stopwords(files: Iterable[Path], extra: Iterable[str] = ()) -> frozense
     return frozenset(words)
 
 
+CITATION_MARK = "\u2063"   # invisible separator: marks a citation code among the words
+
+
+def segment_words(text: str) -> list[str]:
+    """underthesea words, lowercased and joined with '_', citation codes kept whole and marked.
+
+    This is the expensive, settings-free part of tokenisation, so it is what gets cached.
+    """
+    from underthesea import word_tokenize
+
+    words: list[str] = []
+    position = 0
+    for match in [*CITATION.finditer(text), None]:
+        chunk = text[position:match.start()] if match else text[position:]
+        for word in word_tokenize(chunk) if chunk.strip() else ():
+            token = EDGE_PUNCT.sub("", "_".join(word.lower().split()))
+            if token:
+                words.append(token)
+        if match:
+            words.append(CITATION_MARK + normalise_citation(match))
+            position = match.end()
+    return words
+
+
 @dataclass
-class Tokenizer:
-    """Text -> filtered lowercase tokens (underthesea compounds) plus the citations found."""
+class TokenFilter:
+    """Segmented words -> kept tokens (no stop-words, numbers, punctuation, stray letters)
+    plus the Party document codes cited."""
 
     stopwords: frozenset[str] = field(default_factory=frozenset)
     min_token_chars: int = 2
@@ -58,25 +83,32 @@ class Tokenizer:
         return (len(token) >= self.min_token_chars and token not in self.stopwords
                 and HAS_LETTER.search(token) is not None)
 
-    def word_tokens(self, text: str) -> list[str]:
-        from underthesea import word_tokenize
-
-        tokens = []
-        for word in word_tokenize(text):
-            token = EDGE_PUNCT.sub("", "_".join(word.lower().split()))
-            if self.keep(token):
-                tokens.append(token)
-        return tokens
-
-    def __call__(self, text: str) -> tuple[list[str], list[str]]:
+    def __call__(self, words: list[str]) -> tuple[list[str], list[str]]:
         tokens: list[str] = []
         citations: list[str] = []
-        position = 0
-        for match in CITATION.finditer(text):
-            tokens.extend(self.word_tokens(text[position:match.start()]))
-            code = normalise_citation(match)
-            tokens.append(code)
-            citations.append(code)
-            position = match.end()
-        tokens.extend(self.word_tokens(text[position:]))
+        for word in words:
+            if word.startswith(CITATION_MARK):
+                code = word[1:]
+                tokens.append(code)
+                citations.append(code)
+            elif self.keep(word):
+                tokens.append(word)
         return tokens, citations
+
+
+@dataclass
+class Tokenizer(TokenFilter):
+    """Text -> (tokens, citations) without a cache: segmentation then filtering."""
+
+    def __call__(self, text: str) -> tuple[list[str], list[str]]:  # type: ignore[override]
+        return TokenFilter.__call__(self, segment_words(text))
+
+
+def join_phrases(token_lists: list[list[str]], min_count: int, threshold: float
+                 ) -> list[list[str]]:
+    """Frequent adjacent pairs joined with '_' (gensim Phrases), e.g. 'hệ_thống_chính_trị'."""
+    from gensim.models.phrases import Phrases
+
+    model = Phrases(token_lists, min_count=min_count, threshold=threshold, delimiter="_")
+    frozen = model.freeze()
+    return [frozen[tokens] for tokens in token_lists]

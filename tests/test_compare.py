@@ -25,7 +25,11 @@ def test_planted_province_effect_is_recovered_with_intervals():
     can_tho = topic0[topic0.group == "Cần Thơ"].iloc[0]
     gia_lai = topic0[topic0.group == "Gia Lai"].iloc[0]
     assert can_tho.ci_low > gia_lai.ci_high
-    assert can_tho.n_docs == 40
+    assert can_tho.n_docs == 40 and not can_tho.low_support
+    corpus_mean = weights[:, 0].mean()
+    assert can_tho.ci_low > corpus_mean and gia_lai.ci_high < corpus_mean
+    assert can_tho.diff_low > 0 and gia_lai.diff_high < 0
+    assert abs(can_tho.diff_vs_rest - (weights[:40, 0].mean() - weights[40:, 0].mean())) < 1e-12
     assert set(prevalence.dimension) == {"province", "year", "province_year"}
     again = topic_prevalence("lda", weights, table, 200, 0.95, seed=1)
     pd.testing.assert_frame_equal(prevalence, again)
@@ -38,3 +42,14 @@ def test_keyword_trends_rates_per_10k_tokens():
     assert (row["count"], row["docs"]) == (3, 1)
     assert row["rate_per_10k"] == 7500
     assert set(trends.word) == {"đảng_viên", "cán_bộ"}
+
+
+def test_small_groups_are_kept_and_flagged():
+    table, weights = planted_documents()
+    table.loc[0, "province"] = "Bến Tre"
+    prevalence = topic_prevalence("nmf", weights, table, 100, 0.95, seed=3, min_group_docs=10)
+    ben_tre = prevalence[(prevalence.dimension == "province") & (prevalence.group == "Bến Tre")]
+    assert len(ben_tre) == 3 and ben_tre.low_support.all() and (ben_tre.n_docs == 1).all()
+    assert np.allclose(ben_tre.prevalence, weights[0])
+    unknown = table.assign(province="unknown")
+    assert "province" not in set(topic_prevalence("nmf", weights, unknown, 20, 0.9, 0).dimension)

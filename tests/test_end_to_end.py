@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import threading
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, read_csv, run_cli
+from tests import browser
+from tests.conftest import FIXTURES, PROJECT, VNTOPICS, read_csv, run_cli
 
 CONTRACT_FILES = ["manifest.json", "report.md", "report.html", "tables/documents.csv",
                   "tables/topics.csv", "tables/doc_topics.csv", "tables/topic_prevalence.csv",
@@ -16,11 +22,16 @@ K = 5
 TOP_WORDS = 12
 
 
-def run_fixture(cli_env, artifacts: Path) -> Path:
-    result = run_cli(["run", "--input", str(FIXTURES / "seeds"), "--input",
-                      str(FIXTURES / "unc-small.jsonl.gz"), "--artifacts-dir", str(artifacts),
-                      "--set", f"model.num_topics={K}", "--set", f"model.top_words={TOP_WORDS}",
-                      "--set", "compare.bootstrap=50"], env=cli_env)
+def fixture_run_args(artifacts: Path, k: int = K) -> list[str]:
+    return ["run", "--input", str(FIXTURES / "seeds"), "--input",
+            str(FIXTURES / "unc-small.jsonl.gz"), "--artifacts-dir", str(artifacts),
+            "--set", f"model.num_topics={k}", "--set", f"model.top_words={TOP_WORDS}",
+            "--set", "compare.bootstrap=50",
+            "--set", f"segment.cache_dir={artifacts.parent / (artifacts.name + '-cache')}"]
+
+
+def run_fixture(cli_env, artifacts: Path, k: int = K) -> Path:
+    result = run_cli(fixture_run_args(artifacts, k), env=cli_env)
     assert result.returncode == 0, result.stderr[-3000:]
     version = Path(result.stdout.strip().splitlines()[-1])
     assert version.is_absolute() and version.parent == artifacts.resolve()
@@ -28,9 +39,18 @@ def run_fixture(cli_env, artifacts: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def two_runs(cli_env, tmp_path_factory):
-    artifacts = tmp_path_factory.mktemp("artifacts")
-    return run_fixture(cli_env, artifacts), run_fixture(cli_env, artifacts)
+def artifacts_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("artifacts")
+
+
+@pytest.fixture(scope="module")
+def two_runs(cli_env, artifacts_dir):
+    return run_fixture(cli_env, artifacts_dir), run_fixture(cli_env, artifacts_dir)
+
+
+@pytest.fixture(scope="module")
+def third_run_other_k(cli_env, artifacts_dir, two_runs):
+    return run_fixture(cli_env, artifacts_dir, k=K - 1)
 
 
 def test_version_folder_holds_every_contract_file(two_runs):
@@ -106,3 +126,122 @@ def test_report_names_topics_and_provinces(two_runs):
     for text in (html, markdown):
         assert "Topic prevalence by province" in text and "Gia Lai" in text
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_latest_points_at_the_newest_version_and_diff_is_written(two_runs):
+    first, second = two_runs
+    artifacts = second.parent
+    assert (artifacts / "LATEST").read_text().strip() == second.name
+    assert (artifacts / "latest").resolve() == second.resolve()
+    diff = read_csv(second / "tables" / f"diff_{first.name}.csv")
+    assert {r["status"] for r in diff} == {"kept"} and len(diff) == 2 * K
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["compared_to"] == first.name
+    assert "What changed since the previous version" in (second / "report.md").read_text()
+
+
+def test_runs_and_diff_commands_on_runs_with_different_k(cli_env, two_runs, third_run_other_k):
+    artifacts = third_run_other_k.parent
+    listing = run_cli(["runs", "--artifacts-dir", str(artifacts)], env=cli_env)
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.strip().splitlines()
+    assert lines[1].split()[0] == third_run_other_k.name      # newest first
+    assert f"lda={K - 1}" in lines[1] and f"lda={K}" in lines[2]
+    assert len(lines) == 4
+    diff = run_cli(["diff", two_runs[0].name, third_run_other_k.name, "--artifacts-dir",
+                    str(artifacts)], env=cli_env)
+    assert diff.returncode == 0, diff.stderr
+    rows = diff.stdout.strip().splitlines()[2:]
+    statuses = [re.search(r"\b(kept|changed|new|vanished)\b", row).group(1) for row in rows]
+    assert len(statuses) >= 2 * K and "vanished" in statuses  # K-1 topics cannot cover K
+    assert statuses.count("kept") + statuses.count("changed") <= 2 * (K - 1)
+
+
+def visible_entries(artifacts: Path) -> list[str]:
+    return sorted(p.name for p in artifacts.iterdir() if not p.name.startswith("."))
+
+
+def test_killed_run_leaves_no_version_and_the_next_run_succeeds(cli_env, artifacts_dir,
+                                                                 third_run_other_k):
+    before = visible_entries(artifacts_dir)
+    latest = (artifacts_dir / "LATEST").read_text()
+    process = subprocess.Popen([*VNTOPICS, *fixture_run_args(artifacts_dir, K + 1)], cwd=PROJECT,
+                               env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    watchdog = threading.Timer(600, lambda: os.killpg(process.pid, signal.SIGKILL))
+    watchdog.start()
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if "vocabulary of" in line:       # modelling starts next
+            break
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    watchdog.cancel()
+    assert any("vocabulary of" in line for line in seen), "".join(seen[-20:])
+    assert visible_entries(artifacts_dir) == before
+    assert (artifacts_dir / "LATEST").read_text() == latest
+    assert (artifacts_dir / "latest").resolve() == third_run_other_k.resolve()
+    after = run_fixture(cli_env, artifacts_dir, K + 1)
+    assert (artifacts_dir / "LATEST").read_text().strip() == after.name
+
+
+def test_flow_run_publishes_summary_tables_and_link_in_prefect(prefect_server, two_runs):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    keys = ["vntopics-summary-local", "vntopics-prevalence-province-local",
+            "vntopics-prevalence-year-local", "vntopics-report-local"]
+
+    async def latest_artifacts():
+        async with get_client() as client:
+            return await client.read_latest_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
+
+    with temporary_settings({PREFECT_API_URL: prefect_server["url"]}):
+        artifacts = {a.key: a for a in asyncio.run(latest_artifacts())}
+    assert set(artifacts) == set(keys)
+    assert artifacts["vntopics-summary-local"].type == "markdown"
+    assert "Top topics (LDA)" in artifacts["vntopics-summary-local"].data
+    assert artifacts["vntopics-prevalence-province-local"].type == "table"
+    assert "Gia Lai" in str(artifacts["vntopics-prevalence-province-local"].data)
+    link = artifacts["vntopics-report-local"]   # Prefect stores link artifacts as Markdown
+    assert re.fullmatch(r"\[report \d{8}T\d{6}Z-[0-9a-f]{8}\]\(file:///.*/report\.html\)",
+                        link.data), link.data
+
+
+EXPECTED_SECTIONS = ["Contents", "Corpus summary", "Documents per year", "Rejected documents",
+                     "Topics (LDA)", "Topics (NMF)", "Topic prevalence by province (LDA)",
+                     "Topic prevalence by year (LDA)", "Keyword trends",
+                     "What changed since the previous version", "Run details"]
+
+
+@pytest.mark.skipif(browser.CHROMIUM is None, reason="Debian chromium is not installed")
+def test_report_opens_offline_in_headless_chromium(two_runs, tmp_path):
+    screenshot = tmp_path / "report.png"
+    visit = browser.visit(two_runs[1] / "report.html", tmp_path / "profile", screenshot, {
+        "headings": "Array.from(document.querySelectorAll('h2')).map(h => h.textContent)",
+        "charts": "document.querySelectorAll('svg.chart').length",
+        "text": "document.body.innerText"})
+    assert visit.console_errors == []
+    assert [url for url in visit.requests if not url.startswith("file://")] == []
+    headings = visit.evaluations["headings"]
+    for section in EXPECTED_SECTIONS:
+        assert section in headings, section
+    assert visit.evaluations["charts"] >= 4
+    assert "Gia Lai" in visit.evaluations["text"] and "Hà Nội" in visit.evaluations["text"]
+    assert screenshot.stat().st_size > 20_000 and screenshot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_rerun_with_changed_k_segments_nothing(two_runs, third_run_other_k):
+    def segmentation(version: Path) -> dict:
+        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))["segmentation"]
+
+    first = segmentation(two_runs[0])
+    assert first["documents"] == 125 and first["segmented"] == 125 and first["cache_hits"] == 0
+    changed_k = segmentation(third_run_other_k)
+    assert changed_k["cache_hits"] == changed_k["documents"] == 125
+    assert changed_k["segmented"] == 0

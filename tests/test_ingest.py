@@ -91,8 +91,9 @@ def test_cli_ingest_prints_one_row_per_seed():
     assert result.returncode == 0, result.stderr
     rows = parse_csv(result.stdout)
     assert len(rows) == 5
-    assert list(rows[0]) == ["doc_id", "title", "date", "year", "province", "source", "n_chars",
-                             "status", "reason"]
+    assert list(rows[0])[:9] == ["doc_id", "title", "date", "year", "province", "source",
+                                 "n_chars", "status", "reason"]
+    assert {"province_2025", "date_source", "province_source", "evidence"} <= set(rows[0])
     by_id = {r["doc_id"]: r for r in rows}
     assert by_id["004_ada06a6cc70b6956.txt"]["province"] == "Gia Lai"
     assert by_id["004_ada06a6cc70b6956.txt"]["title"].startswith("Ia Grai: Nâng cao")

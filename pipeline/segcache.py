@@ -1,0 +1,119 @@
+"""Word segmentation at corpus scale: a content-addressed on-disk cache and worker processes.
+
+Segmentation is the run's floor (~37,600 syllables/s per core), so a re-run that changes
+only model parameters must not repeat it. Keys are sha256(segmenter version + normaliser
+version + text): the same article segments once, whatever file or run it comes from. The
+cache holds settings-free words (stop-words are filtered afterwards), so changing stop-words
+or token settings does not invalidate it. SQLite gives atomic, concurrent-safe writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from pipeline.normalize import NORMALISER_VERSION
+from pipeline.tokens import SEGMENTER_VERSION, segment_words
+
+SEPARATOR = "\t"
+
+
+def cache_key(text: str) -> str:
+    digest = hashlib.sha256(f"{SEGMENTER_VERSION}|{NORMALISER_VERSION}|".encode("utf-8"))
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class SegmentationCache:
+    """key -> segmented words, in one SQLite file under the configured cache folder."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "segmentation.sqlite"
+        self.connection = sqlite3.connect(self.path, timeout=60)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("CREATE TABLE IF NOT EXISTS words "
+                                "(key TEXT PRIMARY KEY, words TEXT NOT NULL)")
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            batch = unique[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for key, words in self.connection.execute(
+                    f"SELECT key, words FROM words WHERE key IN ({marks})", batch):
+                found[key] = words.split(SEPARATOR) if words else []
+        return found
+
+    def put_many(self, items: dict[str, list[str]]) -> None:
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)",
+                                        [(k, SEPARATOR.join(v)) for k, v in items.items()])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@dataclass
+class SegmentationStats:
+    documents: int = 0
+    cache_hits: int = 0
+    segmented: int = 0
+
+
+def segment_batch(texts: list[str]) -> list[list[str]]:
+    return [segment_words(text) for text in texts]
+
+
+def batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int,
+                  batch_size: int = 64,
+                  progress: Callable[[int, int], None] | None = None
+                  ) -> tuple[list[list[str]], SegmentationStats]:
+    """Segmented words for every text: cached ones read, the rest segmented in `workers`
+    processes (batches of `batch_size` texts) and written back as they finish."""
+    keys = [cache_key(text) for text in texts]
+    known = cache.get_many(keys) if cache else {}
+    stats = SegmentationStats(documents=len(texts),
+                              cache_hits=sum(key in known for key in keys))
+    todo = list(dict.fromkeys(k for k in keys if k not in known))
+    text_of = dict(zip(keys, texts))
+    work = list(batches(todo, batch_size))
+    done = 0
+
+    def record(batch_keys: Sequence[str], results: list[list[str]]) -> None:
+        nonlocal done
+        fresh = dict(zip(batch_keys, results))
+        known.update(fresh)
+        if cache:
+            cache.put_many(fresh)
+        done += len(batch_keys)
+        if progress:
+            progress(done, len(todo))
+
+    if workers <= 1 or len(work) <= 1:
+        for batch_keys in work:
+            record(batch_keys, segment_batch([text_of[k] for k in batch_keys]))
+    else:
+        # 'spawn': worker processes must not inherit the orchestrator's threads and locks.
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            results = pool.map(segment_batch, ([text_of[k] for k in b] for b in work))
+            for batch_keys, segmented in zip(work, results):
+                record(batch_keys, segmented)
+    stats.segmented = len(todo)
+    return [known[key] for key in keys], stats
