@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("b", metavar="B", nargs="?", default="latest")
     diff.add_argument("--artifacts-dir", metavar="DIR")
     diff.add_argument("--config", metavar="FILE")
+    serve = commands.add_parser("serve", help="register the scheduled deployment with the "
+                                              "Prefect server and run what it schedules")
+    serve.add_argument("--config", metavar="FILE")
+    serve.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    serve.add_argument("--input", action="append", metavar="PATH")
+    serve.add_argument("--artifacts-dir", metavar="DIR")
     return parser
 
 
@@ -121,11 +127,19 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    config = resolve_config(args)
+    from flows.serve import serve
+
+    serve(config)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     set_runtime_defaults()
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
-               "diff": command_diff}[args.command]
+               "diff": command_diff, "serve": command_serve}[args.command]
     try:
         return handler(args)
     except ValueError as exc:  # config and input errors: one clear line, no traceback

@@ -20,7 +20,7 @@ from prefect.utilities.annotations import quote
 from flows.ui_artifacts import publish_ui_artifacts
 from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
 from pipeline.compare import keyword_trends, topic_prevalence
-from pipeline.config import RunConfig, resolve_project_path
+from pipeline.config import RunConfig, load_config, resolve_project_path
 from pipeline.corpus import Corpus, build_corpus
 from pipeline.ingest import check_inputs
 from pipeline.documents import (Document, apply_phrases, documents_table, prepare_documents,
@@ -140,8 +140,11 @@ def timed(seconds: dict[str, float], stage: str):
     seconds[stage] = time.perf_counter() - start
 
 
+DEFAULT_CONFIG = load_config()  # configs/default.yaml: the defaults the UI form shows
+
+
 @flow(name="topic_report", log_prints=True)
-def topic_report(config: RunConfig = RunConfig()) -> str:
+def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
     seconds: dict[str, float] = {}
     paths = [resolve_project_path(p) for p in config.input.paths]

@@ -6,11 +6,12 @@ in a key or an impossible value is rejected before any work starts, naming the k
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "configs"
@@ -76,14 +77,88 @@ class NmfConfig(StrictModel):
     max_iter: int = Field(400, ge=10)
 
 
+K_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
+
+
+def parse_num_topics(value: Any) -> int | list[int]:
+    """`model.num_topics` as given -> one K (int) or a sweep (sorted list of distinct Ks).
+
+    Accepted: 8, "8", [6, 8, 10], "6-12" (every K from 6 to 12) and "6-12:2" (6, 8, 10, 12).
+    """
+    where = "model.num_topics"
+    if isinstance(value, bool):
+        raise ValueError(f"{where} must be a number of topics or a range, got {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            value = int(text)
+        else:
+            match = K_RANGE.match(text)
+            if not match:
+                raise ValueError(f"{where} must be an int, a list of ints, or a range like "
+                                 f"'6-12' or '6-12:2'; got {value!r}")
+            low, high, step = int(match[1]), int(match[2]), int(match[3] or 1)
+            if low > high:
+                raise ValueError(f"{where} range {value!r} runs backwards (low > high)")
+            if step < 1:
+                raise ValueError(f"{where} range {value!r} needs a step of at least 1")
+            value = list(range(low, high + 1, step))
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError(f"{where} is an empty list")
+        if not all(isinstance(k, int) and not isinstance(k, bool) for k in value):
+            raise ValueError(f"{where} list must hold whole numbers, got {list(value)!r}")
+        ks = sorted(set(value))
+        if ks[0] < 2:
+            raise ValueError(f"{where}: every K must be at least 2, got {ks[0]}")
+        return ks[0] if len(ks) == 1 else ks
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError(f"{where} must be an int, a list of ints, or a range like '6-12'; "
+                         f"got {value!r}")
+    if value < 2:
+        raise ValueError(f"{where} must be at least 2, got {value}")
+    return value
+
+
 class ModelConfig(StrictModel):
-    num_topics: int = Field(8, ge=2, description="Number of topics K.")
+    num_topics: int | list[int] = Field(
+        8, description="Number of topics K, or a sweep: a list [6, 8, 10] or a range '6-12' / "
+                       "'6-12:2'; for a sweep K is chosen by `k_rule` (pipeline/selection.py).")
+    k_rule: Literal["npmi", "npmi_diversity"] = Field(
+        "npmi", description="npmi: highest mean c_npmi, and the smallest K within k_tolerance "
+                            "of it; npmi_diversity: highest mean of z-scored c_npmi and topic "
+                            "diversity across the swept Ks (ties to the smaller K).")
+    k_tolerance: float = Field(0.005, ge=0, description="c_npmi gap treated as a tie (npmi rule).")
+    stability_seeds: int = Field(3, ge=1, description="Seeds fitted at the chosen K (the main "
+                                                      "seed counts as one) to measure stability.")
+    stability_threshold: float = Field(0.5, ge=0, le=1, description="A topic is stable when its "
+                                                                    "mean matched top-10 Jaccard "
+                                                                    "reaches this.")
     models: list[Literal["lda", "nmf"]] = Field(default_factory=lambda: ["lda", "nmf"],
                                                 min_length=1)
     seed: int = 42
     top_words: int = Field(15, ge=3, le=100)
     lda: LdaConfig = Field(default_factory=LdaConfig)
     nmf: NmfConfig = Field(default_factory=NmfConfig)
+
+    @field_validator("num_topics", mode="before")
+    @classmethod
+    def _parse_num_topics(cls, value: Any) -> int | list[int]:
+        return parse_num_topics(value)
+
+    def k_values(self) -> list[int]:
+        """The Ks to fit: one for a plain number, several for a sweep (ascending)."""
+        return [self.num_topics] if isinstance(self.num_topics, int) else list(self.num_topics)
+
+    @property
+    def is_sweep(self) -> bool:
+        return len(self.k_values()) > 1
+
+    @property
+    def max_k(self) -> int:
+        return max(self.k_values())
 
 
 class CompareConfig(StrictModel):
@@ -102,6 +177,41 @@ class ArtifactsConfig(StrictModel):
                                                           "against ('latest', a name, or null).")
 
 
+class ScheduleConfig(StrictModel):
+    cron: str = Field("0 6 * * 1", description="When `vntopics serve` runs the report "
+                                               "(default: Mondays 06:00).")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the cron schedule.")
+    active: bool = Field(True, description="false: serve the deployment without a schedule.")
+    deployment: str = Field("weekly", min_length=1, description="Deployment name in the UI.")
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_is_valid(cls, value: str) -> str:
+        from prefect.schedules import validate_cron_string
+
+        try:
+            validate_cron_string(value)
+        except ValueError as exc:
+            raise ValueError(f"not a cron expression: {value!r}") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_is_known(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class DaskConfig(StrictModel):
+    address: str | None = Field(None, description="Address of an existing dask.distributed "
+                                                  "scheduler, e.g. tcp://10.0.0.5:8786.")
+
+
 class RunConfig(StrictModel):
     input: InputConfig = Field(default_factory=InputConfig)
     text: TextConfig = Field(default_factory=TextConfig)
@@ -110,6 +220,11 @@ class RunConfig(StrictModel):
     model: ModelConfig = Field(default_factory=ModelConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     artifacts: ArtifactsConfig = Field(default_factory=ArtifactsConfig)
+    runner: Literal["local", "dask"] = Field("local", description="local: processes on this "
+                                             "machine; dask: segmentation batches and model "
+                                             "fits on the dask.address cluster.")
+    dask: DaskConfig = Field(default_factory=DaskConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
 
     @field_validator("model")
     @classmethod
@@ -117,6 +232,12 @@ class RunConfig(StrictModel):
         if len(set(value.models)) != len(value.models):
             raise ValueError("model.models lists a model twice")
         return value
+
+    @model_validator(mode="after")
+    def _dask_needs_an_address(self) -> "RunConfig":
+        if self.runner == "dask" and not self.dask.address:
+            raise ValueError("runner: dask needs dask.address (an existing scheduler)")
+        return self
 
 
 def resolve_project_path(path: str | Path) -> Path:
