@@ -11,15 +11,17 @@ import time
 from dataclasses import asdict
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.runners import dask_task_runner, map_as_tasks, needs_dask_runner
 from flows.ui_artifacts import publish_ui_artifacts
 from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
-from pipeline.compare import keyword_trends, topic_prevalence
+from pipeline.comparisons import ComparisonTables, compare_groups
 from pipeline.config import RunConfig, load_config, resolve_project_path
 from pipeline.corpus import Corpus, build_corpus
 from pipeline.ingest import check_inputs
@@ -44,9 +46,10 @@ def read_and_clean(paths: list[Path], sidecar: Path | None, config: RunConfig
     return documents
 
 
-@task(name="segment-and-filter", cache_policy=NO_CACHE)
-def segment(documents: list[Document], config: RunConfig
-            ) -> tuple[list[Document], SegmentationStats]:
+def segment_documents(documents: list[Document], config: RunConfig,
+                      mapper: Callable | None = None
+                      ) -> tuple[list[Document], SegmentationStats]:
+    """Segment, filter and count; batches go to local processes, or through `mapper`."""
     logger = get_run_logger()
     text, settings = config.text, config.segment
     stopwords = load_stopwords([resolve_project_path(p) for p in text.stopword_files],
@@ -61,15 +64,19 @@ def segment(documents: list[Document], config: RunConfig
     try:
         stats = tokenize_documents(documents, TokenFilter(stopwords, text.min_token_chars),
                                    text.min_doc_tokens, cache, workers, settings.batch_size,
-                                   progress)
+                                   progress, mapper)
     finally:
         if cache:
             cache.close()
     if text.phrases:
         apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
-    logger.info("segmentation: %d documents, %d cache hits, %d segmented on %d workers",
-                stats.documents, stats.cache_hits, stats.segmented, workers)
+    logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
+                stats.documents, stats.cache_hits, stats.segmented,
+                "the Dask cluster" if mapper else f"{workers} workers")
     return documents, stats
+
+
+segment = task(name="segment-and-filter", cache_policy=NO_CACHE)(segment_documents)
 
 
 @task(name="build-vocabulary", cache_policy=NO_CACHE)
@@ -101,16 +108,14 @@ def fit_model(name: str, corpus: Corpus, config: RunConfig) -> TopicModel:
 
 @task(name="compare-groups", cache_policy=NO_CACHE)
 def compare(models: list[TopicModel], modelled: list[Document], config: RunConfig
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table = documents_table(modelled)
-    prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, table,
-                                             config.compare.bootstrap,
-                                             config.compare.confidence, config.model.seed,
-                                             config.compare.min_group_docs)
-                            for m in models], ignore_index=True)
-    trends = keyword_trends([d.tokens for d in modelled], [d.year for d in modelled],
-                            config.compare.keyword_top_n)
-    return prevalence, trends
+            ) -> ComparisonTables:
+    tables = compare_groups(models, documents_table(modelled), [d.tokens for d in modelled],
+                            [d.citations for d in modelled], config.compare, config.model.seed)
+    get_run_logger().info("compared %d groups; %d distinctive words; %d emerging/declining "
+                          "words; %d citation cells", tables.prevalence["group"].nunique(),
+                          len(tables.distinctive), len(tables.trend_summary),
+                          len(tables.citations))
+    return tables
 
 
 @task(name="write-version", cache_policy=NO_CACHE)
@@ -146,6 +151,8 @@ DEFAULT_CONFIG = load_config()  # configs/default.yaml: the defaults the UI form
 @flow(name="topic_report", log_prints=True)
 def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
+    if needs_dask_runner(config):
+        return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     seconds: dict[str, float] = {}
     paths = [resolve_project_path(p) for p in config.input.paths]
     sidecar = resolve_project_path(config.input.sidecar) if config.input.sidecar else None
@@ -156,7 +163,10 @@ def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
         documents = read_and_clean(paths, sidecar, config)
         inputs = describe_inputs(paths)
     with timed(seconds, "segment"):
-        documents, segmentation = segment(quote(documents), config)
+        if config.runner == "dask":
+            documents, segmentation = segment_documents(documents, config, map_as_tasks)
+        else:
+            documents, segmentation = segment(quote(documents), config)
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
     models = []
@@ -164,10 +174,10 @@ def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
         with timed(seconds, f"model_{name}"):
             models.append(fit_model(name, quote(corpus), config))
     with timed(seconds, "compare"):
-        prevalence, trends = compare(quote(models), quote(modelled), config)
+        comparisons = compare(quote(models), quote(modelled), config)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus, models=models,
-                         prevalence=prevalence, keyword_trends=trends, stage_seconds=seconds,
+                         comparisons=comparisons, stage_seconds=seconds,
                          segmentation=asdict(segmentation))
     final = publish_version(quote(results), config, previous)
     publish_ui_artifacts(final)

@@ -83,3 +83,61 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
                      f'font-size="11" fill="{colour}">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def small_multiples(x_labels: Sequence[str], panels: dict[str, dict[str, np.ndarray]],
+                    title: str, columns: int = 3, panel_w: int = 230, panel_h: int = 140) -> str:
+    """One small line chart per panel (e.g. per province), same series, same y scale, so the
+    panels can be compared at a glance; a missing value (NaN) breaks the line."""
+    names = list(dict.fromkeys(name for series in panels.values() for name in series))
+    peaks = [np.nanmax(v) for series in panels.values() for v in series.values()
+             if np.isfinite(v).any()]
+    ymax = max(peaks + [1e-9]) * 1.1
+    rows = -(-len(panels) // columns)
+    legend_h = 16 * len(names) + 10
+    width, height = columns * panel_w, rows * panel_h + legend_h
+    n = len(x_labels)
+    pad_l, pad_r, pad_t, pad_b = 34, 8, 18, 20
+    plot_w, plot_h = panel_w - pad_l - pad_r, panel_h - pad_t - pad_b
+    parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+             f'<title>{escape(title)}</title>']
+    for index, (panel, series) in enumerate(panels.items()):
+        ox, oy = (index % columns) * panel_w + pad_l, (index // columns) * panel_h + pad_t
+
+        def px(i: int) -> float:
+            return ox + (plot_w * (i + 0.5) / n if n else 0)
+
+        def py(v: float) -> float:
+            return oy + plot_h * (1 - v / ymax)
+
+        parts.append(f'<text x="{ox}" y="{oy - 5}" font-size="11" font-weight="bold">'
+                     f'{escape(str(panel))}</text>')
+        parts.append(f'<rect x="{ox}" y="{oy}" width="{plot_w}" height="{plot_h}" '
+                     f'fill="none" stroke="#bbb"/>')
+        parts.append(f'<text x="{ox - 3}" y="{oy + 8}" text-anchor="end" font-size="8">'
+                     f'{ymax:.2f}</text>')
+        for i, label in enumerate(x_labels):
+            parts.append(f'<text x="{px(i):.0f}" y="{oy + plot_h + 12}" text-anchor="middle" '
+                         f'font-size="8">{escape(str(label))}</text>')
+        for name, values in series.items():
+            colour = PALETTE[names.index(name) % len(PALETTE)]
+            segment: list[str] = []
+            for i, value in enumerate(list(values) + [np.nan]):
+                if np.isfinite(value):
+                    segment.append(f"{px(i):.1f},{py(value):.1f}")
+                    continue
+                if len(segment) == 1:
+                    x, y = segment[0].split(",")
+                    parts.append(f'<circle cx="{x}" cy="{y}" r="2" fill="{colour}"/>')
+                elif segment:
+                    parts.append(f'<polyline points="{" ".join(segment)}" fill="none" '
+                                 f'stroke="{colour}" stroke-width="1.5"/>')
+                segment = []
+    for index, name in enumerate(names):
+        colour = PALETTE[index % len(PALETTE)]
+        y = rows * panel_h + 14 + 16 * index
+        parts.append(f'<rect x="10" y="{y - 9}" width="12" height="4" fill="{colour}"/>'
+                     f'<text x="28" y="{y - 3}" font-size="11">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,13 +1,9 @@
-"""Comparisons by province, year and province×year: topic prevalence with bootstrap intervals,
-keyword counts by year.
+"""Comparisons by province, year and province×year: topic prevalence with bootstrap intervals.
 
 Prevalence is the mean document-topic weight of a group; its interval comes from resampling
 the group's documents, so a province with 6 articles gets an honest, wide interval.
 """
 from __future__ import annotations
-
-from collections import Counter
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -107,30 +103,3 @@ def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataF
     if not frames:
         return pd.DataFrame(columns=PREVALENCE_COLUMNS)
     return pd.concat(frames, ignore_index=True)[PREVALENCE_COLUMNS]
-
-
-def keyword_trends(token_lists: Sequence[Sequence[str]], years: Sequence, top_n: int
-                   ) -> pd.DataFrame:
-    """Counts, document counts and rate per 10k tokens by year for the corpus's top words."""
-    totals: Counter = Counter()
-    per_year: dict[int, Counter] = {}
-    docs_per_year: dict[int, Counter] = {}
-    tokens_per_year: Counter = Counter()
-    for tokens, year in zip(token_lists, years):
-        if year is None or pd.isna(year):
-            continue
-        year = int(year)
-        counts = Counter(tokens)
-        totals.update(counts)
-        per_year.setdefault(year, Counter()).update(counts)
-        docs_per_year.setdefault(year, Counter()).update(counts.keys())
-        tokens_per_year[year] += len(tokens)
-    top = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:top_n]
-    rows = []
-    for word, _ in top:
-        for year in sorted(per_year):
-            count = per_year[year][word]
-            rows.append({"word": word, "year": year, "count": count,
-                         "docs": docs_per_year[year][word],
-                         "rate_per_10k": 1e4 * count / max(tokens_per_year[year], 1)})
-    return pd.DataFrame(rows, columns=["word", "year", "count", "docs", "rate_per_10k"])

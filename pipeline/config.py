@@ -167,6 +167,14 @@ class CompareConfig(StrictModel):
     min_group_docs: int = Field(10, ge=1, description="Groups with fewer documents are "
                                                       "kept but flagged low_support.")
     keyword_top_n: int = Field(300, ge=1, description="Words tracked in keyword_trends.csv.")
+    distinctive_top_n: int = Field(20, ge=1, description="Distinctive words kept per group.")
+    distinctive_min_count: int = Field(5, ge=1, description="Only words seen this often in "
+                                                            "the corpus can be distinctive.")
+    trend_alpha: float = Field(0.05, gt=0, lt=1, description="Significance level for "
+                                                             "emerging/declining words.")
+    trend_min_count: int = Field(20, ge=1, description="Minimum occurrences for a word to be "
+                                                       "listed as emerging or declining.")
+    trend_top_n: int = Field(20, ge=1, description="Emerging and declining words listed each.")
 
 
 class ArtifactsConfig(StrictModel):

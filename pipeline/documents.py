@@ -136,12 +136,12 @@ def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: floa
 def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                        min_doc_tokens: int, cache: SegmentationCache | None = None,
                        workers: int = 1, batch_size: int = 64,
-                       progress: Callable[[int, int], None] | None = None
-                       ) -> SegmentationStats:
+                       progress: Callable[[int, int], None] | None = None,
+                       mapper: Callable | None = None) -> SegmentationStats:
     """Segment (cached, in parallel), filter, and reject documents left with too few tokens."""
     candidates = [d for d in documents if d.status == "ok"]
     words, stats = segment_texts([d.text for d in candidates], cache, workers, batch_size,
-                                 progress)
+                                 progress, mapper)
     for document, document_words in zip(candidates, words):
         document.tokens, document.citations = token_filter(document_words)
         if len(document.tokens) < min_doc_tokens:

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -68,9 +69,10 @@ def decode_bytes(data: bytes) -> str:
 
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
-    """Leading `# key = value` lines (as in the UNC raw files) become metadata."""
+    """Leading `# key = value` lines (as in the UNC raw files) become metadata; the body is
+    the rest of the text exactly as it was (line endings included)."""
     metadata: dict[str, str] = {}
-    lines = text.splitlines()
+    lines = text.splitlines(keepends=True)
     body_start = 0
     for index, line in enumerate(lines):
         stripped = line.strip()
@@ -80,7 +82,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
             body_start = index + 1
         else:
             break
-    return metadata, "\n".join(lines[body_start:])
+    return metadata, "".join(lines[body_start:])
 
 
 def read_sidecar(path: Path) -> dict[str, dict[str, str]]:
@@ -148,30 +150,45 @@ def record_to_document(record: dict, fallback_id: str, origin: str) -> RawDocume
 
 
 def iter_jsonl(path: Path) -> Iterator[RawDocument]:
+    """One record per non-blank line; a broken line, or a corrupt or truncated .gz, is kept as
+    a rejected record naming the line."""
     opener = gzip.open if suffix_of(path) == ".jsonl.gz" else open
-    with opener(path, "rb") as handle:
-        for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            fallback = f"{path.name}:{line_number}"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield RawDocument(fallback, "", str(path)).reject(
-                    f"broken JSON at line {line_number}: {str(exc)[:80]}")
-                continue
-            yield record_to_document(record, fallback, str(path))
+    line_number = 0
+    try:
+        with opener(path, "rb") as handle:
+            for line_number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                fallback = f"{path.name}:{line_number}"
+                try:
+                    # utf-8-sig: a BOM from Windows tools (or from concatenated files) is no text
+                    record = json.loads(raw.decode("utf-8-sig"))
+                    if not isinstance(record, dict):
+                        raise ValueError("not a JSON object")
+                except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+                    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                    yield RawDocument(fallback, "", str(path)).reject(
+                        f"broken JSON at line {line_number}: {reason[:80]}")
+                    continue
+                yield record_to_document(record, fallback, str(path))
+    except (OSError, EOFError, zlib.error) as exc:
+        yield RawDocument(f"{path.name}:{line_number + 1}", "", str(path)).reject(
+            f"unreadable from line {line_number + 1} (corrupt or truncated file: "
+            f"{str(exc)[:80]})")
 
 
 def iter_table(path: Path) -> Iterator[RawDocument]:
     import pandas as pd
 
-    if suffix_of(path) == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        if suffix_of(path) == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, OSError) as exc:   # undecodable bytes, broken quoting, not Parquet
+        yield RawDocument(path.name, "", str(path)).reject(
+            f"unreadable table ({type(exc).__name__}: {str(exc)[:80]})")
+        return
     if "text" not in frame.columns:
         raise InputError(f"{path}: no 'text' column (columns: {', '.join(map(str, frame.columns))})")
     for row_number, record in enumerate(frame.to_dict("records"), start=1):
@@ -219,7 +236,8 @@ def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
         for document in iter_path(path, sidecar, max_bytes):
             if document.doc_id in seen:
                 document.doc_id = f"{document.doc_id}#{len(documents)}"
-                document.reject("duplicate id")
+                if document.status == "ok":      # an unreadable one keeps its own reason
+                    document.reject("duplicate id")
             seen.add(document.doc_id)
             documents.append(document)
     return documents

@@ -32,10 +32,12 @@ INLINE_WIDGETS = re.compile(r"\s*(?:Lượt xem:\s*[\d.,]+|In bài viết)\s*", 
 def normalise_unicode(text: str) -> str:
     """NFC, the 'Ð'/'ð' look-alikes as 'Đ'/'đ', one tone-mark placement ("hòa", not "hoà"),
     non-breaking and zero-width spaces made plain."""
-    text = unicodedata.normalize("NFC", text).translate(LOOKALIKES)
-    text = normalise_tone_marks(text)
+    # Invisible characters go first: removed after NFC, they would leave a letter and its
+    # combining mark side by side, uncomposed ("e\u200b\u0301" -> "e\u0301", not "é").
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(LOOKALIKES)
+    return normalise_tone_marks(text)
 
 
 def clean_lines(text: str) -> list[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.comparisons import ComparisonTables
 from pipeline.artifacts import ARTIFACT_CONTRACT, VersionWriter, package_versions
 from pipeline.corpus import Corpus
 from pipeline.documents import DOCUMENT_COLUMNS, Document, documents_table
@@ -23,8 +24,10 @@ class RunResults:
     modelled: list[Document]
     corpus: Corpus
     models: list[TopicModel]
-    prevalence: pd.DataFrame
-    keyword_trends: pd.DataFrame
+    comparisons: ComparisonTables
+    k_sweep: pd.DataFrame | None = None
+    stability: pd.DataFrame | None = None
+    model_metrics: dict = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     segmentation: dict[str, int] = field(default_factory=dict)
 
@@ -52,7 +55,8 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "segmentation": results.segmentation,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
-                    "num_topics": {m.name: m.num_topics for m in results.models}},
+                    "num_topics": {m.name: m.num_topics for m in results.models},
+                    "models": results.model_metrics},
     }
 
 
@@ -77,8 +81,16 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     writer.write_table("topic_documents", representatives)
     writer.write_table("topics", topics)
     writer.write_table("doc_topics", doc_topics)
-    writer.write_table("topic_prevalence", results.prevalence)
-    writer.write_table("keyword_trends", results.keyword_trends)
+    tables = results.comparisons
+    writer.write_table("topic_prevalence", tables.prevalence)
+    writer.write_table("distinctive_keywords", tables.distinctive)
+    writer.write_table("keyword_trends", tables.keyword_trends)
+    writer.write_table("keyword_trend_summary", tables.trend_summary)
+    writer.write_table("citations", tables.citations)
+    if results.k_sweep is not None:
+        writer.write_table("k_sweep", results.k_sweep)
+    if results.stability is not None:
+        writer.write_table("topic_stability", results.stability)
     changes = None
     if previous is not None:
         changes = diff_versions(previous, writer.staging)
@@ -86,9 +98,10 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest = build_manifest(writer, results, table)
     manifest["compared_to"] = previous.name if previous is not None else None
     writer.write_json("manifest.json", manifest)
-    markdown, html = write_reports(ReportInputs(manifest, table, topics, results.prevalence,
-                                                results.keyword_trends, changes,
-                                                representatives))
+    markdown, html = write_reports(ReportInputs(
+        manifest, table, topics, tables.prevalence, tables.keyword_trends, changes,
+        representatives, tables.distinctive, tables.trend_summary, tables.citations,
+        results.k_sweep, results.stability))
     writer.write_text("report.md", markdown)
     writer.write_text("report.html", html)
     return manifest

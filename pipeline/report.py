@@ -6,12 +6,17 @@ Every string that comes from an article (titles, words, provinces) is escaped in
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 from html import escape
 
 import pandas as pd
 
 from pipeline.charts import heatmap, interval_lines
+from pipeline.report_comparisons import (citations_section, differences_section,
+                                         distinctive_section, province_year_section,
+                                         trends_section)
+from pipeline.report_models import k_sweep_section, stability_section
+from pipeline.report_format import (Section, markdown_escape, markdown_table,  # noqa: F401
+                                   table_section, topic_labels)
 
 CSS = """
 body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -35,56 +40,11 @@ class ReportInputs:
     keyword_trends: pd.DataFrame
     changes: pd.DataFrame | None = None
     representatives: pd.DataFrame | None = None
-
-
-@dataclass
-class Section:
-    anchor: str
-    title: str
-    markdown: str
-    html: str
-
-
-def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
-    rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
-    return {int(t): f"T{t}: " + ", ".join(g["word"].head(words))
-            for t, g in rows.groupby("topic")}
-
-
-# HTML is neutralised by entities; these would make links, images, code, emphasis or break a
-# table. '_' stays: GitHub-flavoured Markdown ignores it inside words (xây_dựng).
-MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|])")
-
-
-def markdown_escape(text: str) -> str:
-    """Article-derived text as inert Markdown: no HTML, links, images or emphasis."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "_(none)_\n"
-    cells = frame.astype(str).map(markdown_escape)
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
-    return "\n".join([header, rule, *body]) + "\n"
-
-
-def html_table(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "<p class='note'>(none)</p>"
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def table_section(anchor: str, title: str, intro: str, frame: pd.DataFrame,
-                  chart: str = "") -> Section:
-    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame)}",
-                   f"<p>{escape(intro)}</p>{chart}{html_table(frame)}")
+    distinctive: pd.DataFrame | None = None
+    trend_summary: pd.DataFrame | None = None
+    citations: pd.DataFrame | None = None
+    k_sweep: pd.DataFrame | None = None
+    stability: pd.DataFrame | None = None
 
 
 def corpus_section(inputs: ReportInputs) -> list[Section]:
@@ -171,22 +131,6 @@ def year_section(inputs: ReportInputs, model: str) -> Section:
     return table_section(f"year-{model}", title, intro, table, chart)
 
 
-def keywords_section(inputs: ReportInputs) -> Section:
-    trends = inputs.keyword_trends
-    if trends.empty or trends["year"].nunique() < 2:
-        return table_section("keywords", "Keyword trends", "Fewer than two years.",
-                             pd.DataFrame())
-    grid = trends.pivot(index="word", columns="year", values="rate_per_10k")
-    first, last = grid.columns.min(), grid.columns.max()
-    change = (grid[last] - grid[first]).sort_values()
-    picks = list(change.index[-10:][::-1]) + list(change.index[:10])
-    table = grid.loc[picks].map(lambda v: f"{v:.1f}").reset_index()
-    table.insert(1, "change", [f"{change[w]:+.1f}" for w in picks])
-    intro = (f"Rate per 10,000 tokens by year: the 10 words that rose most from {first} to "
-             f"{last}, then the 10 that fell most.")
-    return table_section("keywords", "Keyword trends", intro, table)
-
-
 def changes_section(inputs: ReportInputs) -> Section:
     previous = inputs.manifest.get("compared_to")
     if inputs.changes is None or not previous:
@@ -205,7 +149,8 @@ def run_section(inputs: ReportInputs) -> Section:
     manifest = inputs.manifest
     facts = pd.DataFrame([
         ("version", manifest["version"]), ("created", manifest["created_at"]),
-        ("topics (K)", manifest["config"]["model"]["num_topics"]),
+        ("topics (K)", ", ".join(f"{m.upper()} {k}" for m, k in
+                                 manifest["metrics"]["num_topics"].items())),
         ("seed", manifest["seeds"]["model"]),
         ("vocabulary", manifest["metrics"].get("vocabulary_size")),
         *[(f"seconds: {k}", f"{v:.1f}") for k, v in manifest["stage_seconds"].items()],
@@ -217,10 +162,17 @@ def run_section(inputs: ReportInputs) -> Section:
 def build_sections(inputs: ReportInputs) -> list[Section]:
     models = list(dict.fromkeys(inputs.topics["model"]))
     sections = corpus_section(inputs)
+    sections.append(k_sweep_section(inputs.k_sweep))
     sections += [topics_section(inputs, m) for m in models]
-    sections += [province_section(inputs, m) for m in models]
-    sections += [year_section(inputs, m) for m in models]
-    sections += [keywords_section(inputs), changes_section(inputs), run_section(inputs)]
+    for model in models:
+        sections += [province_section(inputs, model),
+                     differences_section(inputs.prevalence, inputs.topics, model),
+                     year_section(inputs, model),
+                     province_year_section(inputs.prevalence, inputs.topics, model)]
+    sections += distinctive_section(inputs.distinctive, inputs.documents)
+    sections += [trends_section(inputs.trend_summary), citations_section(inputs.citations),
+                 stability_section(inputs.stability, inputs.topics), changes_section(inputs),
+                 run_section(inputs)]
     return sections
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.compare import keyword_trends, topic_prevalence
+from pipeline.compare import topic_prevalence
+from pipeline.trends import keyword_trends
 
 
 def planted_documents(n_per_group: int = 40):
@@ -37,7 +38,7 @@ def test_planted_province_effect_is_recovered_with_intervals():
 
 def test_keyword_trends_rates_per_10k_tokens():
     tokens = [["đảng_viên", "xây_dựng"], ["đảng_viên"] * 3 + ["cán_bộ"], ["cán_bộ"]]
-    trends = keyword_trends(tokens, [2020, 2021, None], top_n=2)
+    trends = keyword_trends(tokens, [2020, 2021, None], top_n=2, min_docs=1)
     row = trends[(trends.word == "đảng_viên") & (trends.year == 2021)].iloc[0]
     assert (row["count"], row["docs"]) == (3, 1)
     assert row["rate_per_10k"] == 7500

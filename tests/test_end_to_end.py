@@ -214,8 +214,12 @@ def test_flow_run_publishes_summary_tables_and_link_in_prefect(prefect_server, t
 
 
 EXPECTED_SECTIONS = ["Contents", "Corpus summary", "Documents per year", "Rejected documents",
-                     "Topics (LDA)", "Topics (NMF)", "Topic prevalence by province (LDA)",
-                     "Topic prevalence by year (LDA)", "Keyword trends",
+                     "Choice of K", "Topics (LDA)", "Topics (NMF)",
+                     "Topic prevalence by province (LDA)", "Where provinces differ (LDA)",
+                     "Topic prevalence by year (LDA)", "Province × year (LDA)",
+                     "Distinctive words by province", "Distinctive words by year",
+                     "Emerging and declining words", "Most cited resolutions and directives",
+                     "Topic stability across seeds",
                      "What changed since the previous version", "Run details"]
 
 
@@ -231,7 +235,7 @@ def test_report_opens_offline_in_headless_chromium(two_runs, tmp_path):
     headings = visit.evaluations["headings"]
     for section in EXPECTED_SECTIONS:
         assert section in headings, section
-    assert visit.evaluations["charts"] >= 4
+    assert visit.evaluations["charts"] >= 6  # heatmaps, year lines, province×year panels
     assert "Gia Lai" in visit.evaluations["text"] and "Hà Nội" in visit.evaluations["text"]
     assert screenshot.stat().st_size > 20_000 and screenshot.read_bytes()[:4] == b"\x89PNG"
 

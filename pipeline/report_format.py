@@ -1,0 +1,59 @@
+"""Building blocks shared by the report's sections: one section is the same facts as
+Markdown and as HTML, with every article-derived string made inert in both."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    markdown: str
+    html: str
+
+
+def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
+    rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
+    return {int(t): f"T{t}: " + ", ".join(g["word"].head(words))
+            for t, g in rows.groupby("topic")}
+
+
+# HTML is neutralised by entities; these would make links, images, code, emphasis or break a
+# table. '_' stays: GitHub-flavoured Markdown ignores it inside words (xây_dựng).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|])")
+
+
+def markdown_escape(text: str) -> str:
+    """Article-derived text as inert Markdown: no HTML, links, images or emphasis."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_(none)_\n"
+    cells = frame.astype(str).map(markdown_escape)
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
+    return "\n".join([header, rule, *body]) + "\n"
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "<p class='note'>(none)</p>"
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def table_section(anchor: str, title: str, intro: str, frame: pd.DataFrame,
+                  chart: str = "") -> Section:
+    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame)}",
+                   f"<p>{escape(intro)}</p>{chart}{html_table(frame)}")
