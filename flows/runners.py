@@ -42,3 +42,20 @@ def needs_dask_runner(config: RunConfig) -> bool:
 
     context = FlowRunContext.get()
     return not (context and isinstance(context.task_runner, DaskTaskRunner))
+
+
+def local_map(workers: int):
+    """A mapper over local processes ('spawn': workers must not inherit the orchestrator's
+    threads and locks); one worker maps in this process."""
+    def mapper(function: Callable, items: Iterable) -> Iterator:
+        items = list(items)
+        if workers <= 1 or len(items) <= 1:
+            yield from map(function, items)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(workers, len(items)),
+                                 mp_context=get_context("spawn")) as pool:
+            yield from pool.map(function, items)
+    return mapper

@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows.runners import dask_task_runner, map_as_tasks, needs_dask_runner
+from flows.runners import dask_task_runner, local_map, map_as_tasks, needs_dask_runner
 from flows.ui_artifacts import publish_ui_artifacts
 from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
 from pipeline.comparisons import ComparisonTables, compare_groups
@@ -28,13 +28,11 @@ from pipeline.ingest import check_inputs
 from pipeline.documents import (Document, apply_phrases, documents_table, prepare_documents,
                                 tokenize_documents)
 from pipeline.segcache import SegmentationCache, SegmentationStats, default_workers
-from pipeline.models import TopicModel, fit_lda, fit_nmf
+from pipeline.models import TopicModel
+from pipeline.selection import FitResult, sweep_and_fit
 from pipeline.outputs import RunResults, write_version
 from pipeline.versions import previous_version, prune_versions, set_latest
 from pipeline.tokens import TokenFilter, load_stopwords
-
-MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
-
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def read_and_clean(paths: list[Path], sidecar: Path | None, config: RunConfig
@@ -89,21 +87,28 @@ def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, li
         if index not in kept:
             document.reject("no words left after vocabulary filtering (no_below/no_above)")
     modelled = [candidates[i] for i in corpus.kept]
-    if len(modelled) < max(2 * config.model.num_topics, 10):
-        raise ValueError(f"only {len(modelled)} usable documents for K="
-                         f"{config.model.num_topics} topics; add documents or lower "
-                         "model.num_topics")
+    largest_k = max(config.model.k_values())
+    if len(modelled) < max(2 * largest_k, 10):
+        raise ValueError(f"only {len(modelled)} usable documents for K={largest_k} topics; "
+                         "add documents or lower model.num_topics")
     get_run_logger().info("vocabulary of %d words over %d documents", len(corpus.dictionary),
                           len(modelled))
     return corpus, modelled
 
 
-@task(name="fit-topic-model", cache_policy=NO_CACHE)
-def fit_model(name: str, corpus: Corpus, config: RunConfig) -> TopicModel:
-    model_config = getattr(config.model, name)
-    model = MODEL_FITTERS[name](corpus, config.model.num_topics, model_config, config.model.seed)
-    get_run_logger().info("fitted %s with K=%d", name, model.num_topics)
-    return model
+def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig,
+               mapper: Callable) -> FitResult:
+    """Every model at every K (coherence-scored), K chosen, stability seeds at that K."""
+    result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper)
+    for name, metrics in result.metrics.items():
+        get_run_logger().info("%s: K=%d chosen from %s, NPMI %.3f, c_v %.3f, %d/%d stable "
+                              "topics", name, metrics["k"], metrics["k_values"],
+                              metrics["c_npmi"], metrics["c_v"], metrics["stable_topics"],
+                              metrics["k"])
+    return result
+
+
+fit_models_task = task(name="fit-topic-models", cache_policy=NO_CACHE)(fit_models)
 
 
 @task(name="compare-groups", cache_policy=NO_CACHE)
@@ -169,15 +174,21 @@ def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
             documents, segmentation = segment(quote(documents), config)
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
-    models = []
-    for name in config.model.models:
-        with timed(seconds, f"model_{name}"):
-            models.append(fit_model(name, quote(corpus), config))
+    with timed(seconds, "models"):
+        if config.runner == "dask":
+            fitted = fit_models(corpus, modelled, config, map_as_tasks)
+        else:
+            workers = config.segment.workers or default_workers()
+            fitted = fit_models_task(quote(corpus), quote(modelled), config,
+                                     local_map(workers))
+    models = list(fitted.models.values())
     with timed(seconds, "compare"):
         comparisons = compare(quote(models), quote(modelled), config)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus, models=models,
-                         comparisons=comparisons, stage_seconds=seconds,
+                         comparisons=comparisons, k_sweep=fitted.k_sweep,
+                         stability=fitted.stability, model_metrics=fitted.metrics,
+                         stage_seconds=seconds,
                          segmentation=asdict(segmentation))
     final = publish_version(quote(results), config, previous)
     publish_ui_artifacts(final)

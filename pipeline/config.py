@@ -61,19 +61,33 @@ class CorpusConfig(StrictModel):
 
 
 class LdaConfig(StrictModel):
-    passes: int = Field(10, ge=1)
-    iterations: int = Field(200, ge=1)
-    alpha: str | float = "symmetric"
-    eta: str | float | None = None
-    chunksize: int = Field(2000, ge=1)
+    init: Literal["nmf", "random"] = Field(
+        "nmf", description="Start the topics from a sparse NMF of tf-idf (nmf) or from gensim's "
+                           "random draw (random); see pipeline/models.fit_lda.")
+    init_nmf_alpha: float = Field(1e-5, ge=0, description="alpha_W of the NMF warm start "
+                                                          "(l1_ratio 0.5).")
+    passes: int = Field(2, ge=1)
+    iterations: int = Field(50, ge=1, description="Max E-step iterations per document.")
+    alpha: str | float = Field("auto", description="Document-topic prior: 'auto' (learned, "
+                                                   "asymmetric), 'symmetric', 'asymmetric' or "
+                                                   "a number.")
+    eta: str | float | None = Field(0.03, description="Topic-word prior: a number, 'auto', or "
+                                                      "null (1/K).")
+    chunksize: int = Field(5000, ge=1, description="Documents per VB update; at least the "
+                                                   "corpus size makes each pass one batch "
+                                                   "update.")
+    decay: float = Field(0.5, ge=0.5, le=1.0, description="Online VB kappa (weight of older "
+                                                          "chunks' statistics).")
+    offset: float = Field(1.0, ge=1.0, description="Online VB tau_0 (slows early updates).")
 
 
 class NmfConfig(StrictModel):
     init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = "nndsvd"
     beta_loss: Literal["frobenius", "kullback-leibler"] = "frobenius"
-    alpha_W: float = Field(0.0, ge=0)
+    alpha_W: float = Field(2e-5, ge=0, description="Regularisation strength (scikit-learn "
+                                                   "scales it by the matrix size).")
     alpha_H: float | Literal["same"] = "same"
-    l1_ratio: float = Field(0.0, ge=0, le=1)
+    l1_ratio: float = Field(0.5, ge=0, le=1)
     max_iter: int = Field(400, ge=10)
 
 
@@ -130,12 +144,17 @@ class ModelConfig(StrictModel):
         "npmi", description="npmi: highest mean c_npmi, and the smallest K within k_tolerance "
                             "of it; npmi_diversity: highest mean of z-scored c_npmi and topic "
                             "diversity across the swept Ks (ties to the smaller K).")
-    k_tolerance: float = Field(0.005, ge=0, description="c_npmi gap treated as a tie (npmi rule).")
-    stability_seeds: int = Field(3, ge=1, description="Seeds fitted at the chosen K (the main "
-                                                      "seed counts as one) to measure stability.")
-    stability_threshold: float = Field(0.5, ge=0, le=1, description="A topic is stable when its "
-                                                                    "mean matched top-10 Jaccard "
-                                                                    "reaches this.")
+    k_tolerance: float = Field(0.005, ge=0,
+                               description="c_npmi gap counted as a tie (npmi rule).")
+    stability_seeds: int = Field(
+        3, ge=1, description="Seeds fitted at the chosen K (the main seed counts as one) to "
+                             "measure topic stability; 1 = no extra fits.")
+    stability_sample: float = Field(
+        0.8, gt=0, le=1, description="Share of documents each extra stability seed is fitted "
+                                     "on (a seeded subsample; 1 = all documents).")
+    stability_threshold: float = Field(
+        0.5, ge=0, le=1, description="A topic is stable when its mean matched top-10-word "
+                                     "Jaccard across seeds reaches this.")
     models: list[Literal["lda", "nmf"]] = Field(default_factory=lambda: ["lda", "nmf"],
                                                 min_length=1)
     seed: int = 42

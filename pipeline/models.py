@@ -1,7 +1,8 @@
 """Topic models: gensim LDA on counts and scikit-learn NMF on tf-idf, one result shape.
 
 LdaModel (not LdaMulticore) is used because only the single-process trainer gives the same
-topics for the same seed, which a versioned report needs.
+topics for the same seed, which a versioned report needs; with the NMF warm start (fit_lda)
+it is also faster than LdaMulticore's 10+ passes would be, so nothing is lost.
 """
 from __future__ import annotations
 
@@ -34,33 +35,72 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return np.where(sums > 0, matrix / np.where(sums > 0, sums, 1.0), uniform)
 
 
+def tfidf_matrix(corpus: Corpus):
+    """Sublinear tf-idf (1 + log tf), rows L2-normalised: what NMF factorises."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return TfidfTransformer(sublinear_tf=True).fit_transform(corpus.counts)
+
+
+def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, alpha_W: float,
+                alpha_H: float | str, l1_ratio: float, max_iter: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(W documents x K, H K x vocabulary) of scikit-learn NMF, convergence warnings muted."""
+    from sklearn.decomposition import NMF
+
+    model = NMF(n_components=num_topics, init=init, beta_loss=beta_loss,
+                solver="mu" if beta_loss != "frobenius" else "cd",
+                alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio,
+                max_iter=max_iter, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        doc_topic = model.fit_transform(matrix)
+    return doc_topic, model.components_
+
+
 def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int) -> TopicModel:
+    """Variational-Bayes LDA (gensim LdaModel), optionally warm-started from NMF topics.
+
+    With `init: nmf` (default) the topic-word statistics start from a sparse NMF of the tf-idf
+    matrix (nndsvda, alpha_W = `init_nmf_alpha`, l1_ratio 0.5), scaled to the expected word
+    counts of each topic, instead of gensim's random gamma draw; a couple of passes of batch
+    VB (chunksize >= corpus size) then turn it into a proper LDA posterior. This converges in
+    2 passes to topics that are both more coherent and closer to the editorial categories than
+    10+ passes from a random start (benchmarks/topic_quality.py), and stays deterministic for
+    a seed. `init: random` is plain gensim LdaModel.
+    """
     from gensim.models import LdaModel
 
-    model = LdaModel(corpus=corpus.bow, id2word=corpus.dictionary, num_topics=num_topics,
+    model = LdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,
                      passes=config.passes, iterations=config.iterations, alpha=config.alpha,
-                     eta=config.eta, chunksize=config.chunksize, random_state=seed,
-                     eval_every=None, dtype=np.float64)
-    doc_topic = np.zeros((len(corpus.bow), num_topics))
-    for row, bow in enumerate(corpus.bow):
-        for topic, weight in model.get_document_topics(bow, minimum_probability=0.0):
-            doc_topic[row, topic] = weight
-    return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(doc_topic))
+                     eta=config.eta, chunksize=config.chunksize, decay=config.decay,
+                     offset=config.offset, random_state=seed, eval_every=None,
+                     dtype=np.float64)
+    if config.init == "nmf":
+        doc_topic, topic_word = nmf_factors(tfidf_matrix(corpus), num_topics, seed,
+                                            init="nndsvda", beta_loss="frobenius",
+                                            alpha_W=config.init_nmf_alpha, alpha_H="same",
+                                            l1_ratio=0.5, max_iter=400)
+        doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+        expected_counts = normalise_rows(doc_topic).T @ doc_tokens          # per topic
+        model.state.sstats = normalise_rows(topic_word) * expected_counts[:, None]
+        model.sync_state()
+    model.update(corpus.bow, passes=config.passes)
+    gamma, _ = model.inference(corpus.bow)
+    return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(gamma))
 
 
 def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int) -> TopicModel:
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfTransformer
+    """scikit-learn NMF of the sublinear tf-idf matrix; the default light elastic-net
+    regularisation (alpha_W 2e-5, l1_ratio 0.5) drops the weakest word and document loadings,
+    which raises coherence at little cost in category agreement."""
+    doc_topic, topic_word = nmf_factors(tfidf_matrix(corpus), num_topics, seed, config.init,
+                                        config.beta_loss, config.alpha_W, config.alpha_H,
+                                        config.l1_ratio, config.max_iter)
+    return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic))
 
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(corpus.counts)
-    model = NMF(n_components=num_topics, init=config.init, beta_loss=config.beta_loss,
-                solver="mu" if config.beta_loss != "frobenius" else "cd",
-                alpha_W=config.alpha_W, alpha_H=config.alpha_H, l1_ratio=config.l1_ratio,
-                max_iter=config.max_iter, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        doc_topic = model.fit_transform(tfidf)
-    return TopicModel("nmf", normalise_rows(model.components_), normalise_rows(doc_topic))
+
+MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
 
 
 def topics_table(model: TopicModel, vocabulary: list[str], top_n: int) -> pd.DataFrame:
@@ -84,12 +124,17 @@ def doc_topics_table(model: TopicModel, doc_ids: list[str]) -> pd.DataFrame:
 
 def representative_documents(model: TopicModel, modelled: pd.DataFrame, per_topic: int = 3
                              ) -> pd.DataFrame:
-    """The documents most devoted to each topic (highest weight; ties by input order), so a
-    reader can check what a topic means in real articles."""
+    """The documents most devoted to each topic, so a reader can check what a topic means in
+    real articles: among the documents whose top topic it is (argmax of doc_topic), the
+    `per_topic` with the highest weight (ties by input order). A topic that is no document's
+    top topic gets no rows: showing articles that are mostly about something else would
+    mislead."""
     rows = []
+    dominant = model.doc_topic.argmax(axis=1)
     for topic in range(model.num_topics):
         weights = model.doc_topic[:, topic]
-        order = np.lexsort((np.arange(len(weights)), -weights))[:per_topic]
+        order = np.lexsort((np.arange(len(weights)), -weights))
+        order = order[dominant[order] == topic][:per_topic]
         for rank, index in enumerate(order, start=1):
             document = modelled.iloc[index]
             rows.append({"model": model.name, "topic": topic, "rank": rank,

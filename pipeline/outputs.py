@@ -56,6 +56,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
                     "num_topics": {m.name: m.num_topics for m in results.models},
+                    "npmi": {m: v["c_npmi"] for m, v in results.model_metrics.items()},
                     "models": results.model_metrics},
     }
 

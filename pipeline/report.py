@@ -86,11 +86,17 @@ def topics_section(inputs: ReportInputs, model: str) -> Section:
                          "give it the most weight.", table)
 
 
+def prevalence_of(inputs: ReportInputs, model: str, dimension: str
+                  ) -> tuple[pd.DataFrame, dict[int, str], str]:
+    """One model's prevalence rows for one dimension, its topic labels, the section title."""
+    rows = inputs.prevalence[(inputs.prevalence["model"] == model)
+                             & (inputs.prevalence["dimension"] == dimension)]
+    return (rows, topic_labels(inputs.topics, model),
+            f"Topic prevalence by {dimension} ({model.upper()})")
+
+
 def province_section(inputs: ReportInputs, model: str) -> Section:
-    prevalence = inputs.prevalence[(inputs.prevalence["model"] == model)
-                                   & (inputs.prevalence["dimension"] == "province")]
-    labels = topic_labels(inputs.topics, model)
-    title = f"Topic prevalence by province ({model.upper()})"
+    prevalence, labels, title = prevalence_of(inputs, model, "province")
     if prevalence.empty:
         return table_section(f"province-{model}", title, "No province metadata.", prevalence)
     n_docs = prevalence.groupby("group")["n_docs"].first().sort_values(ascending=False,
@@ -109,10 +115,7 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
 
 
 def year_section(inputs: ReportInputs, model: str) -> Section:
-    prevalence = inputs.prevalence[(inputs.prevalence["model"] == model)
-                                   & (inputs.prevalence["dimension"] == "year")]
-    labels = topic_labels(inputs.topics, model)
-    title = f"Topic prevalence by year ({model.upper()})"
+    prevalence, labels, title = prevalence_of(inputs, model, "year")
     if prevalence.empty:
         return table_section(f"year-{model}", title, "No dates.", prevalence)
     years = sorted(prevalence["group"].unique())
