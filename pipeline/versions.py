@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from pipeline.stability import jaccard_matrix  # one definition of topic overlap
+
 VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 KEPT_OVERLAP, CHANGED_OVERLAP = 0.5, 0.2
 DIFF_TOP_WORDS = 10
@@ -118,12 +120,6 @@ def top_words(version: Path, top_n: int = DIFF_TOP_WORDS) -> dict[str, list[list
         ordered = rows.sort_values(["topic", "rank"])
         words[model] = [list(g["word"]) for _, g in ordered.groupby("topic", sort=True)]
     return words
-
-
-def jaccard_matrix(left: list[list[str]], right: list[list[str]]) -> np.ndarray:
-    left_sets, right_sets = [set(a) for a in left], [set(b) for b in right]
-    return np.array([[len(a & b) / len(a | b) if a | b else 0.0 for b in right_sets]
-                     for a in left_sets]).reshape(len(left), len(right))
 
 
 def match_topics(left: list[list[str]], right: list[list[str]]
