@@ -121,28 +121,31 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
     work = list(batches(todo, batch_size))
     done = 0
 
-    def record(batch_keys: Sequence[str], results: list[list[str]]) -> None:
+    def record(batch_keys: Sequence[str], results: list[str]) -> None:
         nonlocal done
         fresh = dict(zip(batch_keys, results))
-        known.update(fresh)
         if cache:
-            cache.put_many(fresh)
+            cache.put_joined(fresh)
+        for key, joined in fresh.items():
+            known[key] = split_words(joined)
         done += len(batch_keys)
         if progress:
             progress(done, len(todo))
 
     if mapper is not None:  # e.g. Prefect tasks on a Dask cluster
-        results = mapper(segment_batch, [[text_of[k] for k in b] for b in work])
+        results = mapper(segment_batch_joined, [[text_of[k] for k in b] for b in work])
         for batch_keys, segmented in zip(work, results):
             record(batch_keys, segmented)
     elif workers <= 1 or len(work) <= 1:
         for batch_keys in work:
-            record(batch_keys, segment_batch([text_of[k] for k in batch_keys]))
+            record(batch_keys, segment_batch_joined([text_of[k] for k in batch_keys]))
     else:
         # 'spawn': worker processes must not inherit the orchestrator's threads and locks.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = pool.map(segment_batch, ([text_of[k] for k in b] for b in work))
+            results = pool.map(segment_batch_joined,
+                               ([text_of[k] for k in b] for b in work))
             for batch_keys, segmented in zip(work, results):
                 record(batch_keys, segmented)
     stats.segmented = len(todo)
+    del text_of, work
     return [known[key] for key in keys], stats

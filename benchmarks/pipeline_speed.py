@@ -1,0 +1,336 @@
+"""Pipeline speed against the segmentation floor, measured in one run (see benchmarks/README.md).
+
+    python benchmarks/pipeline_speed.py [--corpus PATH] [--workers 2] [--scaling-docs 1000]
+    python benchmarks/pipeline_speed.py --full [--timeout-min 90] [--rss-limit-gb 8]
+
+Default run, on one corpus and N worker processes:
+  1. bare: underthesea `word_tokenize` of every text on N spawned processes (pool start-up
+     included), nothing else: the floor a cold run cannot beat;
+  2. cold: `vntopics run` end to end with a fresh segmentation cache and artifacts folder;
+  3. warm: the same run again with only model.num_topics changed (cache reused);
+  4. scaling: `pipeline.segcache.segment_texts` (no cache) on 1 then 2 processes.
+Each `vntopics run` is a subprocess whose process tree (main, segmentation workers, Prefect's
+temporary server) is polled for RSS every 0.1 s; its stderr is followed so each RSS peak is
+charged to the Prefect task running at the time.
+
+--full runs only the cold end-to-end run on vntc-full (84,132 documents) and prints wall time,
+per-stage seconds and peak RSS; it stops the run if the tree exceeds --rss-limit-gb or
+--timeout-min and then says in which stage.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import psutil
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+SHARED = PROJECT.parent / "shared" / "corpora"
+SAMPLE = SHARED / "vntc-sample-3000.jsonl.gz"
+FULL = SHARED / "vntc-full.jsonl.gz"
+VNTOPICS = Path(sys.executable).parent / "vntopics"
+TASK_LINE = re.compile(r"Task run '([a-z][a-z0-9-]*?)-[0-9a-f]{3,}'")
+GOAL_COLD_OVER_BARE, GOAL_WARM_OVER_COLD, GOAL_FULL_RSS_GB = 1.3, 0.15, 3.0
+BATCH = 64
+
+
+# --- corpus and the bare floor ---------------------------------------------------------------
+
+def read_texts(path: Path, limit: int | None = None) -> list[str]:
+    """The `text` field of a JSONL(.gz) corpus (VNTC keys: id, split, label, source, text)."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    texts = []
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                text = json.loads(line).get("text")
+                if isinstance(text, str) and text.strip():
+                    texts.append(text)
+                    if limit and len(texts) >= limit:
+                        break
+    return texts
+
+
+def bare_batch(texts: list[str]) -> int:
+    from underthesea import word_tokenize
+
+    return sum(len(word_tokenize(text)) for text in texts)
+
+
+def bare_segmentation(texts: list[str], workers: int) -> tuple[float, int]:
+    """Seconds for word_tokenize of every text on `workers` spawned processes, start-up
+    included (the pipeline pays it too); returns (seconds, words)."""
+    start = time.perf_counter()
+    chunks = [texts[i:i + BATCH] for i in range(0, len(texts), BATCH)]
+    if workers <= 1:
+        words = sum(map(bare_batch, chunks))
+    else:
+        with get_context("spawn").Pool(workers) as pool:
+            words = sum(pool.imap(bare_batch, chunks))
+    return time.perf_counter() - start, words
+
+
+def pipeline_segmentation(texts: list[str], workers: int) -> float:
+    """Seconds for pipeline.segcache.segment_texts (no cache) on `workers` processes."""
+    from pipeline.segcache import segment_texts
+
+    start = time.perf_counter()
+    segment_texts(texts, None, workers)
+    return time.perf_counter() - start
+
+
+# --- one monitored `vntopics run` ------------------------------------------------------------
+
+class Run:
+    """`vntopics run` as a subprocess: wall time, tree RSS peaks (total and per stage)."""
+
+    def __init__(self, corpus: Path, artifacts: Path, cache: Path, workers: int,
+                 overrides: list[str], log: Path, timeout_s: float, rss_limit: float):
+        self.command = [str(VNTOPICS), "run", "--input", str(corpus), "--artifacts-dir",
+                        str(artifacts), "--set", f"segment.cache_dir={cache}",
+                        "--set", f"segment.workers={workers}"]
+        for override in overrides:
+            self.command += ["--set", override]
+        self.log, self.timeout_s, self.rss_limit = log, timeout_s, rss_limit
+        self.stage = "startup"
+        self.stage_started: dict[str, float] = {}
+        self.peak_total = 0
+        self.peak_by_stage: dict[str, int] = {}
+        self.peak_by_role: dict[str, int] = {}
+        self.stopped_because = ""
+
+    def role(self, process: psutil.Process, root: psutil.Process) -> str:
+        if process.pid == root.pid:
+            return "main"
+        try:
+            line = " ".join(process.cmdline())
+        except psutil.Error:
+            return "other"
+        if "prefect" in line and "server" in line:
+            return "prefect-server"
+        if "multiprocessing" in line:
+            return "pool-worker"
+        return "other"
+
+    def follow(self, stream, sink) -> None:
+        for line in stream:
+            sink.write(line)
+            sink.flush()        # the log can be followed while a long run goes on
+            match = TASK_LINE.search(line)
+            if not match:
+                continue
+            # Most tasks log only when they end, so a task's work is what happens after the
+            # previous task finished: "after X" is charged with the next task's memory.
+            stage = (f"after {match.group(1)}" if "Finished in state" in line
+                     else match.group(1))
+            if stage != self.stage:
+                self.stage = stage
+                self.stage_started.setdefault(stage, time.perf_counter() - self.start)
+
+    def execute(self) -> dict:
+        self.start = time.perf_counter()
+        with open(self.log, "w", encoding="utf-8") as sink:
+            process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, cwd=PROJECT)
+            out_lines: list[str] = []
+            readers = [threading.Thread(target=self.follow, args=(process.stderr, sink)),
+                       threading.Thread(target=lambda: out_lines.extend(process.stdout))]
+            for reader in readers:
+                reader.start()
+            root = psutil.Process(process.pid)
+            while process.poll() is None:
+                self.sample(root)
+                elapsed = time.perf_counter() - self.start
+                if elapsed > self.timeout_s or self.peak_total > self.rss_limit:
+                    self.stopped_because = (f"time limit {self.timeout_s / 60:.0f} min"
+                                            if elapsed > self.timeout_s else
+                                            f"RSS limit {self.rss_limit / 2**30:.1f} GB")
+                    for child in root.children(recursive=True):
+                        child.kill()
+                    root.kill()
+                    break
+                time.sleep(0.1)
+            process.wait()
+            for reader in readers:
+                reader.join()
+        wall = time.perf_counter() - self.start
+        version = out_lines[-1].strip() if out_lines and process.returncode == 0 else None
+        manifest = {}
+        if version and (Path(version) / "manifest.json").is_file():
+            manifest = json.loads((Path(version) / "manifest.json").read_text())
+        return {"wall_s": wall, "returncode": process.returncode, "version": version,
+                "stopped_because": self.stopped_because, "stage_at_end": self.stage,
+                "stage_seconds": manifest.get("stage_seconds", {}),
+                "documents": manifest.get("documents", {}),
+                "segmentation": manifest.get("segmentation", {}),
+                "peak_tree_rss": self.peak_total, "peak_rss_by_stage": self.peak_by_stage,
+                "peak_rss_by_role": self.peak_by_role,
+                "stage_started_s": self.stage_started, "log": str(self.log)}
+
+    def sample(self, root: psutil.Process) -> None:
+        total, by_role = 0, {}
+        try:
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for process in processes:
+            try:
+                rss = process.memory_info().rss
+            except psutil.Error:
+                continue
+            total += rss
+            role = self.role(process, root)
+            by_role[role] = by_role.get(role, 0) + rss
+        self.peak_total = max(self.peak_total, total)
+        self.peak_by_stage[self.stage] = max(self.peak_by_stage.get(self.stage, 0), total)
+        for role, rss in by_role.items():
+            self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def gb(value: float) -> str:
+    return f"{value / 2**30:.2f} GB"
+
+
+def goal(value: float, target: float, kind: str = "≤") -> str:
+    if value <= target:
+        return f"goal {kind} {target}: met"
+    return f"goal {kind} {target}: MISSED by {100 * (value / target - 1):.0f}%"
+
+
+def print_run(name: str, result: dict) -> None:
+    status = ("ok" if result["returncode"] == 0 else
+              f"FAILED (exit {result['returncode']}) {result['stopped_because']} "
+              f"during stage '{result['stage_at_end']}'")
+    print(f"{name}: wall {result['wall_s']:.1f} s, peak tree RSS {gb(result['peak_tree_rss'])}"
+          f" [{status}]")
+    if result["documents"]:
+        print(f"  documents {result['documents']}  segmentation {result['segmentation']}")
+    stages = result["stage_seconds"]
+    if stages:
+        accounted = sum(stages.values())
+        print("  stage seconds (manifest): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+              + f"; outside stages (Prefect start-up, server, write-version, UI artifacts) "
+                f"{result['wall_s'] - accounted:.1f}")
+    if result["stage_started_s"]:
+        print("  log milestones (s after launch; 'after X' = X finished): "
+              + ", ".join(f"{k} {v:.0f}" for k, v in result["stage_started_s"].items()))
+    print("  peak tree RSS by stage: " + ", ".join(
+        f"{k} {gb(v)}" for k, v in result["peak_rss_by_stage"].items()))
+    print("  peak RSS by process role: " + ", ".join(
+        f"{k} {gb(v)}" for k, v in result["peak_rss_by_role"].items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=SAMPLE)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warm-topics", type=int, default=10,
+                        help="model.num_topics of the warm re-run (default config: 8)")
+    parser.add_argument("--scaling-docs", type=int, default=1000,
+                        help="documents for the 1-vs-2-process scaling (0: skip)")
+    parser.add_argument("--full", action="store_true",
+                        help=f"only the cold end-to-end run on {FULL.name}")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra overrides for every vntopics run (say so when reporting)")
+    parser.add_argument("--timeout-min", type=float, default=120)
+    parser.add_argument("--rss-limit-gb", type=float, default=8)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    corpus = FULL if args.full else args.corpus
+    work = Path(tempfile.mkdtemp(prefix="vntopics-bench-"))
+    limits = dict(timeout_s=args.timeout_min * 60, rss_limit=args.rss_limit_gb * 2**30)
+    results: dict = {"corpus": str(corpus), "workers": args.workers, "cpus": os.cpu_count(),
+                     "overrides": args.set, "load_average_at_start": os.getloadavg()}
+    print(f"corpus {corpus.name}, {args.workers} worker processes, {os.cpu_count()} CPUs, "
+          f"load average at start {os.getloadavg()[0]:.1f}, overrides {args.set or 'none'}")
+    print(f"scratch folder {work}")
+    sys.stdout.flush()
+    try:
+        if args.full:
+            cold = Run(corpus, work / "artifacts", work / "cache", args.workers, args.set,
+                       work / "full.log", **limits).execute()
+            results["full"] = cold
+            print_run("full corpus, cold end-to-end", cold)
+            ok = cold["returncode"] == 0
+            if ok:
+                print(f"  full-corpus peak tree RSS {gb(cold['peak_tree_rss'])}: "
+                      + goal(cold["peak_tree_rss"] / 2**30, GOAL_FULL_RSS_GB, "<"))
+            print(f"  max RSS of any single waited-for process (getrusage children): "
+                  f"{gb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)}")
+            return 0 if ok else 1
+
+        texts = read_texts(corpus)
+        syllables = sum(len(text.split()) for text in texts)
+        bare_s, words = bare_segmentation(texts, args.workers)
+        results["bare"] = {"seconds": bare_s, "documents": len(texts), "syllables": syllables,
+                           "words": words}
+        print(f"bare word_tokenize, {args.workers} processes: {bare_s:.1f} s for {len(texts)} "
+              f"texts, {syllables:,} syllables ({syllables / bare_s:,.0f} syllables/s)")
+        sys.stdout.flush()
+
+        cold = Run(corpus, work / "artifacts", work / "cache", args.workers, args.set,
+                   work / "cold.log", **limits).execute()
+        results["cold"] = cold
+        print_run("cold end-to-end", cold)
+        sys.stdout.flush()
+        warm = Run(corpus, work / "artifacts", work / "cache", args.workers,
+                   [*args.set, f"model.num_topics={args.warm_topics}"], work / "warm.log",
+                   **limits).execute()
+        results["warm"] = warm
+        print_run(f"warm re-run (model.num_topics={args.warm_topics})", warm)
+        sys.stdout.flush()
+
+        if args.scaling_docs:
+            subset = texts[:args.scaling_docs]
+            one = pipeline_segmentation(subset, 1)
+            two = pipeline_segmentation(subset, 2)
+            results["scaling"] = {"documents": len(subset), "one_s": one, "two_s": two}
+
+        print("\n== ratios (all measured in this run) ==")
+        cold_over_bare = cold["wall_s"] / bare_s
+        print(f"cold / bare            = {cold['wall_s']:.1f} / {bare_s:.1f} = "
+              f"{cold_over_bare:.2f}   ({goal(cold_over_bare, GOAL_COLD_OVER_BARE)})")
+        segment_s = cold["stage_seconds"].get("segment")
+        if segment_s:
+            print(f"cold segment stage / bare = {segment_s:.1f} / {bare_s:.1f} = "
+                  f"{segment_s / bare_s:.2f}   (segmentation alone, inside the flow)")
+        warm_over_cold = warm["wall_s"] / cold["wall_s"]
+        print(f"warm / cold            = {warm['wall_s']:.1f} / {cold['wall_s']:.1f} = "
+              f"{warm_over_cold:.2f}   ({goal(warm_over_cold, GOAL_WARM_OVER_COLD)})")
+        print(f"peak tree RSS          cold {gb(cold['peak_tree_rss'])}, "
+              f"warm {gb(warm['peak_tree_rss'])}")
+        if args.scaling_docs:
+            s = results["scaling"]
+            print(f"segmentation scaling   {s['documents']} docs: 1 process {s['one_s']:.1f} s, "
+                  f"2 processes {s['two_s']:.1f} s, speed-up {s['one_s'] / s['two_s']:.2f}x "
+                  f"(efficiency {50 * s['one_s'] / s['two_s']:.0f}%)")
+        print(f"load average at end    {os.getloadavg()[0]:.1f} "
+              f"(other work on the 2 cores inflates every figure)")
+        return 0
+    finally:
+        results["load_average_at_end"] = os.getloadavg()
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str))
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
