@@ -3,12 +3,14 @@ server for the whole session (started like a user would: `prefect server start`)
 from __future__ import annotations
 
 import csv
+import json
 import io
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -69,6 +71,22 @@ def cli_env(prefect_server):
     return {**os.environ, "PREFECT_API_URL": prefect_server["url"],
             "PREFECT_HOME": str(prefect_server["home"]),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
+def prefect_api(base: str, method: str, path: str, body: dict | None = None, attempts: int = 8):
+    """One REST call, retried like Prefect's own client (and the UI) retry: the server answers
+    503 when SQLite is busy ("database is locked"), which it declares safe to retry."""
+    data = json.dumps(body).encode() if body is not None else None
+    for attempt in range(attempts):
+        request = urllib.request.Request(f"{base}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or "null")
+        except urllib.error.HTTPError as error:
+            if error.code not in (429, 503) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * 2 ** attempt)
 
 
 def run_cli(args: list[str], env: dict | None = None, timeout: int = 900

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, prefect_api, run_cli
 
 distributed = pytest.importorskip("distributed")
 
@@ -37,12 +36,8 @@ def test_dask_runner_matches_local(cli_env, tmp_path):
     assert manifest["config"]["runner"] == "dask"
     assert manifest["segmentation"]["segmented"] == manifest["segmentation"]["documents"] > 0
     assert "on the Dask cluster" in log
-    request = urllib.request.Request(
-        f"{cli_env['PREFECT_API_URL']}/task_runs/filter", method="POST",
-        data=json.dumps({"task_runs": {"name": {"like_": "segment-batch"}}}).encode(),
-        headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        batches = [r for r in json.loads(response.read())
-                   if r["state"] and r["state"]["type"] == "COMPLETED"]
+    runs = prefect_api(cli_env["PREFECT_API_URL"], "POST", "/task_runs/filter",
+                       {"task_runs": {"name": {"like_": "segment-batch"}}})
+    batches = [r for r in runs if r["state"] and r["state"]["type"] == "COMPLETED"]
     assert len(batches) >= 8   # 120 documents in batches of 16, each a task on the cluster
     assert prefixes, "the cluster's scheduler saw no tasks"

@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, PROJECT, VNTOPICS
+from tests.conftest import prefect_api as api
 
 DEPLOYMENT = "integration-test"
-
-
-def api(base: str, method: str, path: str, body: dict | None = None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or "null")
 
 
 def wait_for(predicate, timeout: float, what: str, process: subprocess.Popen, log: Path):
