@@ -78,6 +78,29 @@ def _ascii_key(name: str) -> str:
                   .lower())
 
 
+def trie_alternation(forms) -> str:
+    """A regex matching any of `forms`, longest first, written as a trie: Python's `re` tries
+    a flat alternation's ~1,000 names one by one at every position of every article, while a
+    trie rejects a position on its first character (ingest ran ~3× slower with the flat one)."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())
+                    if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # a form ends here: the longer forms through this node are tried first (greedy `?`)
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + build(trie) + ")"
+
+
 def _dataset() -> Path:
     import vietnamadminunits
     return Path(vietnamadminunits.__file__).parent / "data"
@@ -108,8 +131,7 @@ def gazetteer() -> Gazetteer:
         kind[form] = ("ignore", None)
     for mark, province in MARKS.items():
         kind[mark] = ("mark", province)
-    forms = sorted(kind, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)" + trie_alternation(kind) + r"(?!\w)")
     by_key = {_ascii_key(p): p for p in provinces}
     for province, forms_ in ALIASES.items():
         by_key.update({_ascii_key(f): province for f in forms_})

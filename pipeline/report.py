@@ -172,7 +172,7 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                      differences_section(inputs.prevalence, inputs.topics, model),
                      year_section(inputs, model),
                      province_year_section(inputs.prevalence, inputs.topics, model)]
-    sections += distinctive_section(inputs.distinctive, inputs.documents)
+    sections += distinctive_section(inputs.distinctive, inputs.prevalence)
     sections += [trends_section(inputs.trend_summary), citations_section(inputs.citations),
                  stability_section(inputs.stability, inputs.topics), changes_section(inputs),
                  run_section(inputs)]

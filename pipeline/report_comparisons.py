@@ -76,8 +76,13 @@ def province_year_section(prevalence: pd.DataFrame, topics: pd.DataFrame, model:
     return table_section(f"province-year-{model}", title, intro, table, chart)
 
 
-def distinctive_section(distinctive: pd.DataFrame | None, documents: pd.DataFrame
+def distinctive_section(distinctive: pd.DataFrame | None, prevalence: pd.DataFrame
                         ) -> list[Section]:
+    """Top words per group, with the group's size: a province of three articles has
+    'distinctive' words that are just those articles' words, so small groups are flagged
+    (and listed last), never dropped."""
+    sizes = (prevalence.drop_duplicates(["dimension", "group"])
+             .set_index(["dimension", "group"])[["n_docs", "low_support"]])
     sections = []
     for dimension, title in (("province", "Distinctive words by province"),
                              ("year", "Distinctive words by year")):
@@ -93,11 +98,18 @@ def distinctive_section(distinctive: pd.DataFrame | None, documents: pd.DataFram
                                             zip(g["word"].head(DISTINCTIVE_WORDS),
                                                 g["zscore"].head(DISTINCTIVE_WORDS))),
                         include_groups=False)
-                 .rename("words (z-score)").reset_index().rename(columns={"group": dimension}))
+                 .rename("words (z-score)").reset_index())
+        size = sizes.reindex(pd.MultiIndex.from_product([[dimension], table["group"]]))
+        table.insert(1, "n_docs", size["n_docs"].fillna(0).astype(int).to_numpy())
+        low = size["low_support"].fillna(True).astype(bool).to_numpy()
+        table["low support"] = np.where(low, "yes", "")
+        table = (table.assign(_low=low).sort_values(["_low", "group"], kind="stable")
+                 .drop(columns="_low").rename(columns={"group": dimension}))
         intro = (f"Words used more in each {dimension} than in all other documents: log-odds "
                  "ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), "
-                 "z-score in brackets; z > 1.96 is unlikely by chance. Full list in "
-                 "tables/distinctive_keywords.csv.")
+                 "z-score in brackets; z > 1.96 is unlikely by chance. Groups with few "
+                 "documents (low support, listed last) mostly show their own articles' words. "
+                 "Full list in tables/distinctive_keywords.csv.")
         sections.append(table_section(f"distinctive-{dimension}", title, intro, table))
     return sections
 

@@ -136,3 +136,20 @@ def test_word_absent_from_a_group_never_gets_positive_z():
             for d, g in zip(docs, labels)]
     table = distinctive_keywords(docs, labels, "province", top_n=10_000, min_count=1)
     assert "biển_đảo" not in set(table[table.group == "Hà Tĩnh"].word)
+
+
+def test_report_lists_small_groups_last_and_flags_them():
+    from pipeline.report_comparisons import distinctive_section
+
+    distinctive = pd.DataFrame({
+        "dimension": ["province"] * 4, "group": ["An Giang", "An Giang", "Bến Tre", "Bến Tre"],
+        "word": ["biên_giới", "cửa_khẩu", "chi_bộ", "đảng_viên"], "zscore": [9.9, 7.2, 8.9, 6.0],
+        "count_group": [30, 20, 12, 9], "count_rest": [3, 2, 40, 80]})
+    prevalence = pd.DataFrame({
+        "model": "lda", "dimension": "province", "group": ["An Giang", "Bến Tre"],
+        "topic": 0, "n_docs": [2, 41], "low_support": [True, False]})
+    by_province = distinctive_section(distinctive, prevalence)[0]
+    lines = [line for line in by_province.markdown.splitlines() if line.startswith("| ")]
+    assert lines[0].startswith("| province | n_docs | words (z-score) | low support")
+    assert lines[1].startswith("| Bến Tre | 41 | chi_bộ (8.9), đảng_viên (6.0) |")
+    assert lines[2].startswith("| An Giang | 2 | biên_giới (9.9), cửa_khẩu (7.2) | yes")
