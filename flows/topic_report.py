@@ -20,11 +20,13 @@ from prefect.utilities.annotations import quote
 
 from flows.runners import dask_task_runner, local_map, map_as_tasks, needs_dask_runner
 from flows.ui_artifacts import publish_ui_artifacts
-from pipeline.artifacts import VersionWriter, describe_inputs, run_fingerprint
+from pipeline.artifacts import (VersionWriter, describe_inputs, run_fingerprint,
+                                sha256_of)
 from pipeline.comparisons import ComparisonTables, compare_groups
 from pipeline.config import RunConfig, load_config, resolve_project_path
 from pipeline.corpus import Corpus, build_corpus
 from pipeline.ingest import check_inputs
+from pipeline.ingestcache import IngestCache, ingest_key
 from pipeline.documents import (Document, apply_phrases, documents_table, prepare_documents,
                                 tokenize_documents)
 from pipeline.segcache import SegmentationCache, SegmentationStats, default_workers
@@ -35,13 +37,25 @@ from pipeline.versions import previous_version, prune_versions, set_latest
 from pipeline.tokens import TokenFilter, load_stopwords
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def read_and_clean(paths: list[Path], sidecar: Path | None, config: RunConfig
-                   ) -> list[Document]:
-    documents = prepare_documents(paths, sidecar, config.input.max_file_mb, config.input.html)
+def read_and_clean(paths: list[Path], sidecar: Path | None, inputs: list[dict],
+                   config: RunConfig) -> tuple[list[Document], bool]:
+    """Cleaned documents, from the ingest cache when these inputs were read before (True)."""
+    settings = config.input
+    cache = (IngestCache(resolve_project_path(config.segment.cache_dir))
+             if config.segment.cache else None)
+    key = ingest_key(inputs, sha256_of(sidecar) if sidecar else None, settings.max_file_mb,
+                     settings.html)
+    documents = cache.load(key) if cache else None
+    reused = documents is not None
+    if documents is None:
+        documents = prepare_documents(paths, sidecar, settings.max_file_mb, settings.html)
+        if cache:
+            cache.save(key, documents)
     ok = sum(d.status == "ok" for d in documents)
-    get_run_logger().info("read %d documents: %d ok, %d rejected", len(documents), ok,
-                          len(documents) - ok)
-    return documents
+    get_run_logger().info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
+                          len(documents) - ok, " (cleaned documents reused from the cache)"
+                          if reused else "")
+    return documents, reused
 
 
 def segment_documents(documents: list[Document], config: RunConfig,
@@ -165,8 +179,8 @@ def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
     previous = previous_version(resolve_project_path(config.artifacts.dir),
                                 config.artifacts.compare_to)
     with timed(seconds, "ingest"):
-        documents = read_and_clean(paths, sidecar, config)
         inputs = describe_inputs(paths)
+        documents, reused = read_and_clean(paths, sidecar, inputs, config)
     with timed(seconds, "segment"):
         if config.runner == "dask":
             documents, segmentation = segment_documents(documents, config, map_as_tasks)
@@ -189,7 +203,8 @@ def topic_report(config: RunConfig = DEFAULT_CONFIG) -> str:
                          comparisons=comparisons, k_sweep=fitted.k_sweep,
                          stability=fitted.stability, model_metrics=fitted.metrics,
                          stage_seconds=seconds,
-                         segmentation=asdict(segmentation))
+                         segmentation=asdict(segmentation),
+                         ingest={"cleaned_documents_reused": reused})
     final = publish_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

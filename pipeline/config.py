@@ -50,8 +50,10 @@ class SegmentConfig(StrictModel):
     workers: int | None = Field(None, ge=1, description="Segmentation processes "
                                                         "(default: the machine's cores).")
     batch_size: int = Field(64, ge=1, description="Documents per segmentation batch.")
-    cache: bool = Field(True, description="Reuse segmented text across runs.")
-    cache_dir: str = Field(".cache/vntopics", description="Where the segmentation cache lives.")
+    cache: bool = Field(True, description="Reuse segmented text and cleaned documents "
+                                            "across runs.")
+    cache_dir: str = Field(".cache/vntopics",
+                           description="Where the segmentation and ingest caches live.")
 
 
 class CorpusConfig(StrictModel):

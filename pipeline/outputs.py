@@ -30,6 +30,7 @@ class RunResults:
     model_metrics: dict = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     segmentation: dict[str, int] = field(default_factory=dict)
+    ingest: dict = field(default_factory=dict)
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -53,6 +54,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "seeds": {"model": seed, "bootstrap": seed},
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
         "segmentation": results.segmentation,
+        "ingest": results.ingest,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
                     "num_topics": {m.name: m.num_topics for m in results.models},

@@ -144,10 +144,10 @@ def citations_section(citations: pd.DataFrame | None, top_n: int = 8) -> Section
     by_year = (dated.groupby(["year", "code"], as_index=False)[["docs", "count"]].sum()
                .sort_values(["year", "docs", "count", "code"],
                             ascending=[True, False, False, True]))
-    table = (by_year.groupby("year").head(top_n).groupby("year")
-             .apply(lambda g: ", ".join(f"{c} ({d})" for c, d in zip(g["code"], g["docs"])),
-                    include_groups=False)
-             .rename("codes (documents citing)").reset_index())
+    table = pd.DataFrame(   # rows built one by one: an empty groupby has no columns to name
+        [(year, ", ".join(f"{c} ({d})" for c, d in zip(group["code"], group["docs"])))
+         for year, group in by_year.groupby("year").head(top_n).groupby("year")],
+        columns=["year", "codes (documents citing)"])
     overall = (citations.groupby("code")[["docs", "count"]].sum()
                .sort_values(["docs", "count"], ascending=False).head(top_n))
     intro = ("Party resolution and directive codes (e.g. 18-NQ/TW, 05-CT/TW) cited per year, "

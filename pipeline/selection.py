@@ -67,11 +67,11 @@ def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
     """A seeded random `share` of the documents (input order kept), same vocabulary."""
     if share >= 1.0:
         return corpus
-    n_docs = len(corpus.bow)
+    n_docs = corpus.num_docs
     size = max(2, int(round(share * n_docs)))
     rows = np.sort(np.random.default_rng(seed).choice(n_docs, size=size, replace=False))
-    return Corpus(dictionary=corpus.dictionary, bow=[corpus.bow[i] for i in rows],
-                  counts=corpus.counts[rows], kept=corpus.kept[rows])
+    return Corpus(dictionary=corpus.dictionary, counts=corpus.counts[rows],
+                  kept=corpus.kept[rows])
 
 
 @dataclass

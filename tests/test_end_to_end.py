@@ -249,3 +249,15 @@ def test_rerun_with_changed_k_segments_nothing(two_runs, third_run_other_k):
     changed_k = segmentation(third_run_other_k)
     assert changed_k["cache_hits"] == changed_k["documents"] == 125
     assert changed_k["segmented"] == 0
+
+
+def test_rerun_reuses_cleaned_documents_and_gets_the_same_table(two_runs, third_run_other_k):
+    def ingest(version: Path) -> dict:
+        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))["ingest"]
+
+    assert ingest(two_runs[0]) == {"cleaned_documents_reused": False}
+    assert ingest(third_run_other_k) == {"cleaned_documents_reused": True}
+    fresh, reused = (read_csv(v / "tables" / "documents.csv")
+                     for v in (two_runs[0], third_run_other_k))
+    assert len(fresh) >= 125
+    assert fresh == reused

@@ -138,7 +138,7 @@ def test_fit_jobs_are_picklable_and_scored(real_corpus):
     job = FitJob("nmf", 3, 1, small_config().nmf, corpus, sample=0.8)
     outcome = pickle.loads(pickle.dumps(run_fit_job(pickle.loads(pickle.dumps(job)))))
     assert outcome.model.num_topics == 3 and len(outcome.top_words) == 3
-    assert outcome.model.doc_topic.shape[0] == round(0.8 * len(corpus.bow))
+    assert outcome.model.doc_topic.shape[0] == round(0.8 * corpus.num_docs)
     score_outcomes([outcome], texts, corpus.dictionary)
     assert set(outcome.scores) >= {"c_npmi", "c_v", "diversity"}
 

@@ -136,3 +136,14 @@ def test_citation_table_counts_documents_and_mentions():
     assert list(everything[everything.year == 2019].code) == ["05-CT/TW", "08-QĐI/TW"]
     assert list(everything[everything.year == 2019]["rank"]) == [1, 2]
     assert citation_table([], [], []).empty
+
+
+def test_citation_section_without_dated_documents_still_lists_the_codes():
+    from pipeline.report_comparisons import citations_section
+
+    undated = pd.DataFrame({"code": ["18-nq/tw", "05-ct/tw"], "province": ["An Giang", "unknown"],
+                            "year": [pd.NA, pd.NA], "docs": [3, 1], "count": [4, 1]})
+    section = citations_section(undated)
+    assert "18-nq/tw (3 documents)" in section.markdown
+    dated = undated.assign(year=[2021, 2021])
+    assert "| 2021 | 18-nq/tw (3), 05-ct/tw (1) |" in citations_section(dated).markdown
