@@ -48,7 +48,8 @@ def read_and_clean(paths: list[Path], sidecar: Path | None, inputs: list[dict],
     documents = cache.load(key) if cache else None
     reused = documents is not None
     if documents is None:
-        documents = prepare_documents(paths, sidecar, settings.max_file_mb, settings.html)
+        documents = prepare_documents(paths, sidecar, settings.max_file_mb, settings.html,
+                                      config.segment.workers or default_workers())
         if cache:
             cache.save(key, documents)
     ok = sum(d.status == "ok" for d in documents)

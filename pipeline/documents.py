@@ -5,9 +5,14 @@ in = ok + rejected.
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -17,7 +22,7 @@ from pipeline.geo import canonical_province, infer_province, province_2025
 from pipeline.ingest import RawDocument, read_documents
 from pipeline.metadata import guess_title, parse_given_date
 from pipeline.normalize import clean_lines, looks_like_html, normalise_unicode, strip_html
-from pipeline.segcache import SegmentationCache, SegmentationStats, segment_texts
+from pipeline.segcache import SegmentationCache, SegmentationStats, batches, segment_texts
 from pipeline.sources import infer_source
 from pipeline.tokens import TokenFilter, join_phrases
 
@@ -28,6 +33,8 @@ INGEST_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_ch
                   "status", "reason", "province_2025", "date_source", "province_source",
                   "evidence"]
 UNKNOWN = "unknown"
+PARALLEL_FROM = 2000
+CLEAN_BATCH = 500
 GIVEN, INFERRED = "given", "inferred"
 
 
@@ -124,13 +131,43 @@ def reject_duplicates(documents: list[Document]) -> None:
             document.reject(f"duplicate of {duplicates[document.doc_id]}")
 
 
+def clean_batch(raws: list[RawDocument], html_policy: str) -> list[Document]:
+    return [clean_document(raw, html_policy) for raw in raws]
+
+
 def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: float,
-                      html_policy: str = "strip") -> list[Document]:
-    """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows."""
-    documents = [clean_document(raw, html_policy)
-                 for raw in read_documents(paths, sidecar, max_file_mb)]
+                      html_policy: str = "strip", workers: int = 1,
+                      parallel_from: int = PARALLEL_FROM) -> list[Document]:
+    """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows.
+
+    Cleaning and metadata inference (~0.7 ms per article) run on `workers` processes once a
+    corpus has more than `parallel_from` documents; smaller ones are not worth the start-up.
+    Reading stays in this process, and only a few batches are in flight at a time.
+    """
+    raws = iter(read_documents(paths, sidecar, max_file_mb))
+    head = list(islice(raws, parallel_from))
+    documents = clean_batch(head, html_policy)
+    if workers > 1 and len(head) == parallel_from:
+        clean = partial(clean_batch, html_policy=html_policy)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            for cleaned in ordered_map(pool, clean, batches(raws, CLEAN_BATCH), 2 * workers):
+                documents.extend(cleaned)
+    else:
+        documents.extend(clean_document(raw, html_policy) for raw in raws)
     reject_duplicates(documents)
     return documents
+
+
+def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: int
+                ) -> Iterator:
+    """pool.map that keeps at most `in_flight` items submitted (Executor.map submits all)."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,

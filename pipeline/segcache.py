@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -94,9 +95,10 @@ def segment_batch_joined(texts: list[str]) -> list[str]:
     return [SEPARATOR.join(segment_words(text)) for text in texts]
 
 
-def batches(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def default_workers() -> int:

@@ -46,3 +46,12 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path):
     assert cache.load("k") is None
     (cache.folder / "k.jsonl").write_text('{"doc_id": "a", "te')
     assert cache.load("k") is None
+
+
+def test_cleaning_on_worker_processes_gives_the_same_documents():
+    corpus = [FIXTURES / "unc-small.jsonl.gz"]
+    serial = prepare_documents(corpus, None, 20)
+    parallel = prepare_documents(corpus, None, 20, workers=2, parallel_from=20)
+    assert len(serial) > 100
+    assert documents_table(parallel).equals(documents_table(serial))
+    assert [d.text for d in parallel] == [d.text for d in serial]
