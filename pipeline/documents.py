@@ -56,6 +56,16 @@ class Document:
     evidence: str = ""
     tokens: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
+    released_chars: int | None = None   # len(text) once the text is dropped after segmentation
+
+    def release_text(self) -> None:
+        """Segmented documents need only their tokens: on the full VNTC their texts are
+        ~0.5 GB the model-fitting stage would otherwise carry."""
+        self.released_chars, self.text = len(self.text), ""
+
+    @property
+    def n_chars(self) -> int:
+        return self.released_chars if self.released_chars is not None else len(self.text)
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = "rejected", reason
@@ -63,7 +73,7 @@ class Document:
     def row(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "date": self.date or "",
                 "year": self.year, "province": self.province, "source": self.source,
-                "n_chars": len(self.text), "n_tokens": len(self.tokens),
+                "n_chars": self.n_chars, "n_tokens": len(self.tokens),
                 "citations": " ".join(self.citations), "status": self.status,
                 "reason": self.reason, "province_2025": self.province_2025,
                 "date_source": self.date_source, "province_source": self.province_source,
@@ -181,6 +191,7 @@ def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                                  progress, mapper)
     for document, document_words in zip(candidates, words):
         document.tokens, document.citations = token_filter(document_words)
+        document.release_text()
         if len(document.tokens) < min_doc_tokens:
             document.reject(f"too few tokens after stop-word filtering "
                             f"({len(document.tokens)} < {min_doc_tokens})")
