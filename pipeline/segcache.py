@@ -64,9 +64,6 @@ class SegmentationCache:
                 found[key] = split_words(words)
         return found
 
-    def put_many(self, items: dict[str, list[str]]) -> None:
-        self.put_joined({k: SEPARATOR.join(v) for k, v in items.items()})
-
     def put_joined(self, items: dict[str, str]) -> None:
         """key -> words already joined with SEPARATOR (what the worker processes return)."""
         with self.connection:
@@ -82,10 +79,6 @@ class SegmentationStats:
     documents: int = 0
     cache_hits: int = 0
     segmented: int = 0
-
-
-def segment_batch(texts: list[str]) -> list[list[str]]:
-    return [segment_words(text) for text in texts]
 
 
 def segment_batch_joined(texts: list[str]) -> list[str]:
