@@ -9,6 +9,8 @@ process), so gensim reads the matrix through a streaming view instead.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
+from itertools import chain
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -72,12 +74,20 @@ def filtered_dictionary(token_lists: Sequence[Sequence[str]], no_below: int, no_
     return dictionary
 
 
+class TokenIds(dict):
+    """token -> id, -1 for a token outside the vocabulary."""
+
+    def __missing__(self, token: str) -> int:
+        return -1
+
+
 def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
                   ) -> sparse.csr_matrix:
     """documents x vocabulary counts (ids sorted within each row, as doc2bow gives them)."""
-    index = dictionary.token2id
+    index = TokenIds(dictionary.token2id)
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    ids = np.fromiter((index.get(t, -1) for tokens in token_lists for t in tokens),
+    # map/chain keep the per-token loop in C (a generator expression took ~4 s on VNTC)
+    ids = np.fromiter(chain.from_iterable(map(partial(map, index.__getitem__), token_lists)),
                       dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(len(token_lists)), lengths)
     known = ids >= 0

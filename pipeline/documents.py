@@ -5,14 +5,13 @@ in = ok + rejected.
 """
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -22,7 +21,8 @@ from pipeline.geo import canonical_province, infer_province, province_2025
 from pipeline.ingest import RawDocument, read_documents
 from pipeline.metadata import guess_title, parse_given_date
 from pipeline.normalize import clean_lines, looks_like_html, normalise_unicode, strip_html
-from pipeline.segcache import SegmentationCache, SegmentationStats, batches, segment_texts
+from pipeline.segcache import (SegmentationCache, SegmentationStats, batches, ordered_map,
+                               segment_texts, split_joined)
 from pipeline.sources import infer_source
 from pipeline.tokens import TokenFilter, join_phrases
 
@@ -168,18 +168,6 @@ def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: floa
     return documents
 
 
-def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: int
-                ) -> Iterator:
-    """pool.map that keeps at most `in_flight` items submitted (Executor.map submits all)."""
-    pending: deque = deque()
-    for item in items:
-        pending.append(pool.submit(function, item))
-        if len(pending) >= in_flight:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
-
-
 def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                        min_doc_tokens: int, cache: SegmentationCache | None = None,
                        workers: int = 1, batch_size: int = 64,
@@ -187,10 +175,13 @@ def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                        mapper: Callable | None = None) -> SegmentationStats:
     """Segment (cached, in parallel), filter, and reject documents left with too few tokens."""
     candidates = [d for d in documents if d.status == "ok"]
-    words, stats = segment_texts([d.text for d in candidates], cache, workers, batch_size,
-                                 progress, mapper)
-    for document, document_words in zip(candidates, words):
-        document.tokens, document.citations = token_filter(document_words)
+    def filtered(joined: str) -> tuple[list[str], list[str]]:
+        return token_filter(split_joined(joined))
+
+    results, stats = segment_texts([d.text for d in candidates], cache, workers, batch_size,
+                                   progress, mapper, shape=filtered)
+    for document, (tokens, citations) in zip(candidates, results):
+        document.tokens, document.citations = tokens, citations
         document.release_text()
         if len(document.tokens) < min_doc_tokens:
             document.reject(f"too few tokens after stop-word filtering "

@@ -1,8 +1,9 @@
 """Topic models: gensim LDA on counts and scikit-learn NMF on tf-idf, one result shape.
 
-LdaModel (not LdaMulticore) is used because only the single-process trainer gives the same
-topics for the same seed, which a versioned report needs; with the NMF warm start (fit_lda)
-it is also faster than LdaMulticore's 10+ passes would be, so nothing is lost.
+LDA is gensim's single-process LdaModel (LdaMulticore does not give the same topics for the
+same seed, which a versioned report needs) with its per-document E-step loop replaced by a
+batched one (pipeline/vblda.py, same topics, ~2.5x faster); with the NMF warm start
+(fit_lda) two passes suffice where LdaMulticore would need 10+.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pipeline.corpus import Corpus
 class TopicModel:
     name: str
     topic_word: np.ndarray   # K x V, each row sums to 1
-    doc_topic: np.ndarray    # D x K, each row sums to 1
+    doc_topic: np.ndarray | None   # D x K, each row sums to 1; None if not inferred
 
     @property
     def num_topics(self) -> int:
@@ -58,7 +59,8 @@ def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, a
     return doc_topic, model.components_
 
 
-def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int) -> TopicModel:
+def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
+            doc_topics: bool = True) -> TopicModel:
     """Variational-Bayes LDA (gensim LdaModel), optionally warm-started from NMF topics.
 
     With `init: nmf` (default) the topic-word statistics start from a sparse NMF of the tf-idf
@@ -67,11 +69,12 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int) -> To
     VB (chunksize >= corpus size) then turn it into a proper LDA posterior. This converges in
     2 passes to topics that are both more coherent and closer to the editorial categories than
     10+ passes from a random start (benchmarks/topic_quality.py), and stays deterministic for
-    a seed. `init: random` is plain gensim LdaModel.
+    a seed. `init: random` is gensim's random start. `doc_topics=False` skips the final
+    inference pass (a stability refit only needs the topics).
     """
-    from gensim.models import LdaModel
+    from pipeline.vblda import BatchLdaModel
 
-    model = LdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,
+    model = BatchLdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,
                      passes=config.passes, iterations=config.iterations, alpha=config.alpha,
                      eta=config.eta, chunksize=config.chunksize, decay=config.decay,
                      offset=config.offset, random_state=seed, eval_every=None,
@@ -85,19 +88,22 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int) -> To
         expected_counts = normalise_rows(doc_topic).T @ doc_tokens          # per topic
         model.state.sstats = normalise_rows(topic_word) * expected_counts[:, None]
         model.sync_state()
-    model.update(corpus.bow, passes=config.passes)
-    gamma, _ = model.inference(corpus.bow)
-    return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(gamma))
+    model.update_counts(corpus.counts, passes=config.passes)
+    gamma = model.infer_counts(corpus.counts) if doc_topics else None
+    return TopicModel("lda", normalise_rows(model.get_topics()),
+                      normalise_rows(gamma) if doc_topics else None)
 
 
-def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int) -> TopicModel:
+def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
+            doc_topics: bool = True) -> TopicModel:
     """scikit-learn NMF of the sublinear tf-idf matrix; the default light elastic-net
     regularisation (alpha_W 2e-5, l1_ratio 0.5) drops the weakest word and document loadings,
     which raises coherence at little cost in category agreement."""
     doc_topic, topic_word = nmf_factors(tfidf_matrix(corpus), num_topics, seed, config.init,
                                         config.beta_loss, config.alpha_W, config.alpha_H,
                                         config.l1_ratio, config.max_iter)
-    return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic))
+    return TopicModel("nmf", normalise_rows(topic_word),
+                      normalise_rows(doc_topic) if doc_topics else None)
 
 
 MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}

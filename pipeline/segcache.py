@@ -12,12 +12,13 @@ import hashlib
 import os
 import sqlite3
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from pipeline.normalize import NORMALISER_VERSION
 from pipeline.tokens import SEGMENTER_VERSION, segment_words
@@ -25,15 +26,21 @@ from pipeline.tokens import SEGMENTER_VERSION, segment_words
 SEPARATOR = "\t"
 
 
+def split_joined(joined: str) -> list[str]:
+    """Tab-joined words (what the cache and the workers hold) back to a list."""
+    return joined.split(SEPARATOR) if joined else []
+
+
 def split_words(joined: str) -> list[str]:
     """Tab-joined words back to a list of interned strings.
 
-    Interning matters at corpus scale: 40 M syllables give ~28 M words but only a few hundred
-    thousand distinct ones; one shared str object per distinct word instead of one per
-    occurrence saves ~50 bytes per word (GBs on the full VNTC) and makes later dict/set
-    lookups on tokens pointer comparisons.
+    Interning matters when the words of a whole corpus are kept: 40 M syllables give ~28 M
+    words but only a few hundred thousand distinct ones; one shared str object per distinct
+    word saves ~50 bytes per word (GBs on the full VNTC). It costs ~6 s on the full VNTC, so
+    the pipeline itself filters each document's words as they arrive instead (TokenFilter
+    returns one shared object per distinct token).
     """
-    return list(map(sys.intern, joined.split(SEPARATOR))) if joined else []
+    return list(map(sys.intern, split_joined(joined)))
 
 
 def cache_key(text: str) -> str:
@@ -53,15 +60,17 @@ class SegmentationCache:
         self.connection.execute("CREATE TABLE IF NOT EXISTS words "
                                 "(key TEXT PRIMARY KEY, words TEXT NOT NULL)")
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
+    def get_many(self, keys: Sequence[str], shape: Callable[[str], Any] = split_words
+                 ) -> dict[str, Any]:
+        """key -> shape(tab-joined words) for the keys that are cached."""
+        found: dict[str, Any] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             batch = unique[start:start + 500]
             marks = ",".join("?" * len(batch))
             for key, words in self.connection.execute(
                     f"SELECT key, words FROM words WHERE key IN ({marks})", batch):
-                found[key] = split_words(words)
+                found[key] = shape(words)
         return found
 
     def put_joined(self, items: dict[str, str]) -> None:
@@ -94,6 +103,19 @@ def batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: int
+                ) -> Iterator:
+    """pool.map that keeps at most `in_flight` items submitted (Executor.map submits all at
+    once: every input pickled and queued, however large the corpus)."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1)
@@ -102,13 +124,19 @@ def default_workers() -> int:
 def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int,
                   batch_size: int = 64,
                   progress: Callable[[int, int], None] | None = None,
-                  mapper: Callable[[Callable, list], Iterable] | None = None
-                  ) -> tuple[list[list[str]], SegmentationStats]:
+                  mapper: Callable[[Callable, list], Iterable] | None = None,
+                  shape: Callable[[str], Any] = split_words
+                  ) -> tuple[list[Any], SegmentationStats]:
     """Segmented words for every text: cached ones read, the rest segmented in `workers`
     processes (batches of `batch_size` texts) and written back as they finish. A `mapper`
-    (fn, batches) -> results in order replaces the local processes."""
+    (fn, batches) -> results in order replaces the local processes.
+
+    Each text's result is `shape(tab-joined words)`: by default its list of (interned) words;
+    a caller that filters them passes its filter, so the raw words of the whole corpus are
+    never held at once.
+    """
     keys = [cache_key(text) for text in texts]
-    known = cache.get_many(keys) if cache else {}
+    known = cache.get_many(keys, shape) if cache else {}
     stats = SegmentationStats(documents=len(texts),
                               cache_hits=sum(key in known for key in keys))
     todo = list(dict.fromkeys(k for k in keys if k not in known))
@@ -122,7 +150,7 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
         if cache:
             cache.put_joined(fresh)
         for key, joined in fresh.items():
-            known[key] = split_words(joined)
+            known[key] = shape(joined)
         done += len(batch_keys)
         if progress:
             progress(done, len(todo))
@@ -137,8 +165,8 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
     else:
         # 'spawn': worker processes must not inherit the orchestrator's threads and locks.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = pool.map(segment_batch_joined,
-                               ([text_of[k] for k in b] for b in work))
+            results = ordered_map(pool, segment_batch_joined,
+                                  ([text_of[k] for k in b] for b in work), 2 * workers)
             for batch_keys, segmented in zip(work, results):
                 record(batch_keys, segmented)
     stats.segmented = len(todo)

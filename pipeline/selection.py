@@ -61,6 +61,7 @@ class FitJob:
     params: LdaConfig | NmfConfig
     corpus: Corpus
     sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
+    doc_topics: bool = True              # False: topics only (stability refits)
 
 
 def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
@@ -89,7 +90,7 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     """Fit one model (on a seeded subsample when job.sample < 1) and list its top words."""
     corpus = subsample(job.corpus, job.sample, job.seed)
     started = time.perf_counter()
-    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed)
+    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics)
     seconds = time.perf_counter() - started
     top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
@@ -143,8 +144,9 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     extra_seeds = [seed + i for i in range(1, n_seeds)]
 
     def job(name: str, k: int, job_seed: int) -> FitJob:
-        sample = 1.0 if job_seed == seed else model_config.stability_sample
-        return FitJob(name, k, job_seed, getattr(model_config, name), corpus, sample)
+        main_seed = job_seed == seed
+        return FitJob(name, k, job_seed, getattr(model_config, name), corpus,
+                      1.0 if main_seed else model_config.stability_sample, main_seed)
 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round

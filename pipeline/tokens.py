@@ -91,27 +91,39 @@ class TokenFilter:
         return (len(token) >= self.min_token_chars and token not in self.stopwords
                 and HAS_LETTER.search(token) is not None)
 
-    def _decisions(self, words: list[str]) -> dict:
-        """word -> the token it becomes (None: dropped); citation words map to their code."""
+    def _decisions(self) -> "Decisions":
+        """word -> the token it becomes (None: dropped), filled in as new words come."""
         settings = (self.stopwords, self.min_token_chars)  # tuple == checks identity first
         if settings != self._settings:          # attributes changed since the last call
-            self._decided, self._settings = {}, settings
-        decided = self._decided
-        for word in set(words).difference(decided):
-            if word.startswith(CITATION_MARK):
-                decided[word] = word[1:]
-                self._citation_words.add(word)
-            else:
-                decided[word] = word if self.keep(word) else None
-        return decided
+            self._decided, self._settings = Decisions(self), settings
+        return self._decided
+
+    def decide(self, word: str) -> str | None:
+        """A word's token (None: dropped); a citation word becomes its document code."""
+        if word.startswith(CITATION_MARK):
+            self._citation_words.add(word)
+            return word[1:]
+        return word if self.keep(word) else None
 
     def __call__(self, words: list[str]) -> tuple[list[str], list[str]]:
-        decided = self._decisions(words)
-        tokens = [token for token in map(decided.__getitem__, words) if token is not None]
+        # filter/map keep the per-word loop in C; only unseen words reach Python (decide)
+        tokens = list(filter(None, map(self._decisions().__getitem__, words)))
         marked = self._citation_words
         citations = ([word[1:] for word in words if word in marked]
                      if marked and not marked.isdisjoint(words) else [])
         return tokens, citations
+
+
+class Decisions(dict):
+    """TokenFilter's memo: a missing word is decided once, then looked up."""
+
+    def __init__(self, token_filter: TokenFilter):
+        super().__init__()
+        self.token_filter = token_filter
+
+    def __missing__(self, word: str) -> str | None:
+        value = self[word] = self.token_filter.decide(word)
+        return value
 
 
 @dataclass

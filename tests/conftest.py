@@ -102,3 +102,33 @@ def read_csv(path: Path) -> list[dict]:
 
 def parse_csv(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture(scope="session")
+def real_corpus():
+    """(corpus, token lists, modelled-documents frame) of unc-small: 120 real articles."""
+    import gzip
+
+    import pandas as pd
+
+    from pipeline.config import RunConfig, resolve_project_path
+    from pipeline.corpus import build_corpus
+    from pipeline.normalize import normalise_document
+    from pipeline.segcache import segment_texts
+    from pipeline.tokens import TokenFilter, load_stopwords
+
+    with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    words, _ = segment_texts([normalise_document(r["text"]) for r in rows], None, workers=1)
+    text = RunConfig().text
+    token_filter = TokenFilter(load_stopwords([resolve_project_path(p)
+                                               for p in text.stopword_files]),
+                               text.min_token_chars)
+    tokens = [token_filter(w)[0] for w in words]
+    corpus = build_corpus(tokens, no_below=3, no_above=0.5, keep_n=20000)
+    kept = [rows[i] for i in corpus.kept]
+    modelled = pd.DataFrame({"doc_id": [r["id"] for r in kept],
+                             "title": [r["title"] for r in kept],
+                             "province": [r["province"] for r in kept],
+                             "year": [int(r["date"][:4]) for r in kept]})
+    return corpus, [tokens[i] for i in corpus.kept], modelled

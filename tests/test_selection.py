@@ -2,43 +2,17 @@
 (tests/fixtures/unc-small.jsonl.gz: 120 news articles, segmented with underthesea)."""
 from __future__ import annotations
 
-import gzip
-import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.config import ModelConfig, RunConfig, resolve_project_path
-from pipeline.corpus import build_corpus
+from pipeline.config import ModelConfig, RunConfig
 from pipeline.models import fit_lda, fit_nmf, representative_documents, topics_table
-from pipeline.normalize import normalise_document
 from pipeline.quality import coherence_scores, topic_diversity
-from pipeline.segcache import segment_texts
 from pipeline.selection import FitJob, choose_k, run_fit_job, score_outcomes, sweep_and_fit
 from pipeline.stability import matched_jaccard
-from pipeline.tokens import TokenFilter, load_stopwords
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture(scope="module")
-def real_corpus():
-    with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle if line.strip()]
-    words, _ = segment_texts([normalise_document(r["text"]) for r in rows], None, workers=1)
-    text = RunConfig().text
-    token_filter = TokenFilter(load_stopwords([resolve_project_path(p)
-                                               for p in text.stopword_files]),
-                               text.min_token_chars)
-    tokens = [token_filter(w)[0] for w in words]
-    corpus = build_corpus(tokens, no_below=3, no_above=0.5, keep_n=20000)
-    kept = [rows[i] for i in corpus.kept]
-    modelled = pd.DataFrame({"doc_id": [r["id"] for r in kept],
-                             "title": [r["title"] for r in kept],
-                             "province": [r["province"] for r in kept],
-                             "year": [int(r["date"][:4]) for r in kept]})
-    return corpus, [tokens[i] for i in corpus.kept], modelled
 
 
 def small_config(**changes) -> ModelConfig:
