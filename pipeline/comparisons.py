@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.compare import group_labels, topic_prevalence
 from pipeline.config import CompareConfig
-from pipeline.distinctive import distinctive_keywords
+from pipeline.distinctive import count_matrix, distinctive_keywords
 from pipeline.models import TopicModel
 from pipeline.trends import citation_table, keyword_trends, trend_summary
 
@@ -32,13 +32,14 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                                              settings.confidence, seed,
                                              settings.min_group_docs) for m in models],
                            ignore_index=True)
+    counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),
                               dimension, settings.distinctive_top_n,
-                              settings.distinctive_min_count)
+                              settings.distinctive_min_count, counted=counted)
          for dimension in ("province", "year")], ignore_index=True)
     years = documents["year"].tolist()
-    trends = keyword_trends(token_lists, years, settings.keyword_top_n)
+    trends = keyword_trends(token_lists, years, settings.keyword_top_n, counted=counted)
     summary = trend_summary(trends, settings.trend_alpha, settings.trend_min_count,
                             settings.trend_top_n)
     citations = citation_table(citation_lists, documents["province"].tolist(), years)

@@ -15,6 +15,8 @@ Because "rest" is the corpus minus the group, a word absent from a group always 
 """
 from __future__ import annotations
 
+from functools import partial
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -32,24 +34,29 @@ GROUP_CHUNK = 64   # groups scored at once: bounds the dense groups × vocabular
 def count_matrix(token_lists: Sequence[Sequence[str]]) -> tuple[list[str], sparse.csr_matrix]:
     """Alphabetically sorted vocabulary and the documents × vocabulary count matrix.
 
-    One pass over the tokens builds the CSR indices; columns are then renumbered in word order
-    so that a stable sort on any score breaks ties by word.
+    Columns are in word order so that a stable sort on any score breaks ties by word.
     """
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for tokens in token_lists:
-        indices.extend([vocabulary.setdefault(token, len(vocabulary)) for token in tokens])
-        indptr.append(len(indices))
-    words = sorted(vocabulary)
-    renumber = np.empty(len(words), dtype=np.int64)
-    renumber[[vocabulary[w] for w in words]] = np.arange(len(words))
-    columns = renumber[np.asarray(indices, dtype=np.int64)]
-    matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.int64), columns,
-                                np.asarray(indptr, dtype=np.int64)),
-                               shape=(len(indptr) - 1, len(words)))
+    words = sorted(dict.fromkeys(chain.from_iterable(token_lists)))
+    index = dict(zip(words, range(len(words))))
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    # chain/map keep the per-token loops in C: ~28 M tokens on the full VNTC
+    columns = np.fromiter(chain.from_iterable(map(partial(map, index.__getitem__),
+                                                  token_lists)),
+                          dtype=np.int64, count=int(lengths.sum()))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.int64), columns, indptr),
+                               shape=(len(token_lists), len(words)))
     matrix.sum_duplicates()
     return words, matrix
+
+
+def restrict_rows(words: list[str], counts: sparse.csr_matrix, rows: Sequence[int]
+                  ) -> tuple[list[str], sparse.csr_matrix]:
+    """count_matrix of a subset of the documents, cut from the whole corpus's matrix (the
+    same words and counts as counting the subset again, without another pass over tokens)."""
+    subset = counts[np.asarray(rows, dtype=np.int64)]
+    present = np.flatnonzero(np.asarray(subset.sum(axis=0)).ravel() > 0)
+    return [words[i] for i in present], subset[:, present].tocsr()
 
 
 def log_odds_z(counts_group: np.ndarray, counts_rest: np.ndarray, prior: np.ndarray
@@ -81,19 +88,21 @@ def _no_group(label) -> bool:
 
 def distinctive_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[str | None],
                          dimension: str, top_n: int = 20, min_count: int = 5,
-                         prior_scale: float = PRIOR_SCALE) -> pd.DataFrame:
+                         prior_scale: float = PRIOR_SCALE,
+                         counted: tuple[list[str], sparse.csr_matrix] | None = None
+                         ) -> pd.DataFrame:
     """The top_n words of each group with the highest positive z against all other documents.
 
     Documents labelled None belong to no group but stay in the corpus, hence in every group's
     rest and in the prior: dropping them would change what "rest of the corpus" means. Only
     words with at least min_count corpus occurrences are ranked; the others are lumped into
     one column so group sizes and α_0 stay those of the whole corpus. Sorted by group, then
-    zscore descending, ties by word.
+    zscore descending, ties by word. `counted`: count_matrix(token_lists), if already made.
     """
     if len(token_lists) != len(labels):
         raise ValueError("token_lists and labels differ in length")
     labels = np.array([None if _no_group(g) else g for g in labels], dtype=object)
-    words, counts = count_matrix(token_lists)
+    words, counts = counted or count_matrix(token_lists)
     groups, members = indicator(labels)
     if not groups or not words:
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)

@@ -80,7 +80,9 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
                      offset=config.offset, random_state=seed, eval_every=None,
                      dtype=np.float64)
     if config.init == "nmf":
-        doc_topic, topic_word = nmf_factors(tfidf_matrix(corpus), num_topics, seed,
+        # float32: ~12% faster on VNTC and the same topics after VB (benchmarks/topic_quality)
+        tfidf = tfidf_matrix(corpus).astype(np.float32)
+        doc_topic, topic_word = nmf_factors(tfidf, num_topics, seed,
                                             init="nndsvda", beta_loss="frobenius",
                                             alpha_W=config.init_nmf_alpha, alpha_H="same",
                                             l1_ratio=0.5, max_iter=400)

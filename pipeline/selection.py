@@ -75,6 +75,12 @@ def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
                   kept=corpus.kept[rows])
 
 
+def longest_first(jobs: list[FitJob]) -> list[FitJob]:
+    """Jobs in a good order for a pool of workers: LDA (several times the cost of NMF), then
+    more documents, then more topics first, so no long fit starts last while others idle."""
+    return sorted(jobs, key=lambda j: (j.name != "lda", -j.sample, -j.k))
+
+
 @dataclass
 class FitOutcome:
     name: str
@@ -151,7 +157,7 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
         jobs += [job(name, ks[0], s) for name in names for s in extra_seeds]
-    outcomes = list(mapper(run_fit_job, jobs))
+    outcomes = list(mapper(run_fit_job, longest_first(jobs)))
     main = {(o.name, o.k): o for o in outcomes if o.seed == seed}
     score_outcomes(list(main.values()), texts, corpus.dictionary)
 
@@ -165,8 +171,9 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
                               if c.name == "model" else c).reset_index(drop=True)
 
     if len(ks) > 1 and extra_seeds:
-        outcomes += list(mapper(run_fit_job, [job(name, chosen_k[name], s)
-                                              for name in names for s in extra_seeds]))
+        outcomes += list(mapper(run_fit_job, longest_first([job(name, chosen_k[name], s)
+                                                            for name in names
+                                                            for s in extra_seeds])))
 
     models, stability, metrics, top_words = {}, [], {}, {}
     for name in names:

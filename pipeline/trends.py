@@ -13,10 +13,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.stats import norm
 
 from pipeline.compare import indicator
-from pipeline.distinctive import count_matrix
+from pipeline.distinctive import count_matrix, restrict_rows
 
 TREND_COLUMNS = ["word", "year", "count", "docs", "tokens", "rate_per_10k",
                  "slope_per_10k_per_year", "z", "p_value"]
@@ -57,19 +58,22 @@ def cochran_armitage(counts: np.ndarray, tokens: np.ndarray, scores: np.ndarray
 
 
 def keyword_trends(token_lists: Sequence[Sequence[str]], years: Sequence, top_n: int,
-                   min_docs: int = 3) -> pd.DataFrame:
+                   min_docs: int = 3,
+                   counted: tuple[list[str], sparse.csr_matrix] | None = None) -> pd.DataFrame:
     """Count, documents, tokens and rate per 10k tokens by year for the corpus's top words,
     with each word's trend slope and Cochran–Armitage z and p repeated on its rows.
 
     Tracked words: the top_n by total count among words in at least min_docs documents
     (a word repeated fifty times in one article is not a trend), ties by word. Documents
-    without a year are ignored; years without documents are absent.
+    without a year are ignored; years without documents are absent. `counted`:
+    count_matrix(token_lists), if already made.
     """
     if len(token_lists) != len(years):
         raise ValueError("token_lists and years differ in length")
     dated = [i for i, year in enumerate(years) if not _missing(year)]
     year_labels = np.array([int(years[i]) for i in dated], dtype=object)
-    words, counts = count_matrix([token_lists[i] for i in dated])
+    words, counts = (restrict_rows(*counted, dated) if counted
+                     else count_matrix([token_lists[i] for i in dated]))
     if not words:
         return pd.DataFrame(columns=TREND_COLUMNS)
     year_list, members = indicator(year_labels)

@@ -147,3 +147,17 @@ def test_citation_section_without_dated_documents_still_lists_the_codes():
     assert "18-nq/tw (3 documents)" in section.markdown
     dated = undated.assign(year=[2021, 2021])
     assert "| 2021 | 18-nq/tw (3), 05-ct/tw (1) |" in citations_section(dated).markdown
+
+
+def test_counts_cut_from_the_whole_corpus_equal_counting_the_dated_documents_again():
+    from pipeline.distinctive import count_matrix, restrict_rows
+
+    docs, years = planted_corpus()
+    docs[-1] = ["chỉ_ở_bài_không_năm"] * 5 + docs[-1]     # a word only the undated article has
+    counted = count_matrix(docs)
+    words, counts = restrict_rows(*counted, range(len(docs) - 1))
+    expected_words, expected = count_matrix(docs[:-1])
+    assert words == expected_words and "chỉ_ở_bài_không_năm" not in words
+    assert (counts != expected).nnz == 0
+    pd.testing.assert_frame_equal(keyword_trends(docs, years, top_n=20, counted=counted),
+                                  keyword_trends(docs, years, top_n=20))
