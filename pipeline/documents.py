@@ -160,7 +160,7 @@ def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: floa
     if workers > 1 and len(head) == parallel_from:
         clean = partial(clean_batch, html_policy=html_policy)
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            for cleaned in ordered_map(pool, clean, batches(raws, CLEAN_BATCH), 2 * workers):
+            for cleaned in ordered_map(pool, clean, batches(raws, CLEAN_BATCH), 4 * workers):
                 documents.extend(cleaned)
     else:
         documents.extend(clean_document(raw, html_policy) for raw in raws)

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import sys
 from collections import deque
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import get_context
@@ -57,6 +57,8 @@ class SegmentationCache:
         self.path = folder / "segmentation.sqlite"
         self.connection = sqlite3.connect(self.path, timeout=60)
         self.connection.execute("PRAGMA journal_mode=WAL")
+        # a cache: losing the last batches on power loss is fine, an fsync per batch is not
+        self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("CREATE TABLE IF NOT EXISTS words "
                                 "(key TEXT PRIMARY KEY, words TEXT NOT NULL)")
 
@@ -101,6 +103,22 @@ def batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def completed_map(pool: Executor, function: Callable, tagged: Iterable[tuple[Any, Any]],
+                  in_flight: int) -> Iterator[tuple[Any, Any]]:
+    """(tag, function(argument)) for each (tag, argument) in the order they finish, at most
+    `in_flight` submitted. In input order (ordered_map) a slow batch at the head would leave
+    the other workers idle once the rest of the window is done."""
+    tagged = iter(tagged)
+    pending = {pool.submit(function, argument): tag for tag, argument in islice(tagged,
+                                                                                 in_flight)}
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield pending.pop(future), future.result()
+        for tag, argument in islice(tagged, len(done)):
+            pending[pool.submit(function, argument)] = tag
 
 
 def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: int
@@ -165,9 +183,9 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
     else:
         # 'spawn': worker processes must not inherit the orchestrator's threads and locks.
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = ordered_map(pool, segment_batch_joined,
-                                  ([text_of[k] for k in b] for b in work), 2 * workers)
-            for batch_keys, segmented in zip(work, results):
+            for batch_keys, segmented in completed_map(
+                    pool, segment_batch_joined,
+                    ((b, [text_of[k] for k in b]) for b in work), 4 * workers):
                 record(batch_keys, segmented)
     stats.segmented = len(todo)
     del text_of, work

@@ -11,7 +11,8 @@ import pytest
 from pipeline.config import ModelConfig, RunConfig
 from pipeline.models import fit_lda, fit_nmf, representative_documents, topics_table
 from pipeline.quality import coherence_scores, topic_diversity
-from pipeline.selection import FitJob, choose_k, run_fit_job, score_outcomes, sweep_and_fit
+from pipeline.selection import (FitJob, choose_k, longest_first, run_fit_job, score_outcomes,
+                                sweep_and_fit)
 from pipeline.stability import matched_jaccard
 
 
@@ -146,3 +147,15 @@ def test_num_topics_accepts_numbers_and_ranges(value, expected):
 def test_num_topics_rejects_bad_values_naming_the_key(value):
     with pytest.raises(ValueError, match="model.num_topics"):
         RunConfig.model_validate({"model": {"num_topics": value}})
+
+
+def test_longest_fits_are_dispatched_first(real_corpus):
+    """LDA before NMF, the full corpus before stability subsamples, more topics first: a
+    2-worker pool then never starts a long LDA fit while the other worker sits idle."""
+    corpus = real_corpus[0]
+    config = small_config()
+    jobs = [FitJob(name, k, seed, getattr(config, name), corpus, sample)
+            for name in ("nmf", "lda") for k in (4, 6) for seed, sample in ((1, 1.0), (2, 0.8))]
+    order = [(j.name, j.k, j.sample) for j in longest_first(jobs)]
+    assert order == [("lda", 6, 1.0), ("lda", 4, 1.0), ("lda", 6, 0.8), ("lda", 4, 0.8),
+                     ("nmf", 6, 1.0), ("nmf", 4, 1.0), ("nmf", 6, 0.8), ("nmf", 4, 0.8)]
