@@ -56,14 +56,13 @@ def batch_estep(counts: sparse.csr_matrix, exp_elog_beta: np.ndarray, alpha: np.
     processed in blocks that keep the (entries x K) temporaries near GATHER_ELEMENTS.
     """
     beta_t = np.ascontiguousarray(exp_elog_beta.T)                        # V x K
-    gamma = gamma.copy()
-    exp_theta = np.empty_like(gamma)
+    final, exp_theta = np.empty_like(gamma), np.empty_like(gamma)
     phinorm = np.empty(counts.nnz, dtype=gamma.dtype)
     for start, stop in row_blocks(counts.indptr, max(1, GATHER_ELEMENTS // gamma.shape[1])):
         lo, hi = counts.indptr[start], counts.indptr[stop]
-        gamma[start:stop], exp_theta[start:stop], phinorm[lo:hi] = estep_block(
+        final[start:stop], exp_theta[start:stop], phinorm[lo:hi] = estep_block(
             counts[start:stop], beta_t, alpha, gamma[start:stop], iterations, gamma_threshold)
-    return gamma, exp_theta, phinorm
+    return final, exp_theta, phinorm
 
 
 def estep_block(counts: sparse.csr_matrix, beta_t: np.ndarray, alpha: np.ndarray,
