@@ -85,7 +85,7 @@ def bare_segmentation(texts: list[str], workers: int) -> tuple[float, int]:
 
 def pipeline_segmentation(texts: list[str], workers: int) -> float:
     """Seconds for pipeline.segcache.segment_texts (no cache) on `workers` processes."""
-    from pipeline.segcache import segment_texts
+    from vntopics.pipeline.segment.segmenter import segment_texts
 
     start = time.perf_counter()
     segment_texts(texts, None, workers)
@@ -100,8 +100,8 @@ class Run:
     def __init__(self, corpus: Path, artifacts: Path, cache: Path, workers: int,
                  overrides: list[str], log: Path, timeout_s: float, rss_limit: float):
         self.command = [str(VNTOPICS), "run", "--input", str(corpus), "--artifacts-dir",
-                        str(artifacts), "--set", f"segment.cache_dir={cache}",
-                        "--set", f"segment.workers={workers}"]
+                        str(artifacts), "--set", f"cache.dir={cache}",
+                        "--set", f"workers={workers}"]
         for override in overrides:
             self.command += ["--set", override]
         self.log, self.timeout_s, self.rss_limit = log, timeout_s, rss_limit

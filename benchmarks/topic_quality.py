@@ -31,11 +31,13 @@ import numpy as np
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from pipeline.config import load_config, resolve_project_path  # noqa: E402
-from pipeline.corpus import Corpus, build_corpus  # noqa: E402
-from pipeline.normalize import normalise_document  # noqa: E402
-from pipeline.segcache import SegmentationCache, default_workers, segment_texts  # noqa: E402
-from pipeline.tokens import TokenFilter, load_stopwords  # noqa: E402
+from vntopics.pipeline.config import load_config, resolve_path  # noqa: E402
+from vntopics.pipeline.model.corpus import Corpus, build_corpus  # noqa: E402
+from vntopics.pipeline.text.normalise import normalise_document  # noqa: E402
+from vntopics.pipeline.parallel import default_workers  # noqa: E402
+from vntopics.pipeline.segment.cache import SegmentationCache  # noqa: E402
+from vntopics.pipeline.segment.segmenter import segment_texts  # noqa: E402
+from vntopics.pipeline.segment.words import TokenFilter, load_stopwords  # noqa: E402
 
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpora" / "vntc-sample-3000.jsonl.gz"
 CACHE_DIR = PROJECT / ".cache" / "benchmarks"
@@ -65,7 +67,7 @@ def segmented_corpus(path: Path, workers: int) -> tuple[Corpus, list[list[str]],
         cache.close()
     print(f"segmentation: {stats.documents} documents, {stats.cache_hits} cached, "
           f"{stats.segmented} segmented in {time.perf_counter() - started:.1f} s", flush=True)
-    stopwords = load_stopwords([resolve_project_path(p) for p in config.text.stopword_files],
+    stopwords = load_stopwords([resolve_path(p) for p in config.text.stopword_files],
                                config.text.extra_stopwords)
     token_filter = TokenFilter(stopwords, config.text.min_token_chars)
     tokens = [token_filter(w)[0] for w in words]
@@ -79,7 +81,8 @@ def score(name: str, topic_word: np.ndarray, doc_topic: np.ndarray, seconds: flo
           corpus: Corpus, texts: list[list[str]], labels: list[str]) -> dict:
     from sklearn.metrics import normalized_mutual_info_score
 
-    from pipeline.quality import coherence_scores, top_word_lists, topic_diversity
+    from vntopics.pipeline.model.coherence import coherence_scores, topic_diversity
+    from vntopics.pipeline.model.topics import top_word_lists
 
     top = top_word_lists(topic_word, corpus.vocabulary, 25)
     npmi = coherence_scores([t[:10] for t in top], texts, corpus.dictionary,
@@ -121,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tomotopy-iterations", type=int, default=1000)
     args = parser.parse_args(argv)
 
-    from pipeline.models import fit_lda, fit_nmf
+    from vntopics.pipeline.model.lda import fit_lda
+    from vntopics.pipeline.model.nmf import fit_nmf
 
     corpus, texts, labels = segmented_corpus(args.corpus, args.workers or default_workers())
     print(f"corpus: {len(texts)} documents, {len(corpus.dictionary)} words, "

@@ -22,14 +22,17 @@ def set_runtime_defaults() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from vntopics import __version__
+
     parser = argparse.ArgumentParser(prog="vntopics", description=(
         "Topic models of Vietnamese news by province and year, as versioned reports."))
+    parser.add_argument("--version", action="version", version=f"vntopics {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run the topic_report flow and publish a version")
     run.add_argument("--input", action="append", metavar="PATH",
                      help="file or folder to read (repeatable; default: the shipped corpus)")
-    run.add_argument("--config", metavar="FILE", help="YAML config (default: configs/default.yaml)")
+    run.add_argument("--config", metavar="FILE", help="YAML config (default: the shipped default.yaml)")
     run.add_argument("--artifacts-dir", metavar="DIR", help="where versions are written")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a config key, e.g. model.num_topics=12 (repeatable)")
@@ -60,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def resolve_config(args: argparse.Namespace):
-    from pipeline.config import load_config
+    from vntopics.pipeline.config import load_config
 
     overrides = list(getattr(args, "set", []))
     config = load_config(args.config, overrides)
@@ -77,13 +80,13 @@ def resolve_config(args: argparse.Namespace):
 
 
 def artifacts_dir_of(args: argparse.Namespace) -> Path:
-    from pipeline.config import resolve_project_path
+    from vntopics.pipeline.config import resolve_path
 
-    return resolve_project_path(resolve_config(args).artifacts.dir)
+    return resolve_path(resolve_config(args).artifacts.dir)
 
 
 def command_runs(args: argparse.Namespace) -> int:
-    from pipeline.versions import runs_table
+    from vntopics.pipeline.store import runs_table
 
     table = runs_table(artifacts_dir_of(args))
     if table.empty:
@@ -94,7 +97,7 @@ def command_runs(args: argparse.Namespace) -> int:
 
 
 def command_diff(args: argparse.Namespace) -> int:
-    from pipeline.versions import diff_versions, resolve_version
+    from vntopics.pipeline.store import diff_versions, resolve_version
 
     folder = artifacts_dir_of(args)
     version_a, version_b = resolve_version(folder, args.a), resolve_version(folder, args.b)
@@ -104,12 +107,12 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from pipeline.config import resolve_project_path
-    from pipeline.documents import INGEST_COLUMNS, documents_table, prepare_documents
+    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
-    paths = [resolve_project_path(p) for p in config.input.paths]
-    sidecar = resolve_project_path(config.input.sidecar) if config.input.sidecar else None
+    paths = [resolve_path(p) for p in config.input.paths]
+    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
     documents = prepare_documents(paths, sidecar, config.input.max_file_mb,
                                   config.input.html)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
@@ -119,7 +122,7 @@ def command_ingest(args: argparse.Namespace) -> int:
 
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
-    from flows.topic_report import topic_report
+    from vntopics.flows.topic_report import topic_report
 
     version_path = topic_report(config=config)
     sys.stdout.flush()
@@ -129,7 +132,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_serve(args: argparse.Namespace) -> int:
     config = resolve_config(args)
-    from flows.serve import serve
+    from vntopics.flows.serve import serve
 
     serve(config)
     return 0

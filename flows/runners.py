@@ -1,8 +1,10 @@
-"""Where the heavy work runs. `runner: local` keeps segmentation in local processes (one
-Prefect task, no per-batch overhead); `runner: dask` runs the flow on prefect-dask's
+"""Where the heavy work runs: the mapper the flow hands to the stages.
+
+`runner: local` maps on local processes (`pipeline.parallel.ProcessMapper`, inside one Prefect
+task per stage, no per-batch overhead); `runner: dask` runs the flow on prefect-dask's
 DaskTaskRunner against an existing `dask.distributed` scheduler and submits every
 segmentation batch and model fit as its own Prefect task there. The cluster's workers need
-vntopics installed (same versions) since tasks call `pipeline/` functions."""
+vntopics installed (same versions) since tasks call `vntopics.pipeline` functions."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
@@ -10,8 +12,10 @@ from typing import Callable, Iterable, Iterator
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.utilities.annotations import BaseAnnotation
 
-from pipeline.config import RunConfig
+from vntopics.pipeline.config import RunConfig
+from vntopics.pipeline.parallel import Mapper, ProcessMapper
 
 
 @task(name="remote-call", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -27,8 +31,17 @@ def map_as_tasks(function: Callable, items: Iterable) -> Iterator:
         yield future.result()
 
 
+def prefect_dask():
+    try:
+        import prefect_dask
+    except ImportError as exc:
+        raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'"
+                         ) from exc
+    return prefect_dask
+
+
 def dask_task_runner(config: RunConfig):
-    from prefect_dask import DaskTaskRunner
+    DaskTaskRunner = prefect_dask().DaskTaskRunner
 
     return DaskTaskRunner(address=config.dask.address)
 
@@ -38,24 +51,19 @@ def needs_dask_runner(config: RunConfig) -> bool:
     (a UI or scheduled run decides the runner by its parameters, after the flow started)."""
     if config.runner != "dask":
         return False
-    from prefect_dask import DaskTaskRunner
-
+    DaskTaskRunner = prefect_dask().DaskTaskRunner
     context = FlowRunContext.get()
     return not (context and isinstance(context.task_runner, DaskTaskRunner))
 
 
-def local_map(workers: int):
-    """A mapper over local processes ('spawn': workers must not inherit the orchestrator's
-    threads and locks); one worker maps in this process."""
-    def mapper(function: Callable, items: Iterable) -> Iterator:
-        items = list(items)
-        if workers <= 1 or len(items) <= 1:
-            yield from map(function, items)
-            return
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+def mapper_for(config: RunConfig) -> Mapper:
+    """Local processes, or one Prefect task per item on the Dask cluster."""
+    return map_as_tasks if config.runner == "dask" else ProcessMapper(config.workers)
 
-        with ProcessPoolExecutor(min(workers, len(items)),
-                                 mp_context=get_context("spawn")) as pool:
-            yield from pool.map(function, items)
-    return mapper
+
+def stage(config: RunConfig, stage_task, *args):
+    """Run one stage's task. On Dask the stage runs in the flow itself, so the tasks its
+    mapper submits go to the flow's DaskTaskRunner (from inside a task they would not)."""
+    if config.runner != "dask":
+        return stage_task(*args)
+    return stage_task.fn(*(a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
-from flows.topic_report import topic_report
-from pipeline.config import RunConfig
+from vntopics.flows.topic_report import topic_report
+from vntopics.pipeline.config import RunConfig
 
 CONCURRENCY_LIMIT = 1
 

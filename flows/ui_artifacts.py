@@ -16,7 +16,7 @@ from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_table_artifact)
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.report import markdown_escape
+from vntopics.pipeline.report.format import markdown_escape
 
 MAX_TABLE_ROWS = 400
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import copy
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = PROJECT_ROOT / "configs"
-DEFAULT_CONFIG = CONFIG_DIR / "default.yaml"
+# The shipped configuration and stop-word lists (package data `vntopics.configs`; in a
+# source checkout, the repository's configs/ folder).
+CONFIGS = Path(str(resources.files("vntopics.configs")))
+DEFAULT_CONFIG_FILE = CONFIGS / "default.yaml"
+BUILTIN = "builtin:"   # prefix of a path inside CONFIGS, e.g. builtin:stopwords/domain.txt
 
 
 class StrictModel(BaseModel):
@@ -25,7 +28,7 @@ class StrictModel(BaseModel):
 class InputConfig(StrictModel):
     paths: list[str] = Field(default_factory=lambda: ["data/default"],
                              description="Files or folders to read; relative paths are resolved "
-                                         "against the project root when not found in the cwd.")
+                                         "against the working directory.")
     sidecar: str | None = Field(None, description="CSV keyed by file name with metadata for txt "
                                                   "folders (default: metadata.csv inside a folder).")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are rejected, not read.")
@@ -35,8 +38,9 @@ class InputConfig(StrictModel):
 
 class TextConfig(StrictModel):
     stopword_files: list[str] = Field(
-        default_factory=lambda: ["configs/stopwords/vietnamese-stopwords-dash.txt",
-                                 "configs/stopwords/domain.txt"])
+        default_factory=lambda: ["builtin:stopwords/vietnamese-stopwords-dash.txt",
+                                 "builtin:stopwords/domain.txt"],
+        description="Stop-word lists, one word per line; 'builtin:' names a shipped list.")
     extra_stopwords: list[str] = Field(default_factory=list)
     min_token_chars: int = Field(2, ge=1)
     min_doc_tokens: int = Field(5, ge=1, description="Documents with fewer tokens after "
@@ -47,13 +51,14 @@ class TextConfig(StrictModel):
 
 
 class SegmentConfig(StrictModel):
-    workers: int | None = Field(None, ge=1, description="Segmentation processes "
-                                                        "(default: the machine's cores).")
     batch_size: int = Field(64, ge=1, description="Documents per segmentation batch.")
-    cache: bool = Field(True, description="Reuse segmented text and cleaned documents "
+
+
+class CacheConfig(StrictModel):
+    enabled: bool = Field(True, description="Reuse segmented text and cleaned documents "
                                             "across runs.")
-    cache_dir: str = Field(".cache/vntopics",
-                           description="Where the segmentation and ingest caches live.")
+    dir: str = Field(".cache/vntopics",
+                     description="Where the segmentation and ingest caches live.")
 
 
 class CorpusConfig(StrictModel):
@@ -173,14 +178,6 @@ class ModelConfig(StrictModel):
         """The Ks to fit: one for a plain number, several for a sweep (ascending)."""
         return [self.num_topics] if isinstance(self.num_topics, int) else list(self.num_topics)
 
-    @property
-    def is_sweep(self) -> bool:
-        return len(self.k_values()) > 1
-
-    @property
-    def max_k(self) -> int:
-        return max(self.k_values())
-
 
 class CompareConfig(StrictModel):
     bootstrap: int = Field(200, ge=10, description="Bootstrap resamples for intervals.")
@@ -249,6 +246,9 @@ class RunConfig(StrictModel):
     model: ModelConfig = Field(default_factory=ModelConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     artifacts: ArtifactsConfig = Field(default_factory=ArtifactsConfig)
+    workers: int | None = Field(None, ge=1, description="Local processes for cleaning, "
+                                "segmentation and model fits (default: the machine's cores).")
+    cache: CacheConfig = Field(default_factory=CacheConfig)
     runner: Literal["local", "dask"] = Field("local", description="local: processes on this "
                                              "machine; dask: segmentation batches and model "
                                              "fits on the dask.address cluster.")
@@ -269,12 +269,13 @@ class RunConfig(StrictModel):
         return self
 
 
-def resolve_project_path(path: str | Path) -> Path:
-    """Paths in configs are relative to the cwd when they exist there, else to the project."""
-    candidate = Path(path).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        return candidate.resolve()
-    return (PROJECT_ROOT / candidate).resolve()
+def resolve_path(path: str | Path) -> Path:
+    """A path from a config: relative ones against the working directory; `builtin:NAME`
+    inside the shipped configs (stop-word lists)."""
+    text = str(path)
+    if text.startswith(BUILTIN):
+        return (CONFIGS / text[len(BUILTIN):]).resolve()
+    return Path(text).expanduser().resolve()
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -303,8 +304,8 @@ def apply_overrides(data: dict, overrides: list[str]) -> dict:
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
-    """Read YAML (default: configs/default.yaml), apply `--set` overrides, validate."""
-    config_path = Path(path) if path else DEFAULT_CONFIG
+    """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
+    config_path = Path(path) if path else DEFAULT_CONFIG_FILE
     try:
         data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:

@@ -21,7 +21,7 @@ PROJECT = Path(__file__).parent.parent
 CONSOLE_SCRIPT = Path(sys.executable).parent / "vntopics"
 # The installed console script when there is one (it is what users run), else the module.
 VNTOPICS = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m",
-                                                                  "flows.cli"]
+                                                                  "vntopics"]
 
 
 def free_port() -> int:
@@ -111,17 +111,17 @@ def real_corpus():
 
     import pandas as pd
 
-    from pipeline.config import RunConfig, resolve_project_path
-    from pipeline.corpus import build_corpus
-    from pipeline.normalize import normalise_document
-    from pipeline.segcache import segment_texts
-    from pipeline.tokens import TokenFilter, load_stopwords
+    from vntopics.pipeline.config import RunConfig, resolve_path
+    from vntopics.pipeline.model.corpus import build_corpus
+    from vntopics.pipeline.text.normalise import normalise_document
+    from vntopics.pipeline.segment.segmenter import segment_texts
+    from vntopics.pipeline.segment.words import TokenFilter, load_stopwords
 
     with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     words, _ = segment_texts([normalise_document(r["text"]) for r in rows], None, workers=1)
     text = RunConfig().text
-    token_filter = TokenFilter(load_stopwords([resolve_project_path(p)
+    token_filter = TokenFilter(load_stopwords([resolve_path(p)
                                                for p in text.stopword_files]),
                                text.min_token_chars)
     tokens = [token_filter(w)[0] for w in words]

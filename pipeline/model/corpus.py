@@ -1,0 +1,135 @@
+"""One filtered vocabulary feeding both models: a scipy CSR matrix of counts, streamed to
+gensim as bag-of-words.
+
+Both LDA and NMF see exactly the same words, so their topics can be compared side by side.
+Only the CSR matrix is stored (12 bytes per document-word pair): gensim's own list-of-tuples
+corpus costs ~90 bytes per pair (1+ GB on the full VNTC, copied again into every worker
+process), so gensim reads the matrix through a streaming view instead.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+from itertools import chain
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from gensim.corpora import Dictionary
+from scipy import sparse
+
+
+@dataclass
+class Corpus:
+    """What both models are fitted on, filled by `build_corpus`: the filtered vocabulary
+    (a gensim Dictionary), the documents x vocabulary counts, and which input documents
+    (indices into the token lists given) kept at least one word."""
+    dictionary: Dictionary
+    counts: sparse.csr_matrix          # documents x vocabulary, raw counts
+    kept: np.ndarray                   # indices (into the input list) of documents kept
+
+    @property
+    def num_docs(self) -> int:
+        return self.counts.shape[0]
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return [self.dictionary[i] for i in range(len(self.dictionary))]
+
+
+def build_corpus(token_lists: Sequence[Sequence[str]], no_below: int, no_above: float,
+                 keep_n: int) -> Corpus:
+    """Vocabulary filtered by document frequency; documents left empty by it are not kept."""
+    dictionary = filtered_dictionary(token_lists, no_below, no_above, keep_n)
+    counts = counts_matrix(token_lists, dictionary)
+    kept = np.flatnonzero(np.diff(counts.indptr) > 0).astype(np.int64)
+    return Corpus(dictionary=dictionary, counts=counts[kept], kept=kept)
+
+
+def filtered_dictionary(token_lists: Sequence[Sequence[str]], no_below: int, no_above: float,
+                        keep_n: int) -> Dictionary:
+    """What gensim's Dictionary(token_lists) + filter_extremes + compactify give (same words,
+    same ids), counted with set operations instead of a Python loop per token: 3x faster
+    on the full VNTC, where gensim's loop took ~15 s of every run, warm or cold."""
+    first_seen: dict[str, int] = {}
+    document_frequency: Counter = Counter()
+    for tokens in token_lists:
+        distinct = set(tokens)
+        document_frequency.update(distinct)
+        new = distinct.difference(first_seen)
+        if new:                          # gensim numbers a document's new words in sorted order
+            start = len(first_seen)
+            first_seen.update(zip(sorted(new), range(start, start + len(new))))
+    ceiling = int(no_above * len(token_lists))
+    good = [w for w in first_seen if no_below <= document_frequency[w] <= ceiling]
+    good.sort(key=document_frequency.__getitem__, reverse=True)       # stable, as gensim's
+    kept = sorted(good[:keep_n] if keep_n is not None else good, key=first_seen.__getitem__)
+    dictionary = Dictionary()
+    dictionary.token2id = {word: i for i, word in enumerate(kept)}
+    dictionary.dfs = {i: document_frequency[word] for i, word in enumerate(kept)}
+    dictionary.num_docs = len(token_lists)
+    return dictionary
+
+
+class TokenIds(dict):
+    """token -> id, -1 for a token outside the vocabulary."""
+
+    def __missing__(self, token: str) -> int:
+        return -1
+
+
+def flat_token_ids(token_lists: Sequence[Sequence[str]], index: dict[str, int]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(tokens per document, index[token] for every token in order) as int64 arrays.
+
+    map/chain keep the per-token loop in C: ~28 M tokens on the full VNTC, where a generator
+    expression took ~4 s per pass."""
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    ids = np.fromiter(chain.from_iterable(map(partial(map, index.__getitem__), token_lists)),
+                      dtype=np.int64, count=int(lengths.sum()))
+    return lengths, ids
+
+
+def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
+                  ) -> sparse.csr_matrix:
+    """documents x vocabulary counts (ids sorted within each row, as doc2bow gives them)."""
+    lengths, ids = flat_token_ids(token_lists, TokenIds(dictionary.token2id))
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    known = ids >= 0
+    counts = sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], ids[known])),
+                               shape=(len(token_lists), len(dictionary)))
+    counts.sum_duplicates()              # also sorts the indices of every row
+    counts.indices = counts.indices.astype(np.int32)
+    return counts
+
+
+def release_freed_memory() -> None:
+    """Give the heap that segmentation and counting freed back to the OS (glibc keeps it
+    otherwise: hundreds of MB of RSS on the full VNTC while the models are fitted)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to do
+        pass
+
+
+def build_modelling_corpus(documents: Sequence, no_below: int, no_above: float, keep_n: int,
+                           largest_k: int) -> tuple[Corpus, list]:
+    """The model stage's first step: the vocabulary and counts of the `ok` documents; those
+    left with no word of the vocabulary are rejected. Returns the corpus and the documents
+    it models (in corpus order). Too few of them for `largest_k` topics is an error."""
+    candidates = [d for d in documents if d.status == "ok"]
+    corpus = build_corpus([d.tokens for d in candidates], no_below, no_above, keep_n)
+    kept = set(corpus.kept.tolist())
+    for index, document in enumerate(candidates):
+        if index not in kept:
+            document.reject("no words left after vocabulary filtering (no_below/no_above)")
+    modelled = [candidates[i] for i in corpus.kept]
+    if len(modelled) < max(2 * largest_k, 10):
+        raise ValueError(f"only {len(modelled)} usable documents for K={largest_k} topics; "
+                         "add documents or lower model.num_topics")
+    release_freed_memory()   # before the model fits, the run's peak
+    return corpus, modelled

@@ -1,0 +1,208 @@
+"""Choose K by coherence, fit the final models, and measure their stability across seeds.
+
+`sweep_and_fit` is the one entry point. Every fit is an independent `FitJob` run by the
+top-level function `run_fit_job` (plain picklable arguments in, a picklable `FitOutcome` out),
+dispatched through `mapper(fn, items)`: the builtin `map` by default, or any drop-in such as a
+Prefect- or Dask-backed map, since no fit depends on another's result within a round.
+Coherence is scored afterwards in the calling process, all fits of a round in one pass over
+the texts (pipeline/quality.coherence_scores_many): that pass, not the topics, is its cost.
+
+Rounds:
+1. sweep: every model at every K of `model.num_topics` with the main seed; each fit is scored
+   with c_npmi and c_v (top-10 words, gensim CoherenceModel on the run's own token lists) and
+   topic diversity (top-25 words);
+2. K choice per model (rule below);
+3. stability: `model.stability_seeds - 1` further seeds (main seed + 1, + 2, ...) at the
+   chosen K, each fitted on a seeded random `model.stability_sample` share (0.8) of the
+   documents; topics are matched to the main fit's by Hungarian assignment on top-10-word
+   Jaccard (pipeline/stability.py). The subsample matters: NMF's NNDSVD start and LDA's
+   NMF warm start are (nearly) deterministic, so a new seed alone would change little and
+   report every topic as stable; refitting on 80% of the articles (Greene et al. 2014,
+   "How many topics? Stability analysis for topic models") asks whether a topic is a
+   property of the corpus rather than of these exact documents and this seed.
+With a single K the two rounds are one: the extra seeds are dispatched with the main fits.
+
+K choice rule (`model.k_rule`):
+- "npmi" (default): the K with the highest mean c_npmi; every K whose c_npmi is within
+  `model.k_tolerance` (0.005) of that best counts as a tie, and the smallest tied K wins
+  (fewer topics are easier to read, and coherence differences that small are noise).
+- "npmi_diversity": c_npmi and diversity are each z-scored across the swept Ks of that model
+  and averaged; the highest mean wins, exact ties to the smaller K. It penalises Ks whose
+  extra topics only repeat words of the others.
+The chosen K is per model: LDA and NMF may settle on different Ks.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vntopics.pipeline.config import LdaConfig, ModelConfig, NmfConfig
+from vntopics.pipeline.model.corpus import Corpus
+from vntopics.pipeline.parallel import Mapper
+from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores_many,
+                                               topic_diversity)
+from vntopics.pipeline.model.lda import fit_lda
+from vntopics.pipeline.model.nmf import fit_nmf
+from vntopics.pipeline.model.topics import TopicModel, top_word_lists
+from vntopics.pipeline.model.stability import (STABILITY_COLUMNS, STABILITY_TOP_N,
+                                               stability_table)
+
+DIVERSITY_TOP_N = 25
+K_SWEEP_COLUMNS = ["model", "k", "c_npmi", "c_v", "diversity", "seconds", "chosen"]
+MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
+
+
+@dataclass(frozen=True)
+class FitJob:
+    """One fit: model `name` at `k` topics with `seed` and its settings `params`."""
+    name: str
+    k: int
+    seed: int
+    params: LdaConfig | NmfConfig
+    corpus: Corpus
+    sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
+    doc_topics: bool = True              # False: topics only (stability refits)
+
+
+def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
+    """A seeded random `share` of the documents (input order kept), same vocabulary."""
+    if share >= 1.0:
+        return corpus
+    n_docs = corpus.num_docs
+    size = max(2, int(round(share * n_docs)))
+    rows = np.sort(np.random.default_rng(seed).choice(n_docs, size=size, replace=False))
+    return Corpus(dictionary=corpus.dictionary, counts=corpus.counts[rows],
+                  kept=corpus.kept[rows])
+
+
+def longest_first(jobs: list[FitJob]) -> list[FitJob]:
+    """Jobs in a good order for a pool of workers: LDA (several times the cost of NMF), then
+    more documents, then more topics first, so no long fit starts last while others idle."""
+    return sorted(jobs, key=lambda j: (j.name != "lda", -j.sample, -j.k))
+
+
+@dataclass
+class FitOutcome:
+    name: str
+    k: int
+    seed: int
+    model: TopicModel
+    seconds: float                       # the fit alone, not the scoring
+    top_words: list[list[str]]           # top DIVERSITY_TOP_N words per topic
+    scores: dict = field(default_factory=dict)   # c_npmi, c_v (+ _per_topic), diversity
+
+
+def run_fit_job(job: FitJob) -> FitOutcome:
+    """Fit one model (on a seeded subsample when job.sample < 1) and list its top words."""
+    corpus = subsample(job.corpus, job.sample, job.seed)
+    started = time.perf_counter()
+    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics)
+    seconds = time.perf_counter() - started
+    top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
+    return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
+
+
+def score_outcomes(outcomes: Sequence[FitOutcome], texts: Sequence[Sequence[str]],
+                   dictionary) -> None:
+    """Fill each outcome's scores: c_npmi, c_v (means and per topic) and diversity."""
+    scores = coherence_scores_many([[w[:COHERENCE_TOP_N] for w in o.top_words]
+                                    for o in outcomes], list(texts), dictionary)
+    for outcome, score in zip(outcomes, scores):
+        outcome.scores = {**score,
+                          "diversity": topic_diversity(outcome.top_words, DIVERSITY_TOP_N)}
+
+
+@dataclass
+class FitResult:
+    models: dict[str, TopicModel]        # final model per name: chosen K, main seed
+    k_sweep: pd.DataFrame                # K_SWEEP_COLUMNS, one row per model x K
+    stability: pd.DataFrame              # STABILITY_COLUMNS, one row per topic of each model
+    chosen_k: dict[str, int]
+    metrics: dict                        # per model, for manifest.json
+    top_words: dict[str, list[list[str]]] = field(default_factory=dict)  # final, top-25
+
+
+def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) -> int:
+    """The K of one model's sweep rows (columns k, c_npmi, diversity) chosen by `rule`."""
+    rows = sweep.sort_values("k").reset_index(drop=True)
+    if len(rows) == 1:
+        return int(rows.k.iloc[0])
+    if rule == "npmi":
+        best = rows.c_npmi.max()
+        return int(rows.k[rows.c_npmi >= best - tolerance].min())
+    if rule == "npmi_diversity":
+        def z(values: pd.Series) -> np.ndarray:
+            spread = values.std(ddof=0)
+            return ((values - values.mean()) / spread).to_numpy() if spread > 0 else \
+                np.zeros(len(values))
+        score = (z(rows.c_npmi) + z(rows.diversity)) / 2
+        return int(rows.k[np.isclose(score, score.max(), rtol=0, atol=1e-12)].min())
+    raise ValueError(f"unknown model.k_rule {rule!r}")
+
+
+def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: ModelConfig,
+                  mapper: Mapper = map) -> FitResult:
+    """Fit every model of `model_config.models` over its K values, choose K per model, fit the
+    stability seeds at that K, and gather tables and metrics. `texts` are the token lists of
+    the corpus' documents (what coherence is counted on)."""
+    names, ks, seed = list(model_config.models), model_config.k_values(), model_config.seed
+    n_seeds = model_config.stability_seeds
+    extra_seeds = [seed + i for i in range(1, n_seeds)]
+
+    def job(name: str, k: int, job_seed: int) -> FitJob:
+        main_seed = job_seed == seed
+        return FitJob(name, k, job_seed, getattr(model_config, name), corpus,
+                      1.0 if main_seed else model_config.stability_sample, main_seed)
+
+    jobs = [job(name, k, seed) for name in names for k in ks]
+    if len(ks) == 1:   # K known up front: one round
+        jobs += [job(name, ks[0], s) for name in names for s in extra_seeds]
+    outcomes = list(mapper(run_fit_job, longest_first(jobs)))
+    main = {(o.name, o.k): o for o in outcomes if o.seed == seed}
+    score_outcomes(list(main.values()), texts, corpus.dictionary)
+
+    sweep = pd.DataFrame([{"model": o.name, "k": o.k, "c_npmi": o.scores["c_npmi"],
+                           "c_v": o.scores["c_v"], "diversity": o.scores["diversity"],
+                           "seconds": o.seconds} for o in main.values()])
+    chosen_k = {name: choose_k(sweep[sweep.model == name], model_config.k_rule,
+                               model_config.k_tolerance) for name in names}
+    sweep["chosen"] = [chosen_k[m] == k for m, k in zip(sweep.model, sweep.k)]
+    sweep = sweep.sort_values(["model", "k"], key=lambda c: c.map(names.index)
+                              if c.name == "model" else c).reset_index(drop=True)
+
+    if len(ks) > 1 and extra_seeds:
+        outcomes += list(mapper(run_fit_job, longest_first([job(name, chosen_k[name], s)
+                                                            for name in names
+                                                            for s in extra_seeds])))
+
+    models, stability, metrics, top_words = {}, [], {}, {}
+    for name in names:
+        final = main[(name, chosen_k[name])]
+        others = [o for o in outcomes if o.name == name and o.k == final.k and o.seed != seed]
+        others.sort(key=lambda o: o.seed)
+        reference = [w[:STABILITY_TOP_N] for w in final.top_words]
+        table = stability_table(name, reference, [[w[:STABILITY_TOP_N] for w in o.top_words]
+                                                  for o in others],
+                                model_config.stability_threshold)
+        models[name], top_words[name] = final.model, final.top_words
+        stability.append(table)
+        metrics[name] = {
+            "k": final.k, "k_values": ks, "k_rule": model_config.k_rule,
+            "seed": seed, "c_npmi": final.scores["c_npmi"], "c_v": final.scores["c_v"],
+            "diversity": final.scores["diversity"], "fit_seconds": round(final.seconds, 3),
+            "stability_seeds": n_seeds, "stability_sample": model_config.stability_sample,
+            "stability_mean_jaccard": float(table.mean_jaccard.mean()),
+            "stability_min_jaccard": float(table.min_jaccard.min()),
+            "stable_topics": int(table.stable.sum()),
+            "unstable_topics": [int(t) for t in table.topic[~table.stable]],
+            "c_npmi_per_topic": final.scores["c_npmi_per_topic"],
+            "c_v_per_topic": final.scores["c_v_per_topic"],
+        }
+    stability_frame = (pd.concat(stability, ignore_index=True) if stability
+                       else pd.DataFrame(columns=STABILITY_COLUMNS))
+    return FitResult(models=models, k_sweep=sweep[K_SWEEP_COLUMNS], stability=stability_frame,
+                     chosen_k=chosen_k, metrics=metrics, top_words=top_words)

@@ -1,0 +1,90 @@
+"""Running a function over many items on local worker processes, with bounded memory.
+
+A *mapper* is any `mapper(function, items) -> results in input order` (the builtin `map`, a
+`ProcessMapper`, or the flow's Prefect/Dask task map); stages take one so the same code runs
+in one process, on local processes or on a cluster. A mapper may also offer
+`unordered(function, tagged) -> (tag, result) as they finish`, which segmentation uses so no
+worker idles behind one slow batch.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from itertools import chain, islice
+from multiprocessing import get_context
+from typing import Any, Callable, Iterable, Iterator
+
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def completed_map(pool: Executor, function: Callable, tagged: Iterable[tuple[Any, Any]],
+                  in_flight: int) -> Iterator[tuple[Any, Any]]:
+    """(tag, function(argument)) for each (tag, argument) in the order they finish, at most
+    `in_flight` submitted. In input order (ordered_map) a slow batch at the head would leave
+    the other workers idle once the rest of the window is done."""
+    tagged = iter(tagged)
+    pending = {pool.submit(function, argument): tag for tag, argument in islice(tagged,
+                                                                                 in_flight)}
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield pending.pop(future), future.result()
+        for tag, argument in islice(tagged, len(done)):
+            pending[pool.submit(function, argument)] = tag
+
+
+def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: int
+                ) -> Iterator:
+    """pool.map that keeps at most `in_flight` items submitted (Executor.map submits all at
+    once: every input pickled and queued, however large the corpus)."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started with 'spawn': they must not inherit the orchestrator's
+    threads and locks (Prefect's, the SQLite cache's)."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+class ProcessMapper:
+    """A mapper over `workers` local processes (in this process when `workers` is 1), at most
+    `4 * workers` items in flight."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or default_workers()
+
+    def __call__(self, function: Callable, items: Iterable) -> Iterator:
+        items = iter(items)
+        head = list(islice(items, 2))
+        if self.workers <= 1 or len(head) <= 1:    # one item: not worth a process
+            yield from map(function, chain(head, items))
+            return
+        items = chain(head, items)
+        with spawn_pool(self.workers) as pool:
+            yield from ordered_map(pool, function, items, 4 * self.workers)
+
+    def unordered(self, function: Callable, tagged: Iterable[tuple[Any, Any]]
+                  ) -> Iterator[tuple[Any, Any]]:
+        if self.workers <= 1:
+            yield from ((tag, function(argument)) for tag, argument in tagged)
+            return
+        with spawn_pool(self.workers) as pool:
+            yield from completed_map(pool, function, tagged, 4 * self.workers)

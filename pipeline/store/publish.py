@@ -1,0 +1,136 @@
+"""Publishing a run: its results assembled into one version folder (tables, manifest, reports),
+made visible with one rename, then `latest` moved and old versions pruned.
+
+In: `RunResults` (everything the stages produced). Out: the path of the new version."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from vntopics.pipeline.compare.tables import ComparisonTables
+from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, package_versions,
+                                            run_fingerprint)
+from vntopics.pipeline.model.corpus import Corpus
+from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
+from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
+                                            representative_documents, topics_table)
+from vntopics.pipeline.report.build import ReportInputs, write_reports
+from vntopics.pipeline.store.diff import diff_versions
+from vntopics.pipeline.store.versions import prune_versions, set_latest
+
+
+@dataclass
+class RunResults:
+    """Everything one run produced, gathered by the flow for the store: the validated config
+    and input checksums, every document (ok and rejected) and the modelled ones in corpus
+    order, the corpus, the final models, comparison tables, K sweep and stability tables,
+    and the per-model metrics, stage timings and cache statistics the manifest records."""
+    config: dict
+    inputs: list[dict]
+    documents: list[Document]
+    modelled: list[Document]
+    corpus: Corpus
+    models: list[TopicModel]
+    comparisons: ComparisonTables
+    k_sweep: pd.DataFrame | None = None
+    stability: pd.DataFrame | None = None
+    model_metrics: dict = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    segmentation: dict[str, int] = field(default_factory=dict)
+    ingest: dict = field(default_factory=dict)
+
+
+def document_counts(table: pd.DataFrame) -> dict[str, int]:
+    ok = int((table["status"] == "ok").sum())
+    return {"in": len(table), "ok": ok, "rejected": len(table) - ok}
+
+
+def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFrame) -> dict:
+    seed = results.config["model"]["seed"]
+    return {
+        "version": writer.version,
+        "artifact_contract": ARTIFACT_CONTRACT,
+        "created_at": writer.created_at,
+        "config": results.config,
+        "inputs": results.inputs,
+        "documents": document_counts(table),
+        "rejected_reasons": table.loc[table["status"] == "rejected", "reason"]
+                                 .str.split("(", n=1).str[0].str.strip()
+                                 .value_counts().to_dict(),
+        "packages": package_versions(),
+        "seeds": {"model": seed, "bootstrap": seed},
+        "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
+        "segmentation": results.segmentation,
+        "ingest": results.ingest,
+        "metrics": {"vocabulary_size": len(results.corpus.dictionary),
+                    "modelled_documents": len(results.modelled),
+                    "num_topics": {m.name: m.num_topics for m in results.models},
+                    "npmi": {m: v["c_npmi"] for m, v in results.model_metrics.items()},
+                    "models": results.model_metrics},
+    }
+
+
+def write_version(writer: VersionWriter, results: RunResults, top_words: int,
+                  previous: Path | None = None) -> dict:
+    """Write every contract file into the writer's staging folder; returns the manifest.
+
+    With a `previous` version, topics are matched to it and `tables/diff_<previous>.csv` and
+    the report's "What changed" section say what moved.
+    """
+    table = documents_table(results.documents, DOCUMENT_COLUMNS)
+    doc_ids = [d.doc_id for d in results.modelled]
+    vocabulary = results.corpus.vocabulary
+    topics = pd.concat([topics_table(m, vocabulary, top_words) for m in results.models],
+                       ignore_index=True)
+    doc_topics = pd.concat([doc_topics_table(m, doc_ids) for m in results.models],
+                           ignore_index=True)
+    modelled_table = documents_table(results.modelled, DOCUMENT_COLUMNS)
+    representatives = pd.concat([representative_documents(m, modelled_table)
+                                 for m in results.models], ignore_index=True)
+    writer.write_table("documents", table)
+    writer.write_table("topic_documents", representatives)
+    writer.write_table("topics", topics)
+    writer.write_table("doc_topics", doc_topics)
+    tables = results.comparisons
+    writer.write_table("topic_prevalence", tables.prevalence)
+    writer.write_table("distinctive_keywords", tables.distinctive)
+    writer.write_table("keyword_trends", tables.keyword_trends)
+    writer.write_table("keyword_trend_summary", tables.trend_summary)
+    writer.write_table("citations", tables.citations)
+    if results.k_sweep is not None:
+        writer.write_table("k_sweep", results.k_sweep)
+    if results.stability is not None:
+        writer.write_table("topic_stability", results.stability)
+    changes = None
+    if previous is not None:
+        changes = diff_versions(previous, writer.staging)
+        writer.write_table(f"diff_{previous.name}", changes)
+    manifest = build_manifest(writer, results, table)
+    manifest["compared_to"] = previous.name if previous is not None else None
+    writer.write_json("manifest.json", manifest)
+    markdown, html = write_reports(ReportInputs(
+        manifest, table, topics, tables.prevalence, tables.keyword_trends, changes,
+        representatives, tables.distinctive, tables.trend_summary, tables.citations,
+        results.k_sweep, results.stability))
+    writer.write_text("report.md", markdown)
+    writer.write_text("report.html", html)
+    return manifest
+
+
+def publish_version(results: RunResults, artifacts_dir: Path, top_words: int,
+                    previous: Path | None = None, keep_last: int | None = None
+                    ) -> tuple[Path, list[Path]]:
+    """The store's entry point: write the version in a staging folder, publish it with one
+    rename (a failed write leaves nothing behind), point `latest` at it, and prune versions
+    beyond `keep_last`. Returns the version's path and the pruned ones."""
+    writer = VersionWriter(artifacts_dir, run_fingerprint(results.config, results.inputs))
+    try:
+        write_version(writer, results, top_words, previous)
+        final = writer.publish()
+    except BaseException:
+        writer.discard()
+        raise
+    set_latest(artifacts_dir, final)
+    return final, prune_versions(artifacts_dir, keep_last, protect=[final])

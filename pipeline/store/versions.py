@@ -1,0 +1,105 @@
+"""The versions in an artifacts folder: listing, resolving a name, which is latest, retention.
+
+`LATEST` (a file) and `latest` (a symlink) are replaced atomically after a version is
+published, so a reader following them always lands on a complete version.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+
+
+def list_versions(artifacts_dir: Path) -> list[Path]:
+    """Complete versions, oldest first (names sort by creation time)."""
+    if not artifacts_dir.is_dir():
+        return []
+    return sorted(p for p in artifacts_dir.iterdir()
+                  if p.is_dir() and VERSION_PATTERN.match(p.name)
+                  and (p / "manifest.json").is_file())
+
+
+def resolve_version(artifacts_dir: Path, name: str) -> Path:
+    """A version by exact name, unique prefix, or 'latest'; never a path outside the folder."""
+    if name == "latest":
+        latest = latest_version(artifacts_dir)
+        if latest is None:
+            raise ValueError(f"no versions in {artifacts_dir}")
+        return latest
+    versions = list_versions(artifacts_dir)
+    exact = [p for p in versions if p.name == name]
+    matches = exact or [p for p in versions if p.name.startswith(name)]
+    if len(matches) != 1:
+        raise ValueError(f"no single version matching {name!r} in {artifacts_dir}")
+    return matches[0]
+
+
+def previous_version(artifacts_dir: Path, compare_to: str | None) -> Path | None:
+    """The version a new run is compared to: None for no comparison or an empty folder."""
+    if not compare_to:
+        return None
+    if compare_to == "latest":
+        return latest_version(artifacts_dir)
+    return resolve_version(artifacts_dir, compare_to)
+
+
+def latest_version(artifacts_dir: Path) -> Path | None:
+    pointer = artifacts_dir / "LATEST"
+    if pointer.is_file():
+        name = pointer.read_text(encoding="utf-8").strip()
+        if VERSION_PATTERN.match(name) and (artifacts_dir / name).is_dir():
+            return artifacts_dir / name
+    versions = list_versions(artifacts_dir)
+    return versions[-1] if versions else None
+
+
+def set_latest(artifacts_dir: Path, version: Path) -> None:
+    """Point LATEST (file) and latest (symlink) at `version`, each with an atomic replace."""
+    temporary = artifacts_dir / f".LATEST.{os.getpid()}"
+    temporary.write_text(version.name + "\n", encoding="utf-8")
+    os.replace(temporary, artifacts_dir / "LATEST")
+    link = artifacts_dir / f".latest.{os.getpid()}"
+    try:
+        if link.is_symlink():
+            link.unlink()
+        os.symlink(version.name, link)
+        os.replace(link, artifacts_dir / "latest")
+    except OSError:  # file systems without symlinks still have LATEST
+        link.unlink(missing_ok=True)
+
+
+def prune_versions(artifacts_dir: Path, keep_last: int | None, protect: list[Path]) -> list[Path]:
+    """Delete versions beyond the newest `keep_last`, never one in `protect`."""
+    if not keep_last:
+        return []
+    versions = list_versions(artifacts_dir)
+    protected = {p.resolve() for p in protect}
+    doomed = [p for p in versions[:-keep_last] if p.resolve() not in protected]
+    for path in doomed:
+        shutil.rmtree(path)
+    return doomed
+
+
+def read_manifest(version: Path) -> dict:
+    return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+
+
+def runs_table(artifacts_dir: Path) -> pd.DataFrame:
+    """One row per version, newest first: what `vntopics runs` prints."""
+    rows = []
+    for version in reversed(list_versions(artifacts_dir)):
+        manifest = read_manifest(version)
+        metrics = manifest.get("metrics", {})
+        npmi = metrics.get("npmi", {})
+        rows.append({
+            "version": version.name, "created": manifest.get("created_at", ""),
+            "ok": manifest["documents"]["ok"], "rejected": manifest["documents"]["rejected"],
+            "k": " ".join(f"{m}={k}" for m, k in metrics.get("num_topics", {}).items()),
+            "npmi": " ".join(f"{m}={v:.3f}" for m, v in npmi.items()) or "-"})
+    return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi"])

@@ -1,0 +1,33 @@
+"""Bounded pool maps: segmentation must not leave a worker idle behind one slow batch."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from vntopics.pipeline.parallel import completed_map, ordered_map
+
+
+def test_completed_map_keeps_workers_busy_behind_a_slow_first_item():
+    """Item 0 can only finish once the last item has run: with 2 workers and 3 in flight,
+    that happens only if finished items are replaced while item 0 is still running."""
+    last_ran = threading.Event()
+    count = 12
+
+    def work(item: int) -> int:
+        if item == 0:
+            assert last_ran.wait(timeout=20), "the last item never ran: the pool stalled"
+        elif item == count - 1:
+            last_ran.set()
+        return item * item
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(completed_map(pool, work, ((f"tag{i}", i) for i in range(count)), 3))
+    assert sorted(results) == sorted((f"tag{i}", i * i) for i in range(count))
+    # item 0 did not hold the others back: all but the last (which may finish together with
+    # it) were yielded before it
+    assert [tag for tag, _ in results].index("tag0") >= count - 2
+
+
+def test_ordered_map_keeps_input_order_with_few_in_flight():
+    with ThreadPoolExecutor(2) as pool:
+        assert list(ordered_map(pool, len, (["x"] * n for n in range(10)), 2)) == list(range(10))

@@ -1,0 +1,57 @@
+"""Cleaned documents come back from the ingest cache exactly as they were built, and only for
+the same inputs, settings and code."""
+from __future__ import annotations
+
+import shutil
+
+from vntopics.pipeline.store.writer import describe_inputs
+from vntopics.pipeline.text.documents import documents_table, prepare_documents
+from vntopics.pipeline.text.cache import IngestCache, ingest_key
+from tests.conftest import FIXTURES
+
+
+def test_cached_documents_equal_freshly_cleaned_ones(tmp_path):
+    seeds = [FIXTURES / "seeds"]
+    documents = prepare_documents(seeds, None, 20)
+    cache = IngestCache(tmp_path / "cache")
+    key = ingest_key(describe_inputs(seeds), None, 20, "strip")
+    assert cache.load(key) is None
+    cache.save(key, documents)
+    again = cache.load(key)
+    assert again is not None and again is not documents
+    assert [d.text for d in again] == [d.text for d in documents]
+    assert documents_table(again).equals(documents_table(documents))
+    an_giang = next(d for d in again if d.province == "An Giang")
+    assert an_giang.year == 2021 and an_giang.date == "2021-01-28"
+
+
+def test_key_changes_with_content_and_settings_not_with_nothing(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(FIXTURES / "seeds", folder)
+    key = ingest_key(describe_inputs([folder]), None, 20, "strip")
+    assert key == ingest_key(describe_inputs([folder]), None, 20, "strip")
+    assert key != ingest_key(describe_inputs([folder]), None, 20, "reject")
+    assert key != ingest_key(describe_inputs([folder]), None, 5, "strip")
+    assert key != ingest_key(describe_inputs([folder]), "ab" * 32, 20, "strip")
+    article = sorted(folder.glob("*.txt"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nThêm một dòng.",
+                       encoding="utf-8")
+    assert key != ingest_key(describe_inputs([folder]), None, 20, "strip")
+
+
+def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path):
+    cache = IngestCache(tmp_path)
+    cache.folder.mkdir(parents=True)
+    (cache.folder / "k.jsonl").write_text('{"doc_id": "a", "text": "x", "nonsense": 1}\n')
+    assert cache.load("k") is None
+    (cache.folder / "k.jsonl").write_text('{"doc_id": "a", "te')
+    assert cache.load("k") is None
+
+
+def test_cleaning_on_worker_processes_gives_the_same_documents():
+    corpus = [FIXTURES / "unc-small.jsonl.gz"]
+    serial = prepare_documents(corpus, None, 20)
+    parallel = prepare_documents(corpus, None, 20, workers=2, parallel_from=20)
+    assert len(serial) > 100
+    assert documents_table(parallel).equals(documents_table(serial))
+    assert [d.text for d in parallel] == [d.text for d in serial]
