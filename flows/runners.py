@@ -23,12 +23,16 @@ def call(function: Callable, item):
     return function(item)
 
 
-def map_as_tasks(function: Callable, items: Iterable) -> Iterator:
-    """Submit one task per item to the flow's task runner; results in input order."""
-    named = call.with_options(name=function.__name__.replace("_", "-"))
-    futures = [named.submit(function, item) for item in items]
-    for future in futures:
-        yield future.result()
+class TaskMapper:
+    """A mapper that submits one Prefect task per item to the flow's task runner (the Dask
+    cluster); results in input order."""
+    description = "the Dask cluster"
+
+    def __call__(self, function: Callable, items: Iterable) -> Iterator:
+        named = call.with_options(name=function.__name__.replace("_", "-"))
+        futures = [named.submit(function, item) for item in items]
+        for future in futures:
+            yield future.result()
 
 
 def prefect_dask():
@@ -58,7 +62,7 @@ def needs_dask_runner(config: RunConfig) -> bool:
 
 def mapper_for(config: RunConfig) -> Mapper:
     """Local processes, or one Prefect task per item on the Dask cluster."""
-    return map_as_tasks if config.runner == "dask" else ProcessMapper(config.workers)
+    return TaskMapper() if config.runner == "dask" else ProcessMapper(config.workers)
 
 
 def stage(config: RunConfig, stage_task, *args):

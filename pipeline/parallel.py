@@ -70,6 +70,7 @@ class ProcessMapper:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
+        self.description = f"{self.workers} workers"
 
     def __call__(self, function: Callable, items: Iterable) -> Iterator:
         items = iter(items)
