@@ -8,7 +8,7 @@ Default run, on one corpus and N worker processes:
      included), nothing else: the floor a cold run cannot beat;
   2. cold: `vntopics run` end to end with a fresh segmentation cache and artifacts folder;
   3. warm: the same run again with only model.num_topics changed (cache reused);
-  4. scaling: `pipeline.segcache.segment_texts` (no cache) on 1 then 2 processes.
+  4. scaling: `pipeline.segment.segmenter.segment_texts` (no cache) on 1 then 2 processes.
 Each `vntopics run` is a subprocess whose process tree (main, segmentation workers, Prefect's
 temporary server) is polled for RSS every 0.1 s; its stderr is followed so each RSS peak is
 charged to the Prefect task running at the time.
@@ -84,7 +84,7 @@ def bare_segmentation(texts: list[str], workers: int) -> tuple[float, int]:
 
 
 def pipeline_segmentation(texts: list[str], workers: int) -> float:
-    """Seconds for pipeline.segcache.segment_texts (no cache) on `workers` processes."""
+    """Seconds for pipeline.segment.segmenter.segment_texts (no cache) on `workers` processes."""
     from vntopics.pipeline.segment.segmenter import segment_texts
 
     start = time.perf_counter()

@@ -3,19 +3,20 @@
     python benchmarks/topic_quality.py [--corpus PATH] [--k 10] [--seed 42] [--workers N]
 
 On vntc-sample-3000 (3,000 VNTC news articles with a topic label) the text is segmented once
-with underthesea (cached under .cache/benchmarks, so re-runs skip the ~40 s per core), filtered
+with underthesea (cached under .cache/benchmarks, so re-runs skip segmentation), filtered
 with the shared stop-words, and turned into one corpus (min_df 5, max_df 0.5). Then each model
 is fitted at the same K and seed and scored:
 
 - NMI: sklearn normalized_mutual_info_score(dominant topic of each document, label);
-- NPMI: mean c_npmi of the top-10 words of every topic (gensim CoherenceModel against the
-  same segmented corpus);
+- NPMI: mean c_npmi of the top-10 words of every topic against the same segmented corpus
+  (gensim's definitions with our exact window counts, pipeline/model/coherence.py);
 - diversity: share of unique words among the top-25 words of all topics;
 - fit seconds: wall time of the fit alone (tomotopy on one worker, like our LDA).
 
-Our LDA and NMF run through pipeline.models with the default configuration (configs/
-default.yaml), so the benchmark measures what a run ships. tomotopy is a benchmark-only
-extra (`pip install -e .[bench]`); without it its row is skipped with a message.
+Our LDA and NMF run through pipeline.model.lda.fit_lda and pipeline.model.nmf.fit_nmf with
+the default configuration (configs/default.yaml), so the benchmark measures what a run ships.
+tomotopy is a benchmark-only extra (`pip install -e .[bench]`); without it its row is skipped
+with a message. Timings and goals: benchmarks/README.md.
 """
 from __future__ import annotations
 
@@ -81,12 +82,12 @@ def score(name: str, topic_word: np.ndarray, doc_topic: np.ndarray, seconds: flo
           corpus: Corpus, texts: list[list[str]], labels: list[str]) -> dict:
     from sklearn.metrics import normalized_mutual_info_score
 
-    from vntopics.pipeline.model.coherence import coherence_scores, topic_diversity
+    from vntopics.pipeline.model.coherence import coherence_scores_many, topic_diversity
     from vntopics.pipeline.model.topics import top_word_lists
 
     top = top_word_lists(topic_word, corpus.vocabulary, 25)
-    npmi = coherence_scores([t[:10] for t in top], texts, corpus.dictionary,
-                            measures=("c_npmi",))["c_npmi"]
+    npmi = coherence_scores_many([[t[:10] for t in top]], texts, corpus.dictionary,
+                                 measures=("c_npmi",))[0]["c_npmi"]
     return {"model": name, "nmi": normalized_mutual_info_score(labels, doc_topic.argmax(axis=1)),
             "npmi": npmi, "diversity": topic_diversity(top, 25), "seconds": seconds}
 

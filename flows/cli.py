@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 RUNTIME_DEFAULTS = {
-    # Prefect's temporary server needs ~10 s to start here; its default limit is 20 s.
+    # Prefect's temporary server can start slowly on a loaded machine, close to its default
+    # limit of 20 s (benchmarks/README.md).
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # Nothing is downloaded at run time.

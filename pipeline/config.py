@@ -70,7 +70,7 @@ class CorpusConfig(StrictModel):
 class LdaConfig(StrictModel):
     init: Literal["nmf", "random"] = Field(
         "nmf", description="Start the topics from a sparse NMF of tf-idf (nmf) or from gensim's "
-                           "random draw (random); see pipeline/models.fit_lda.")
+                           "random draw (random); see pipeline/model/lda.fit_lda.")
     init_nmf_alpha: float = Field(1e-5, ge=0, description="alpha_W of the NMF warm start "
                                                           "(l1_ratio 0.5).")
     passes: int = Field(2, ge=1)
@@ -147,7 +147,7 @@ def parse_num_topics(value: Any) -> int | list[int]:
 class ModelConfig(StrictModel):
     num_topics: int | list[int] = Field(
         8, description="Number of topics K, or a sweep: a list [6, 8, 10] or a range '6-12' / "
-                       "'6-12:2'; for a sweep K is chosen by `k_rule` (pipeline/selection.py).")
+                       "'6-12:2'; for a sweep K is chosen by `k_rule` (pipeline/model/selection.py).")
     k_rule: Literal["npmi", "npmi_diversity"] = Field(
         "npmi", description="npmi: highest mean c_npmi, and the smallest K within k_tolerance "
                             "of it; npmi_diversity: highest mean of z-scored c_npmi and topic "

@@ -16,6 +16,9 @@ from vntopics.pipeline.compare.trends import citation_table, keyword_trends, tre
 
 @dataclass
 class ComparisonTables:
+    """The compare stage's output, filled by `compare_groups`: topic prevalence by group with
+    intervals, distinctive words, keyword trends and their summary, and citations by province
+    and year. The store writes each as a table and the report reads them."""
     prevalence: pd.DataFrame
     distinctive: pd.DataFrame
     keyword_trends: pd.DataFrame

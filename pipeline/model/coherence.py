@@ -6,8 +6,9 @@ CoherenceModel definitions (Röder, Both & Hinneburg 2015), but the window count
 differ from gensim's on purpose: gensim's `_slide_window` unsets a word when one copy of it
 leaves the window while another copy is still inside (on `a b a c d e` with window 3 gensim
 counts `a` in 1 window, the truth is 3), so it undercounts repeated words. Here they are exact
-(tests compare with a brute-force count) and vectorised, ~30x faster than gensim's loop
-(benchmarks/README.md, "coherence"; measured by `python benchmarks/topic_quality.py`).
+(tests compare with a brute-force count) and vectorised.
+Window counts kept by hand: exact where gensim's are not, and ~30x faster than gensim's loop
+(measured once by hand at d1fec60, no benchmark yet; benchmarks/README.md).
 
 Window counts: p(w) and p(w1, w2) are the shares of sliding windows (10 tokens for NPMI, 110
 for c_v; a document shorter than the window is one window) containing the word, or both. For
@@ -29,6 +30,8 @@ DOCUMENTS_PER_CHUNK = 5000
 
 @dataclass
 class WindowCounts:
+    """Sliding-window counts for one window size, filled by `window_counts` and read by
+    `npmi_matrix`: the number of windows, and how many contain each word and each pair."""
     windows: int                      # all windows of all documents
     occurrences: np.ndarray           # per word: windows containing it
     pair_counts: dict[tuple[int, int], int]   # (i, j), i < j: windows containing both
@@ -123,13 +126,13 @@ MEASURES = ("c_npmi", "c_v")
 def coherence_scores_many(topic_sets: list[list[list[str]]], texts: list[list[str]],
                           dictionary, measures: Sequence[str] = MEASURES,
                           top_n: int = COHERENCE_TOP_N) -> list[dict]:
-    """coherence_scores for several fits at once (one dict per entry of `topic_sets`).
+    """c_npmi and c_v of several fits at once (one dict per entry of `topic_sets`).
 
     The cost is the pass over the texts counting windows, nearly independent of the number
     of topics, so a whole K sweep is scored in one pass per window size. Definitions are
     gensim's CoherenceModel ones (c_npmi: window 10, mean NPMI over the topic's word pairs;
     c_v: window 110, mean cosine between each word's NPMI context vector and the topic's),
-    with exact window counts (pipeline.cooccurrence).
+    with exact window counts (`window_counts` above).
     """
     known = dictionary.token2id
     topics = [[w for w in words if w in known][:top_n] for fit in topic_sets for words in fit]

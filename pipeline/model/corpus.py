@@ -3,8 +3,8 @@ gensim as bag-of-words.
 
 Both LDA and NMF see exactly the same words, so their topics can be compared side by side.
 Only the CSR matrix is stored (12 bytes per document-word pair): gensim's own list-of-tuples
-corpus costs ~90 bytes per pair (1+ GB on the full VNTC, copied again into every worker
-process), so gensim reads the matrix through a streaming view instead.
+corpus costs several times that per pair (full-VNTC figure in benchmarks/README.md), copied
+again into every worker process, so gensim reads the matrix through a streaming view instead.
 """
 from __future__ import annotations
 
@@ -49,8 +49,8 @@ def build_corpus(token_lists: Sequence[Sequence[str]], no_below: int, no_above: 
 def filtered_dictionary(token_lists: Sequence[Sequence[str]], no_below: int, no_above: float,
                         keep_n: int) -> Dictionary:
     """What gensim's Dictionary(token_lists) + filter_extremes + compactify give (same words,
-    same ids), counted with set operations instead of a Python loop per token: 3x faster
-    on the full VNTC, where gensim's loop took ~15 s of every run, warm or cold."""
+    same ids), counted with set operations instead of a Python loop per token: gensim's loop
+    was a visible cost of every run, warm or cold (benchmarks/README.md)."""
     first_seen: dict[str, int] = {}
     document_frequency: Counter = Counter()
     for tokens in token_lists:
@@ -82,8 +82,8 @@ def flat_token_ids(token_lists: Sequence[Sequence[str]], index: dict[str, int]
                    ) -> tuple[np.ndarray, np.ndarray]:
     """(tokens per document, index[token] for every token in order) as int64 arrays.
 
-    map/chain keep the per-token loop in C: ~28 M tokens on the full VNTC, where a generator
-    expression took ~4 s per pass."""
+    map/chain keep the per-token loop in C: a large corpus has tens of millions of tokens,
+    and a generator expression over them was seconds per pass (benchmarks/README.md)."""
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     ids = np.fromiter(chain.from_iterable(map(partial(map, index.__getitem__), token_lists)),
                       dtype=np.int64, count=int(lengths.sum()))

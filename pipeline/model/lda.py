@@ -3,9 +3,6 @@
 LdaModel is gensim's single-process model (LdaMulticore does not give the same topics for
 the same seed, which a versioned report needs).
 
-The batched E-step (kept by hand rather than gensim's loop: 1.8x gensim's speed at equal
-topics, measured by `python benchmarks/topic_quality.py --estep`, see benchmarks/README.md):
-
 gensim's `LdaModel.inference` loops over documents in Python, a dozen small numpy calls per
 document per iteration; on the 80k articles of VNTC that loop is nearly all of an LDA fit.
 `BatchLdaModel` runs the same fixed-point updates (Hoffman's online VB with the Lee-Seung
@@ -15,6 +12,8 @@ documents that have not converged yet. The topics equal gensim's up to floating-
 rounding (tests/model/test_lda.py). The M-step, alpha/eta optimisation and the online schedule
 (rho, decay, offset) are gensim's own: `update_counts` is gensim's `update` loop for a
 single process, fed CSR row blocks instead of lists of tuples.
+Batched E-step kept by hand: 1.8x gensim's speed at equal topics (measured once by hand at
+d1fec60, no benchmark yet; benchmarks/README.md).
 """
 from __future__ import annotations
 
@@ -174,7 +173,7 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     counts of each topic, instead of gensim's random gamma draw; a couple of passes of batch
     VB (chunksize >= corpus size) then turn it into a proper LDA posterior. This converges in
     2 passes to topics that are both more coherent and closer to the editorial categories than
-    10+ passes from a random start (benchmarks/topic_quality.py), and stays deterministic for
+    many more passes from a random start (benchmarks/README.md), and stays deterministic for
     a seed. `init: random` is gensim's random start. `doc_topics=False` skips the final
     inference pass (a stability refit only needs the topics).
     """
@@ -184,7 +183,7 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
                      offset=config.offset, random_state=seed, eval_every=None,
                      dtype=np.float64)
     if config.init == "nmf":
-        # float32: ~12% faster on VNTC and the same topics after VB (benchmarks/topic_quality)
+        # float32: faster on VNTC and the same topics after VB (benchmarks/README.md)
         tfidf = tfidf_matrix(corpus).astype(np.float32)
         doc_topic, topic_word = nmf_factors(tfidf, num_topics, seed,
                                             init="nndsvda", beta_loss="frobenius",

@@ -5,21 +5,23 @@ top-level function `run_fit_job` (plain picklable arguments in, a picklable `Fit
 dispatched through `mapper(fn, items)`: the builtin `map` by default, or any drop-in such as a
 Prefect- or Dask-backed map, since no fit depends on another's result within a round.
 Coherence is scored afterwards in the calling process, all fits of a round in one pass over
-the texts (pipeline/quality.coherence_scores_many): that pass, not the topics, is its cost.
+the texts (`coherence_scores_many`, pipeline/model/coherence.py): that pass, not the topics,
+is its cost.
 
 Rounds:
 1. sweep: every model at every K of `model.num_topics` with the main seed; each fit is scored
-   with c_npmi and c_v (top-10 words, gensim CoherenceModel on the run's own token lists) and
-   topic diversity (top-25 words);
+   with c_npmi and c_v (top-10 words on the run's own token lists; gensim's definitions with
+   our exact window counts, pipeline/model/coherence.py) and topic diversity (top-25 words);
 2. K choice per model (rule below);
 3. stability: `model.stability_seeds - 1` further seeds (main seed + 1, + 2, ...) at the
    chosen K, each fitted on a seeded random `model.stability_sample` share (0.8) of the
    documents; topics are matched to the main fit's by Hungarian assignment on top-10-word
-   Jaccard (pipeline/stability.py). The subsample matters: NMF's NNDSVD start and LDA's
-   NMF warm start are (nearly) deterministic, so a new seed alone would change little and
-   report every topic as stable; refitting on 80% of the articles (Greene et al. 2014,
-   "How many topics? Stability analysis for topic models") asks whether a topic is a
-   property of the corpus rather than of these exact documents and this seed.
+   Jaccard (pipeline/model/stability.py, pipeline/model/matching.py). The subsample
+   matters: NMF's NNDSVD start and LDA's NMF warm start are (nearly) deterministic, so a new
+   seed alone would change little and report every topic as stable; refitting on 80% of the
+   articles (Greene et al. 2014, "How many topics? Stability analysis for topic models")
+   asks whether a topic is a property of the corpus rather than of these exact documents and
+   this seed.
 With a single K the two rounds are one: the extra seeds are dispatched with the main fits.
 
 K choice rule (`model.k_rule`):
@@ -87,6 +89,9 @@ def longest_first(jobs: list[FitJob]) -> list[FitJob]:
 
 @dataclass
 class FitOutcome:
+    """One fitted `FitJob`, returned by `run_fit_job` (in a worker or this process): the
+    model, the fit's seconds and its top-25 words per topic; `scores` (c_npmi, c_v, their
+    per-topic values, diversity) are filled afterwards by `score_outcomes`."""
     name: str
     k: int
     seed: int
@@ -118,6 +123,10 @@ def score_outcomes(outcomes: Sequence[FitOutcome], texts: Sequence[Sequence[str]
 
 @dataclass
 class FitResult:
+    """The model stage's output, filled by `sweep_and_fit`: the final model of each name
+    (chosen K, main seed), the K sweep and stability tables, the chosen K and the manifest
+    metrics per model, and the final models' top-25 words. The flow passes it to the compare
+    stage and into `RunResults` for the store."""
     models: dict[str, TopicModel]        # final model per name: chosen K, main seed
     k_sweep: pd.DataFrame                # K_SWEEP_COLUMNS, one row per model x K
     stability: pd.DataFrame              # STABILITY_COLUMNS, one row per topic of each model

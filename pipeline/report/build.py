@@ -34,6 +34,10 @@ MIN_CHART_DOCS = 5
 
 @dataclass
 class ReportInputs:
+    """Everything the report shows, filled by `store.publish.write_version` from the version
+    it is writing: the manifest, the documents, topics and prevalence tables, and the
+    optional ones (what changed since the previous version, representative documents,
+    distinctive words, trend summary, citations, K sweep, stability)."""
     manifest: dict
     documents: pd.DataFrame
     topics: pd.DataFrame

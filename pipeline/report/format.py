@@ -11,6 +11,8 @@ import pandas as pd
 
 @dataclass
 class Section:
+    """One report section, built by the `*_section` functions: its anchor and title (for the
+    table of contents) and the same content as Markdown and as HTML."""
     anchor: str
     title: str
     markdown: str

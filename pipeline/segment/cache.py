@@ -28,11 +28,11 @@ def split_joined(joined: str) -> list[str]:
 def split_words(joined: str) -> list[str]:
     """Tab-joined words back to a list of interned strings.
 
-    Interning matters when the words of a whole corpus are kept: 40 M syllables give ~28 M
-    words but only a few hundred thousand distinct ones; one shared str object per distinct
-    word saves ~50 bytes per word (GBs on the full VNTC). It costs ~6 s on the full VNTC, so
-    the pipeline itself filters each document's words as they arrive instead (TokenFilter
-    returns one shared object per distinct token).
+    Interning matters when the words of a whole corpus are kept: a large corpus has tens of
+    millions of words but only a few hundred thousand distinct ones, and one shared str object
+    per distinct word saves GBs. It also costs seconds per corpus (full-VNTC figures in
+    benchmarks/README.md), so the pipeline itself filters each document's words as they arrive
+    instead (TokenFilter returns one shared object per distinct token).
     """
     return list(map(sys.intern, split_joined(joined)))
 

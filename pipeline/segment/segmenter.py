@@ -29,8 +29,8 @@ class SegmentationStats:
 
 def segment_batch_joined(texts: list[str]) -> list[str]:
     """Worker side: each text's words as one tab-joined string. One str per document pickles
-    and unpickles ~10x faster than a list of hundreds of small strs, costs a fraction of the
-    memory in flight, and is exactly what the cache stores."""
+    and unpickles much faster than a list of hundreds of small strs (benchmarks/README.md),
+    costs a fraction of the memory in flight, and is exactly what the cache stores."""
     return [SEPARATOR.join(segment_words(text)) for text in texts]
 
 
@@ -42,7 +42,7 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
                   ) -> tuple[list[Any], SegmentationStats]:
     """Segmented words for every text: cached ones read, the rest segmented in `workers`
     processes (batches of `batch_size` texts) and written back as they finish. A `mapper`
-    (pipeline.parallel) replaces the local processes.
+    (pipeline/parallel.py) replaces the local processes.
 
     Each text's result is `shape(tab-joined words)`: by default its list of (interned) words;
     a caller that filters them passes its filter, so the raw words of the whole corpus are

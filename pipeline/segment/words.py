@@ -73,8 +73,9 @@ class TokenFilter:
     plus the Party document codes cited.
 
     The keep/drop decision depends only on the word, so it is made once per distinct word and
-    remembered: a corpus has ~28 M words but a few hundred thousand distinct ones, and a dict
-    lookup costs a fraction of `keep` (a set lookup plus a regex search) per word.
+    remembered: a corpus has far more words than distinct ones (full-VNTC figures in
+    benchmarks/README.md), and a dict lookup costs a fraction of `keep` (a set lookup plus a
+    regex search) per word.
     """
 
     stopwords: frozenset[str] = field(default_factory=frozenset)

@@ -63,7 +63,9 @@ def version_name(created: datetime, fingerprint: str) -> str:
 
 
 class VersionWriter:
-    """Collects a version's files in `.tmp-<version>` and publishes them with one rename.
+    """Writes one version: reserves its name, collects its files (tables, JSON, text, never
+    outside the folder) in `.tmp-<version>`, then publishes them with one rename or discards
+    them. Used by `store.publish.publish_version`.
 
     Creating the staging folder reserves the name: two runs in the same second with the same
     fingerprint get consecutive seconds, never the same folder.

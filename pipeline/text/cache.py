@@ -1,7 +1,7 @@
 """Cleaned documents reused across runs, keyed by everything that produced them.
 
-Reading, cleaning, metadata inference and near-duplicate detection cost ~1 ms per article
-(70 s on the full VNTC), the largest cost of a re-run once segmentation is cached. A re-run
+Reading, cleaning, metadata inference and near-duplicate detection are the largest cost of
+a re-run once segmentation is cached (full-VNTC figures in benchmarks/README.md). A re-run
 that changes only model or comparison parameters reads the same files with the same code
 and settings, so it gets the same documents: the key is the inputs' sha256 (which the
 manifest records anyway), the ingest settings, and the source of every file of this `text`

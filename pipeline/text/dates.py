@@ -40,6 +40,8 @@ WORD = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class DateEvidence:
+    """A publication date inferred by `infer_publication_date`: the ISO date, its year, and
+    the header text it was read from (which `clean_document` records as evidence)."""
     date: str
     year: int
     evidence: str

@@ -58,8 +58,8 @@ class Document:
     released_chars: int | None = None   # len(text) once the text is dropped after segmentation
 
     def release_text(self) -> None:
-        """Segmented documents need only their tokens: on the full VNTC their texts are
-        ~0.5 GB the model-fitting stage would otherwise carry."""
+        """Segmented documents need only their tokens: on a large corpus their texts are
+        memory the model-fitting stage would otherwise carry (benchmarks/README.md)."""
         self.released_chars, self.text = len(self.text), ""
 
     @property
@@ -149,8 +149,9 @@ def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: floa
                       parallel_from: int = PARALLEL_FROM) -> list[Document]:
     """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows.
 
-    Cleaning and metadata inference (~0.7 ms per article) run on `workers` processes once a
-    corpus has more than `parallel_from` documents; smaller ones are not worth the start-up.
+    Cleaning and metadata inference (a noticeable cost per article, benchmarks/README.md) run
+    on `workers` processes once a corpus has more than `parallel_from` documents; smaller ones
+    are not worth the start-up.
     Reading stays in this process, and only a few batches are in flight at a time.
     """
     raws = iter(read_documents(paths, sidecar, max_file_mb))

@@ -23,6 +23,10 @@ SIDECAR_NAME = "metadata.csv"
 
 @dataclass
 class RawDocument:
+    """One input record as read, before any cleaning: its id, raw text, the file it came
+    from, the given metadata (title, date, province, source) from the record, a
+    `# key = value` header or a metadata.csv sidecar, and `ok` or `rejected` with a reason.
+    Filled by `read_documents`; `text.documents.clean_document` turns it into a `Document`."""
     doc_id: str
     text: str
     origin: str

@@ -31,6 +31,8 @@ NAME_LOWER_WORDS = {"điện", "tử", "đội", "nhân", "dân", "mới", "sả
 
 @dataclass(frozen=True)
 class SourceEvidence:
+    """A newspaper inferred by `infer_source`: its name and the line or mark that named it
+    (which `clean_document` records as evidence)."""
     source: str
     evidence: str
 

@@ -13,7 +13,8 @@ cost no Python work at all.
 
 underthesea's ``text_normalize`` does apply this convention, but it re-tokenises (spaces
 around punctuation), rewrites other spellings ("nghành" -> "ngành") from a fixed table, skips
-words longer than six characters and runs at ~65 k syllables/s, so it is not used here.
+words longer than six characters and is slow on a whole corpus (benchmarks/README.md), so it
+is not used here.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The batched E-step (pipeline/vblda.py) against gensim's own per-document loop, on real
+"""The batched E-step (pipeline/model/lda.py) against gensim's own per-document loop, on real
 articles: same topics, same learned alpha, same document-topic weights."""
 from __future__ import annotations
 
