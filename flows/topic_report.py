@@ -23,8 +23,8 @@ from vntopics.pipeline.config import RunConfig, load_config, resolve_path
 from vntopics.pipeline.model import Corpus, FitResult, build_modelling_corpus, sweep_and_fit
 from vntopics.pipeline.parallel import Mapper, default_workers
 from vntopics.pipeline.segment import SegmentationStats, segment_documents
-from vntopics.pipeline.store import (RunResults, describe_inputs, previous_version,
-                                     publish_version, sha256_of)
+from vntopics.pipeline.store import (Lineage, RunResults, describe_inputs, previous_version,
+                                     publish_version, recall_lineage, sha256_of)
 from vntopics.pipeline.text import Document, check_inputs, documents_table, load_or_prepare
 
 
@@ -69,11 +69,21 @@ def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, li
     return corpus, modelled
 
 
+@task(name="recall-topics", cache_policy=NO_CACHE)
+def recall_topics(config: RunConfig) -> Lineage:
+    lineage, note = recall_lineage(resolve_path(config.artifacts.dir))
+    get_run_logger().info(note)
+    return lineage
+
+
 @task(name="fit-topic-models", cache_policy=NO_CACHE)
-def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapper: Mapper
-               ) -> FitResult:
-    """Every model at every K (coherence-scored), K chosen, stability seeds at that K."""
-    result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper)
+def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapper: Mapper,
+               lineage: Lineage) -> FitResult:
+    """Every model at every K (coherence-scored), K chosen, stability seeds at that K; with
+    `model.continue_from: latest`, each model starts from the lineage's topics."""
+    warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
+            else None)
+    result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper, warm)
     for name, metrics in result.metrics.items():
         get_run_logger().info("%s: K=%d chosen from %s, NPMI %.3f, c_v %.3f, %d/%d stable "
                               "topics", name, metrics["k"], metrics["k_values"],
@@ -137,7 +147,9 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
     with timed(seconds, "models"):
-        fitted = stage(config, fit_models, quote(corpus), quote(modelled), config, mapper)
+        lineage = recall_topics(config)
+        fitted = stage(config, fit_models, quote(corpus), quote(modelled), config, mapper,
+                       quote(lineage))
     with timed(seconds, "compare"):
         comparisons = compare(quote(fitted), quote(modelled), config)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
@@ -146,7 +158,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
                          k_sweep=fitted.k_sweep, stability=fitted.stability,
                          model_metrics=fitted.metrics, stage_seconds=seconds,
                          segmentation=asdict(segmentation),
-                         ingest={"cleaned_documents_reused": reused})
+                         ingest={"cleaned_documents_reused": reused}, lineage=lineage)
     final = write_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

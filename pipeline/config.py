@@ -167,6 +167,11 @@ class ModelConfig(StrictModel):
                                                 min_length=1)
     seed: int = 42
     top_words: int = Field(15, ge=3, le=100)
+    continue_from: Literal["latest", "none"] = Field(
+        "latest", description="latest: start each model from the topics of the artifacts "
+                              "folder's latest version (same K), so topics keep their "
+                              "identity across scheduled runs; none: fit fresh. Topic ids are "
+                              "matched to the latest version either way.")
     lda: LdaConfig = Field(default_factory=LdaConfig)
     nmf: NmfConfig = Field(default_factory=NmfConfig)
 

@@ -165,8 +165,9 @@ class BatchLdaModel(LdaModel):
 
 
 def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
-            doc_topics: bool = True) -> TopicModel:
-    """Variational-Bayes LDA (gensim LdaModel), optionally warm-started from NMF topics.
+            doc_topics: bool = True, init_topics: np.ndarray | None = None) -> TopicModel:
+    """Variational-Bayes LDA (gensim LdaModel), warm-started from NMF topics or from given
+    ones.
 
     With `init: nmf` (default) the topic-word statistics start from a sparse NMF of the tf-idf
     matrix (nndsvda, alpha_W = `init_nmf_alpha`, l1_ratio 0.5), scaled to the expected word
@@ -174,26 +175,37 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     VB (chunksize >= corpus size) then turn it into a proper LDA posterior. This converges in
     2 passes to topics that are both more coherent and closer to the editorial categories than
     many more passes from a random start (benchmarks/README.md), and stays deterministic for
-    a seed. `init: random` is gensim's random start. `doc_topics=False` skips the final
-    inference pass (a stability refit only needs the topics).
+    a seed. `init: random` is gensim's random start. `init_topics` (K x V rows over this
+    corpus' vocabulary, e.g. the previous version's topics) replaces either start: what keeps
+    a topic's identity across scheduled runs. `doc_topics=False` skips the final inference
+    pass (a stability refit only needs the topics).
     """
     model = BatchLdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,
-                          passes=config.passes, iterations=config.iterations, alpha=config.alpha,
-                     eta=config.eta, chunksize=config.chunksize, decay=config.decay,
-                     offset=config.offset, random_state=seed, eval_every=None,
-                     dtype=np.float64)
-    if config.init == "nmf":
+                          passes=config.passes, iterations=config.iterations,
+                          alpha=config.alpha, eta=config.eta, chunksize=config.chunksize,
+                          decay=config.decay, offset=config.offset, random_state=seed,
+                          eval_every=None, dtype=np.float64)
+    doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+    if init_topics is not None:
+        start = normalise_rows(init_topics)
+        model.state.sstats = start * (doc_tokens.sum() / num_topics)
+        model.sync_state()
+        expected_counts = normalise_rows(model.infer_counts(corpus.counts)).T @ doc_tokens
+        model.state.sstats = start * expected_counts[:, None]
+        model.sync_state()
+    elif config.init == "nmf":
         # float32: faster on VNTC and the same topics after VB (benchmarks/README.md)
         tfidf = tfidf_matrix(corpus).astype(np.float32)
-        doc_topic, topic_word = nmf_factors(tfidf, num_topics, seed,
-                                            init="nndsvda", beta_loss="frobenius",
-                                            alpha_W=config.init_nmf_alpha, alpha_H="same",
-                                            l1_ratio=0.5, max_iter=400)
-        doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+        doc_topic, topic_word, _ = nmf_factors(tfidf, num_topics, seed,
+                                               init="nndsvda", beta_loss="frobenius",
+                                               alpha_W=config.init_nmf_alpha, alpha_H="same",
+                                               l1_ratio=0.5, max_iter=400)
         expected_counts = normalise_rows(doc_topic).T @ doc_tokens          # per topic
         model.state.sstats = normalise_rows(topic_word) * expected_counts[:, None]
         model.sync_state()
     model.update_counts(corpus.counts, passes=config.passes)
-    gamma = model.infer_counts(corpus.counts) if doc_topics else None
-    return TopicModel("lda", normalise_rows(model.get_topics()),
-                      normalise_rows(gamma) if doc_topics else None)
+    if not doc_topics:
+        return TopicModel("lda", normalise_rows(model.get_topics()), None)
+    gamma = model.infer_counts(corpus.counts)
+    return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(gamma),
+                      estimator=model)

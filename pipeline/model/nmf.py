@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -10,36 +11,65 @@ from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
 
 
-def tfidf_matrix(corpus: Corpus):
-    """Sublinear tf-idf (1 + log tf), rows L2-normalised: what NMF factorises."""
+@dataclass
+class NmfEstimator:
+    """A fitted NMF with the tf-idf weighting it was fitted on: what scores a new document
+    (`nmf.transform(tfidf.transform(counts))`) and what a version saves."""
+    tfidf: object   # sklearn TfidfTransformer
+    nmf: object     # sklearn NMF
+
+
+def tfidf_weighting(corpus: Corpus):
+    """(fitted transformer, matrix): sublinear tf-idf (1 + log tf), rows L2-normalised."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    return TfidfTransformer(sublinear_tf=True).fit_transform(corpus.counts)
+    transformer = TfidfTransformer(sublinear_tf=True)
+    return transformer, transformer.fit_transform(corpus.counts)
+
+
+def tfidf_matrix(corpus: Corpus):
+    """What NMF factorises: the corpus' sublinear tf-idf matrix."""
+    return tfidf_weighting(corpus)[1]
 
 
 def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, alpha_W: float,
-                alpha_H: float | str, l1_ratio: float, max_iter: int
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(W documents x K, H K x vocabulary) of scikit-learn NMF, convergence warnings muted."""
-    from sklearn.decomposition import NMF
+                alpha_H: float | str, l1_ratio: float, max_iter: int,
+                init_topics: np.ndarray | None = None):
+    """(W documents x K, H K x vocabulary, the fitted NMF) of scikit-learn NMF, convergence
+    warnings muted. `init_topics` (K x V) starts H there (init="custom", W solved for it)."""
+    from sklearn.decomposition import NMF, non_negative_factorization
 
-    model = NMF(n_components=num_topics, init=init, beta_loss=beta_loss,
-                solver="mu" if beta_loss != "frobenius" else "cd",
+    solver = "mu" if beta_loss != "frobenius" else "cd"
+    model = NMF(n_components=num_topics, init=init, beta_loss=beta_loss, solver=solver,
                 alpha_W=alpha_W, alpha_H=alpha_H, l1_ratio=l1_ratio,
                 max_iter=max_iter, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        doc_topic = model.fit_transform(matrix)
-    return doc_topic, model.components_
+        if init_topics is None:
+            doc_topic = model.fit_transform(matrix)
+        else:
+            start = np.asarray(init_topics, dtype=matrix.dtype)
+            start = start / start.sum(axis=1, keepdims=True) * np.sqrt(matrix.shape[1])
+            W, _, _ = non_negative_factorization(matrix, H=start, n_components=num_topics,
+                                                 init="custom", update_H=False,
+                                                 solver=solver, beta_loss=beta_loss,
+                                                 max_iter=max_iter, random_state=seed)
+            model.set_params(init="custom")
+            doc_topic = model.fit_transform(matrix, W=W.astype(matrix.dtype), H=start)
+    return doc_topic, model.components_, model
 
 
 def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
-            doc_topics: bool = True) -> TopicModel:
+            doc_topics: bool = True, init_topics: np.ndarray | None = None) -> TopicModel:
     """scikit-learn NMF of the sublinear tf-idf matrix; the default light elastic-net
     regularisation (alpha_W 2e-5, l1_ratio 0.5) drops the weakest word and document loadings,
-    which raises coherence at little cost in category agreement."""
-    doc_topic, topic_word = nmf_factors(tfidf_matrix(corpus), num_topics, seed, config.init,
-                                        config.beta_loss, config.alpha_W, config.alpha_H,
-                                        config.l1_ratio, config.max_iter)
-    return TopicModel("nmf", normalise_rows(topic_word),
-                      normalise_rows(doc_topic) if doc_topics else None)
+    which raises coherence at little cost in category agreement. `init_topics` (K x V, e.g.
+    the previous version's topics) starts H there instead of `config.init`."""
+    transformer, tfidf = tfidf_weighting(corpus)
+    doc_topic, topic_word, nmf = nmf_factors(tfidf, num_topics, seed, config.init,
+                                             config.beta_loss, config.alpha_W, config.alpha_H,
+                                             config.l1_ratio, config.max_iter, init_topics)
+    if not doc_topics:
+        return TopicModel("nmf", normalise_rows(topic_word), None)
+    return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic),
+                      estimator=NmfEstimator(transformer, nmf))

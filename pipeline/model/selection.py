@@ -68,6 +68,7 @@ class FitJob:
     corpus: Corpus
     sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
     doc_topics: bool = True              # False: topics only (stability refits)
+    init_topics: np.ndarray | None = None   # K x V start (the previous version's topics)
 
 
 def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
@@ -105,7 +106,8 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     """Fit one model (on a seeded subsample when job.sample < 1) and list its top words."""
     corpus = subsample(job.corpus, job.sample, job.seed)
     started = time.perf_counter()
-    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics)
+    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics,
+                                    job.init_topics)
     seconds = time.perf_counter() - started
     top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
@@ -124,15 +126,13 @@ def score_outcomes(outcomes: Sequence[FitOutcome], texts: Sequence[Sequence[str]
 @dataclass
 class FitResult:
     """The model stage's output, filled by `sweep_and_fit`: the final model of each name
-    (chosen K, main seed), the K sweep and stability tables, the chosen K and the manifest
-    metrics per model, and the final models' top-25 words. The flow passes it to the compare
-    stage and into `RunResults` for the store."""
+    (chosen K, main seed), the K sweep and stability tables, and the manifest metrics per
+    model (chosen K included). The flow passes it to the compare stage and into `RunResults`
+    for the store."""
     models: dict[str, TopicModel]        # final model per name: chosen K, main seed
     k_sweep: pd.DataFrame                # K_SWEEP_COLUMNS, one row per model x K
     stability: pd.DataFrame              # STABILITY_COLUMNS, one row per topic of each model
-    chosen_k: dict[str, int]
     metrics: dict                        # per model, for manifest.json
-    top_words: dict[str, list[list[str]]] = field(default_factory=dict)  # final, top-25
 
 
 def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) -> int:
@@ -154,18 +154,27 @@ def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) 
 
 
 def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: ModelConfig,
-                  mapper: Mapper = map) -> FitResult:
+                  mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None
+                  ) -> FitResult:
     """Fit every model of `model_config.models` over its K values, choose K per model, fit the
     stability seeds at that K, and gather tables and metrics. `texts` are the token lists of
-    the corpus' documents (what coherence is counted on)."""
+    the corpus' documents (what coherence is counted on).
+
+    `warm_start` maps a model name to topics (K x V over this corpus' vocabulary) to start
+    from, e.g. the previous version's: the main fit at that K starts there, other Ks of a
+    sweep start as usual, and the stability seeds always start fresh (they measure whether
+    the topics are a property of the corpus, not of the start)."""
+    warm_start = warm_start or {}
     names, ks, seed = list(model_config.models), model_config.k_values(), model_config.seed
     n_seeds = model_config.stability_seeds
     extra_seeds = [seed + i for i in range(1, n_seeds)]
 
     def job(name: str, k: int, job_seed: int) -> FitJob:
         main_seed = job_seed == seed
+        start = warm_start.get(name)
+        start = start if main_seed and start is not None and len(start) == k else None
         return FitJob(name, k, job_seed, getattr(model_config, name), corpus,
-                      1.0 if main_seed else model_config.stability_sample, main_seed)
+                      1.0 if main_seed else model_config.stability_sample, main_seed, start)
 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
@@ -188,7 +197,7 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
                                                             for name in names
                                                             for s in extra_seeds])))
 
-    models, stability, metrics, top_words = {}, [], {}, {}
+    models, stability, metrics = {}, [], {}
     for name in names:
         final = main[(name, chosen_k[name])]
         others = [o for o in outcomes if o.name == name and o.k == final.k and o.seed != seed]
@@ -197,7 +206,7 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
         table = stability_table(name, reference, [[w[:STABILITY_TOP_N] for w in o.top_words]
                                                   for o in others],
                                 model_config.stability_threshold)
-        models[name], top_words[name] = final.model, final.top_words
+        models[name] = final.model
         stability.append(table)
         metrics[name] = {
             "k": final.k, "k_values": ks, "k_rule": model_config.k_rule,
@@ -214,4 +223,4 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     stability_frame = (pd.concat(stability, ignore_index=True) if stability
                        else pd.DataFrame(columns=STABILITY_COLUMNS))
     return FitResult(models=models, k_sweep=sweep[K_SWEEP_COLUMNS], stability=stability_frame,
-                     chosen_k=chosen_k, metrics=metrics, top_words=top_words)
+                     metrics=metrics)

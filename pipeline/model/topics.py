@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ class TopicModel:
     name: str
     topic_word: np.ndarray   # K x V, each row sums to 1
     doc_topic: np.ndarray | None   # D x K, each row sums to 1; None if not inferred
+    estimator: Any = None    # the library's fitted model (what a version saves), final fits only
 
     @property
     def num_topics(self) -> int:

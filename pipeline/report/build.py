@@ -15,7 +15,8 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           differences_section,
                                                           distinctive_section,
                                                           province_year_section, trends_section)
-from vntopics.pipeline.report.model_sections import k_sweep_section, stability_section
+from vntopics.pipeline.report.model_sections import (history_section, k_sweep_section,
+                                                     stability_section)
 from vntopics.pipeline.report.format import (Section, markdown_escape, markdown_table,
                                              table_section, topic_labels)
 
@@ -50,6 +51,7 @@ class ReportInputs:
     citations: pd.DataFrame | None = None
     k_sweep: pd.DataFrame | None = None
     stability: pd.DataFrame | None = None
+    history: pd.DataFrame | None = None
 
 
 def corpus_section(inputs: ReportInputs) -> list[Section]:
@@ -83,9 +85,12 @@ def topics_section(inputs: ReportInputs, model: str) -> Section:
         for topic, group in chosen.groupby("topic"):
             articles[int(topic)] = " · ".join(
                 f"{r.title} ({r.province}, {r.year})" for r in group.itertuples())
-    table = pd.DataFrame({"topic": list(words), "top words (weight)": list(words.values()),
-                          "most representative articles": [articles.get(t, "")
-                                                           for t in words]})
+    first = rows.groupby("topic").first()
+    table = pd.DataFrame({
+        "topic": [first["topic_id"].get(t, t) if "topic_id" in first else t for t in words],
+        "label": [first["label"].get(t, "") if "label" in first else "" for t in words],
+        "top words (weight)": list(words.values()),
+        "most representative articles": [articles.get(t, "") for t in words]})
     return table_section(f"topics-{model}", f"Topics ({model.upper()})",
                          f"Top words of each {model.upper()} topic and the articles that "
                          "give it the most weight.", table)
@@ -179,8 +184,9 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                      province_year_section(inputs.prevalence, inputs.topics, model)]
     sections += distinctive_section(inputs.distinctive, inputs.prevalence)
     sections += [trends_section(inputs.trend_summary), citations_section(inputs.citations),
-                 stability_section(inputs.stability, inputs.topics), changes_section(inputs),
-                 run_section(inputs)]
+                 stability_section(inputs.stability, inputs.topics)]
+    sections += [history_section(inputs.history, m) for m in models]
+    sections += [changes_section(inputs), run_section(inputs)]
     return sections
 
 

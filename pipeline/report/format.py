@@ -20,9 +20,15 @@ class Section:
 
 
 def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
+    """topic number -> how the report names it: its stable id, the analyst's label when
+    there is one, and its top words ('L03 Xây dựng Đảng: đảng_viên, chi_bộ, …')."""
     rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
-    return {int(t): f"T{t}: " + ", ".join(g["word"].head(words))
-            for t, g in rows.groupby("topic")}
+    names = {}
+    for t, g in rows.groupby("topic"):
+        name = str(g["topic_id"].iloc[0]) if "topic_id" in g else f"T{t}"
+        label = str(g["label"].iloc[0]) if "label" in g else ""
+        names[int(t)] = f"{name} {label}".strip() + ": " + ", ".join(g["word"].head(words))
+    return names
 
 
 # HTML is neutralised by entities; these would make links, images, code, emphasis or break a

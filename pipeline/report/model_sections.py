@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.report.charts import interval_lines
+from vntopics.pipeline.report.charts import interval_lines, small_multiples
 from vntopics.pipeline.report.format import Section, table_section, topic_labels
 
 
@@ -58,3 +58,29 @@ def stability_section(stability: pd.DataFrame | None, topics: pd.DataFrame) -> S
              f"{unstable} topic(s) flagged unstable (mean Jaccard below 0.5): read them with "
              "care, they may be artefacts of one random start.")
     return table_section("stability", title, intro, pd.DataFrame(rows))
+
+
+def history_section(history: pd.DataFrame | None, model: str) -> Section:
+    """Each topic's prevalence across this folder's versions, new and retired ones marked."""
+    title = f"Topic history ({model.upper()})"
+    rows = (history[history["model"] == model] if history is not None and len(history)
+            else pd.DataFrame(columns=["version", "created_at", "topic_id", "status"]))
+    intro = ("Prevalence (mean document weight) of each topic id in every version of this "
+             "artifacts folder; an id keeps its topic across runs, a retired id is never "
+             "reused.")
+    if rows.empty:
+        return table_section(f"history-{model}", title, intro, rows)
+    versions = list(dict.fromkeys(rows["version"]))
+    dates = [str(rows[rows["version"] == v]["created_at"].iloc[0])[:10] for v in versions]
+    panels = {}
+    for topic_id, group in rows.groupby("topic_id", sort=True):
+        by_version = group[group["status"] != "retired"].set_index("version")["prevalence"]
+        label = str(group["label"].iloc[-1]) if "label" in group else ""
+        panels[f"{topic_id} {label}".strip()] = {
+            "prevalence": by_version.reindex(versions).astype(float).to_numpy()}
+    summary = rows.groupby("topic_id", sort=True).agg(
+        label=("label", "last"), first_version=("version", "first"),
+        versions=("status", lambda s: int((s != "retired").sum())),
+        now=("status", "last")).reset_index()
+    chart = small_multiples(dates, panels, f"{model.upper()}: topic prevalence by run")
+    return table_section(f"history-{model}", title, intro, summary, chart)

@@ -18,6 +18,9 @@ from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
                                             representative_documents, topics_table)
 from vntopics.pipeline.report.build import ReportInputs, write_reports
 from vntopics.pipeline.store.diff import diff_versions
+from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
+                                             version_rows)
+from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.versions import prune_versions, set_latest
 
 
@@ -40,6 +43,7 @@ class RunResults:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     segmentation: dict[str, int] = field(default_factory=dict)
     ingest: dict = field(default_factory=dict)
+    lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -82,38 +86,50 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     table = documents_table(results.documents, DOCUMENT_COLUMNS)
     doc_ids = [d.doc_id for d in results.modelled]
     vocabulary = results.corpus.vocabulary
-    topics = pd.concat([topics_table(m, vocabulary, top_words) for m in results.models],
-                       ignore_index=True)
-    doc_topics = pd.concat([doc_topics_table(m, doc_ids) for m in results.models],
-                           ignore_index=True)
+    identity = identify(results.lineage, results.models, vocabulary,
+                        read_labels(writer.artifacts_dir))
+    topics = identity.annotate(pd.concat([topics_table(m, vocabulary, top_words)
+                                          for m in results.models], ignore_index=True),
+                               with_label=True)
+    doc_topics = identity.annotate(pd.concat([doc_topics_table(m, doc_ids)
+                                              for m in results.models], ignore_index=True))
     modelled_table = documents_table(results.modelled, DOCUMENT_COLUMNS)
-    representatives = pd.concat([representative_documents(m, modelled_table)
-                                 for m in results.models], ignore_index=True)
+    representatives = identity.annotate(pd.concat([representative_documents(m, modelled_table)
+                                                   for m in results.models],
+                                                  ignore_index=True))
+    tables = results.comparisons
+    prevalence = identity.annotate(tables.prevalence)
+    stability = identity.annotate(results.stability)
+    history = history_table(results.lineage.history, writer.version, writer.created_at,
+                            version_rows(identity, results.models))
     writer.write_table("documents", table)
     writer.write_table("topic_documents", representatives)
     writer.write_table("topics", topics)
     writer.write_table("doc_topics", doc_topics)
-    tables = results.comparisons
-    writer.write_table("topic_prevalence", tables.prevalence)
+    writer.write_table("topic_history", history)
+    writer.write_table("topic_prevalence", prevalence)
     writer.write_table("distinctive_keywords", tables.distinctive)
     writer.write_table("keyword_trends", tables.keyword_trends)
     writer.write_table("keyword_trend_summary", tables.trend_summary)
     writer.write_table("citations", tables.citations)
     if results.k_sweep is not None:
         writer.write_table("k_sweep", results.k_sweep)
-    if results.stability is not None:
-        writer.write_table("topic_stability", results.stability)
+    if stability is not None:
+        writer.write_table("topic_stability", stability)
     changes = None
     if previous is not None:
         changes = diff_versions(previous, writer.staging)
         writer.write_table(f"diff_{previous.name}", changes)
     manifest = build_manifest(writer, results, table)
     manifest["compared_to"] = previous.name if previous is not None else None
+    manifest["topic_ids"], manifest["topic_id_next"] = identity.ids, identity.next_number
+    manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
+                                               results.models)}
     writer.write_json("manifest.json", manifest)
     markdown, html = write_reports(ReportInputs(
-        manifest, table, topics, tables.prevalence, tables.keyword_trends, changes,
+        manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,
-        results.k_sweep, results.stability))
+        results.k_sweep, stability, history))
     writer.write_text("report.md", markdown)
     writer.write_text("report.html", html)
     return manifest

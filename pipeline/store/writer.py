@@ -17,7 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
-ARTIFACT_CONTRACT = 1
+ARTIFACT_CONTRACT = 2
 TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",
                     "numpy", "scipy", "pandas", "pyarrow", "prefect", "pydantic")
 FLOAT_FORMAT = "%.6g"

@@ -1,0 +1,125 @@
+"""A version's fitted models on disk, in their libraries' own formats, and scoring new
+documents with them without refitting.
+
+`models/dictionary.gensim` (gensim `Dictionary.save`), `models/lda.gensim` (gensim
+`LdaModel.save`) and `models/nmf.joblib` (the scikit-learn NMF with its tf-idf transformer,
+joblib) are listed with their sha256 in manifest.json (`models`), so a missing or altered
+file is reported by name before anything is scored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from vntopics.pipeline.model.corpus import counts_matrix
+from vntopics.pipeline.model.topics import TopicModel, normalise_rows
+from vntopics.pipeline.store.writer import sha256_of
+
+MODELS_DIR = "models"
+DICTIONARY_FILE = "dictionary.gensim"
+MODEL_FILES = {"lda": "lda.gensim", "nmf": "nmf.joblib"}
+
+
+def save_models(folder: Path, dictionary, models: Sequence[TopicModel]) -> dict[str, str]:
+    """Write the dictionary and every model's estimator into `folder/models`; returns
+    {relative path: sha256} of every file written (gensim may add side files)."""
+    import joblib
+
+    target = folder / MODELS_DIR
+    target.mkdir(exist_ok=True)
+    dictionary.save(str(target / DICTIONARY_FILE))
+    for model in models:
+        if model.estimator is None:
+            raise ValueError(f"{model.name}: no fitted estimator to save")
+        path = target / MODEL_FILES[model.name]
+        if model.name == "lda":
+            model.estimator.save(str(path))
+        else:
+            joblib.dump(model.estimator, path)
+    return {str(p.relative_to(folder)): sha256_of(p)
+            for p in sorted(target.iterdir()) if p.is_file()}
+
+
+@dataclass
+class SavedModels:
+    """A version's models loaded back: the gensim Dictionary and the estimator per model."""
+    version: Path
+    dictionary: object
+    estimators: dict[str, object]
+    topic_ids: dict[str, list[str]]
+
+    @property
+    def vocabulary(self) -> list[str]:
+        return [self.dictionary[i] for i in range(len(self.dictionary))]
+
+    def topic_word(self, name: str) -> np.ndarray:
+        """K x V topic-word distributions of model `name` (rows sum to 1)."""
+        estimator = self.estimators[name]
+        if name == "lda":
+            return normalise_rows(estimator.get_topics())
+        return normalise_rows(estimator.nmf.components_)
+
+    def doc_topics(self, name: str, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """Documents x K weights of model `name` for `token_lists` (rows sum to 1)."""
+        counts = counts_matrix(token_lists, self.dictionary)
+        estimator = self.estimators[name]
+        if name == "lda":
+            weights = estimator.infer_counts(counts)
+        else:
+            weights = estimator.nmf.transform(estimator.tfidf.transform(counts))
+        return normalise_rows(weights)
+
+
+def verify_models(version: Path, manifest: dict) -> dict[str, str]:
+    """The manifest's model files, each checked to exist and match its sha256."""
+    files = manifest.get("models", {}).get("files")
+    if not files:
+        raise ValueError(f"{version.name} has no saved models (written before artifact "
+                         "contract 2); re-run to get a version that can score documents")
+    for relative, digest in files.items():
+        path = version / relative
+        if not path.is_file():
+            raise ValueError(f"saved model file missing: {path}")
+        if sha256_of(path) != digest:
+            raise ValueError(f"saved model file is corrupt (sha256 differs from the "
+                             f"manifest): {path}")
+    return files
+
+
+def load_models(version: Path, manifest: dict) -> SavedModels:
+    """Load a version's dictionary and models after checking every file's checksum."""
+    import joblib
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    verify_models(version, manifest)
+    folder = version / MODELS_DIR
+    try:
+        dictionary = Dictionary.load(str(folder / DICTIONARY_FILE))
+        estimators = {}
+        for name in manifest["metrics"]["num_topics"]:
+            path = folder / MODEL_FILES[name]
+            estimators[name] = (LdaModel.load(str(path)) if name == "lda"
+                                else joblib.load(path))
+    except Exception as exc:   # a file that passed its checksum but does not load
+        raise ValueError(f"cannot load the saved models of {version}: {exc}") from exc
+    return SavedModels(version, dictionary, estimators, manifest.get("topic_ids", {}))
+
+
+def score_table(saved: SavedModels, doc_ids: Sequence[str],
+                token_lists: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """doc_id, model, topic_id, weight: one row per document and topic."""
+    frames = []
+    for name in saved.estimators:
+        weights = saved.doc_topics(name, token_lists)
+        ids = saved.topic_ids.get(name) or [str(t) for t in range(weights.shape[1])]
+        frames.append(pd.DataFrame({
+            "doc_id": np.repeat(np.asarray(doc_ids, dtype=object), len(ids)),
+            "model": name, "topic_id": np.tile(np.asarray(ids, dtype=object), len(doc_ids)),
+            "weight": weights.ravel()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["doc_id", "model", "topic_id", "weight"])
