@@ -54,6 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("b", metavar="B", nargs="?", default="latest")
     diff.add_argument("--artifacts-dir", metavar="DIR")
     diff.add_argument("--config", metavar="FILE")
+    label = commands.add_parser("label", help="name a topic: the label follows its topic id "
+                                              "into every later version")
+    label.add_argument("model", choices=["lda", "nmf"])
+    label.add_argument("topic_id", metavar="TOPIC_ID", help="e.g. L07 or N03 (topics.csv)")
+    label.add_argument("label", metavar="LABEL", nargs="?", help='e.g. "Xây dựng Đảng"')
+    label.add_argument("--remove", action="store_true", help="delete the topic's label")
+    label.add_argument("--artifacts-dir", metavar="DIR")
+    label.add_argument("--config", metavar="FILE")
+
+    apply = commands.add_parser("apply", help="score new documents with a version's saved "
+                                              "models (no refitting); CSV out")
+    apply.add_argument("--version", default="latest", help="version name, prefix or latest")
+    apply.add_argument("--input", action="append", metavar="PATH", required=True)
+    apply.add_argument("--artifacts-dir", metavar="DIR")
+    apply.add_argument("--output", metavar="FILE", help="write the CSV here (default: stdout)")
+    apply.add_argument("--config", metavar="FILE")
+    apply.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
     serve = commands.add_parser("serve", help="register the scheduled deployment with the "
                                               "Prefect server and run what it schedules")
     serve.add_argument("--config", metavar="FILE")
@@ -121,6 +139,32 @@ def command_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_label(args: argparse.Namespace) -> int:
+    from vntopics.pipeline.store import write_label
+
+    if args.remove == (args.label is not None):
+        raise ValueError("give a LABEL, or --remove to delete one")
+    path = write_label(artifacts_dir_of(args), args.model, args.topic_id,
+                       None if args.remove else args.label)
+    print(f"{'removed' if args.remove else 'labelled'} {args.model} {args.topic_id} in {path}")
+    return 0
+
+
+def command_apply(args: argparse.Namespace) -> int:
+    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.store import resolve_version
+    from vntopics.pipeline.store.models import apply_version
+
+    config = resolve_config(args)
+    version = resolve_version(resolve_path(config.artifacts.dir), args.version)
+    paths = [resolve_path(p) for p in config.input.paths]
+    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
+    table = apply_version(version, paths, config, sidecar)
+    table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
+                 float_format="%.6g")
+    return 0
+
+
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     from vntopics.flows.topic_report import topic_report
@@ -143,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     set_runtime_defaults()
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
-               "diff": command_diff, "serve": command_serve}[args.command]
+               "diff": command_diff, "serve": command_serve, "label": command_label,
+               "apply": command_apply}[args.command]
     try:
         return handler(args)
+    except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # as Python's docs do
+        return 0
     except ValueError as exc:  # config and input errors: one clear line, no traceback
         print(f"vntopics: error: {exc}", file=sys.stderr)
         return 2

@@ -37,18 +37,22 @@ def summary_markdown(version: Path) -> str:
              f"{counts['in']} documents in, {counts['ok']} modelled, {counts['rejected']} "
              f"rejected. Report: `{markdown_escape(str(version / 'report.html'))}`", ""]
     for model, rows in topics.groupby("model", sort=True):
-        lines += [f"## Top topics ({model.upper()})", "", "| topic | top words |", "|---|---|"]
+        lines += [f"## Top topics ({model.upper()})", "", "| topic | label | top words |",
+                  "|---|---|---|"]
         for topic, words in rows.sort_values(["topic", "rank"]).groupby("topic"):
             text = ", ".join(markdown_escape(w) for w in words["word"].head(8))
-            lines.append(f"| {topic} | {text} |")
+            first = words.iloc[0]
+            lines.append(f"| {markdown_escape(first.get('topic_id', topic))} | "
+                         f"{markdown_escape(first.get('label', ''))} | {text} |")
         lines.append("")
     return "\n".join(lines)
 
 
 def prevalence_rows(version: Path, dimension: str) -> list[dict]:
     table = pd.read_csv(version / "tables" / "topic_prevalence.csv", keep_default_na=False)
-    rows = table[table["dimension"] == dimension][["model", "group", "topic", "prevalence",
-                                                   "ci_low", "ci_high", "n_docs"]]
+    columns = ["model", "group", "topic_id" if "topic_id" in table else "topic", "prevalence",
+               "ci_low", "ci_high", "n_docs"]
+    rows = table[table["dimension"] == dimension][columns]
     rows = rows.assign(group=rows["group"].astype(str).map(markdown_escape))
     return rows.head(MAX_TABLE_ROWS).round(4).to_dict("records")
 

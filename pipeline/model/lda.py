@@ -206,6 +206,10 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     model.update_counts(corpus.counts, passes=config.passes)
     if not doc_topics:
         return TopicModel("lda", normalise_rows(model.get_topics()), None)
+    # inference draws its starting gamma from the model's random state: the saved model keeps
+    # the state it had before this pass, so loading it back gives these weights exactly
+    before = model.random_state.get_state()
     gamma = model.infer_counts(corpus.counts)
+    model.random_state.set_state(before)
     return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(gamma),
                       estimator=model)

@@ -123,3 +123,38 @@ def score_table(saved: SavedModels, doc_ids: Sequence[str],
             "weight": weights.ravel()}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["doc_id", "model", "topic_id", "weight"])
+
+
+APPLY_COLUMNS = ["doc_id", "model", "topic_id", "weight", "status", "reason"]
+
+
+def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None = None,
+                  mapper=None) -> pd.DataFrame:
+    """Score new documents with a version's saved models, without refitting: the documents
+    are read, cleaned and segmented as in a run (`config`'s input, text and cache settings;
+    the segmentation cache is reused), then weighted by every saved model. One row per
+    document and topic (doc_id, model, topic_id, weight, status, reason); a rejected document
+    gets one row with its reason and no topic."""
+    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.parallel import ProcessMapper
+    from vntopics.pipeline.segment import segment_documents
+    from vntopics.pipeline.store.versions import read_manifest
+    from vntopics.pipeline.text import prepare_documents
+
+    saved = load_models(version, read_manifest(version))   # fails early, naming the file
+    documents = prepare_documents(paths, sidecar, config.input.max_file_mb, config.input.html)
+    cache_dir = resolve_path(config.cache.dir) if config.cache.enabled else None
+    segment_documents(documents, config.text,
+                      [resolve_path(p) for p in config.text.stopword_files], cache_dir,
+                      mapper or ProcessMapper(config.workers), config.segment.batch_size)
+    known = saved.dictionary.token2id
+    for document in documents:
+        if document.status == "ok" and not any(t in known for t in document.tokens):
+            document.reject("no word of the version's vocabulary")
+    ok = [d for d in documents if d.status == "ok"]
+    scores = score_table(saved, [d.doc_id for d in ok], [d.tokens for d in ok])
+    scores = scores.assign(status="ok", reason="")
+    rejected = pd.DataFrame({"doc_id": [d.doc_id for d in documents if d.status != "ok"],
+                             "status": "rejected",
+                             "reason": [d.reason for d in documents if d.status != "ok"]})
+    return pd.concat([scores, rejected], ignore_index=True).reindex(columns=APPLY_COLUMNS)
