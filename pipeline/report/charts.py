@@ -17,7 +17,7 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
     left, top = 170, 40
     width = left + cell * len(column_labels) + 10
     height = top + cell * len(row_labels) + 10
-    peak = float(np.nanmax(values)) if values.size else 1.0
+    peak = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
     parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
              f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
              f'<title>{escape(title)}</title>']
@@ -36,10 +36,12 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
             ink = "#fff" if share > 0.6 else "#222"
             parts.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" '
                          f'height="{cell - 2}" fill="{fill}"><title>{escape(str(label))}, '
-                         f'{escape(str(column_labels[j]))}: {value:.3f}</title></rect>')
+                         f'{escape(str(column_labels[j]))}: '
+                         f'{"–" if np.isnan(value) else f"{value:.3f}"}</title></rect>')
             parts.append(f'<text x="{left + j * cell + cell / 2 - 1:.0f}" '
                          f'y="{y + cell / 2 + 3:.0f}" text-anchor="middle" font-size="9" '
-                         f'fill="{ink}">{value * 100:.0f}</text>')
+                         f'fill="{ink}">{"–" if np.isnan(value) else f"{value * 100:.0f}"}'
+                         '</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -49,7 +51,7 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
     """One line per series over categorical x, with a shaded band for its interval."""
     left, right, top, bottom = 50, 170, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    highs = [np.nanmax(h) for _, _, h in series.values() if len(h)]
+    highs = [np.nanmax(h) for _, _, h in series.values() if np.isfinite(h).any()]
     ymax = max(highs + [1e-9]) * 1.1
     n = len(x_labels)
 
@@ -73,12 +75,16 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
                      f'font-size="11">{escape(str(label))}</text>')
     for index, (name, (mid, low, high)) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
-        band = [f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(high)]
-        band += [f"{px(i):.1f},{py(v):.1f}" for i, v in reversed(list(enumerate(low)))]
-        parts.append(f'<polygon points="{" ".join(band)}" fill="{colour}" opacity="0.12"/>')
-        line = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(mid))
-        parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" '
-                     f'stroke-width="2"/>')
+        known = [i for i in range(len(mid)) if np.isfinite([mid[i], low[i], high[i]]).all()]
+        band = [f"{px(i):.1f},{py(high[i]):.1f}" for i in known]
+        band += [f"{px(i):.1f},{py(low[i]):.1f}" for i in reversed(known)]
+        if band:   # a missing value (NaN) is left out, never drawn as "nan"
+            parts.append(f'<polygon points="{" ".join(band)}" fill="{colour}" '
+                         f'opacity="0.12"/>')
+        line = " ".join(f"{px(i):.1f},{py(mid[i]):.1f}" for i in known)
+        if line:
+            parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2"/>')
         parts.append(f'<text x="{left + plot_w + 8}" y="{top + 12 + 14 * index}" '
                      f'font-size="11" fill="{colour}">{escape(name)}</text>')
     parts.append("</svg>")

@@ -46,7 +46,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_(none)_\n"
     cells = frame.astype(str).map(markdown_escape)
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    header = "| " + " | ".join(map(markdown_escape, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
     return "\n".join([header, rule, *body]) + "\n"

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from importlib import metadata as importlib_metadata
@@ -58,8 +59,12 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+STAMP = "%Y%m%dT%H%M%SZ"
+STAMPED = re.compile(r"^(?:\.tmp-)?\d{8}T\d{6}Z-")   # a version or a run in progress
+
+
 def version_name(created: datetime, fingerprint: str) -> str:
-    return f"{created.strftime('%Y%m%dT%H%M%SZ')}-{fingerprint}"
+    return f"{created.strftime(STAMP)}-{fingerprint}"
 
 
 class VersionWriter:
@@ -74,17 +79,22 @@ class VersionWriter:
     def __init__(self, artifacts_dir: Path, fingerprint: str):
         self.artifacts_dir = artifacts_dir.resolve()
         self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        # names sort by creation time: never at or before a second already taken by a
+        # version or a run in progress, whatever their fingerprints
+        taken = {p.name.removeprefix(".tmp-")[:16] for p in self.artifacts_dir.iterdir()
+                 if STAMPED.match(p.name)}
         created = datetime.now(timezone.utc).replace(microsecond=0)
+        if taken:
+            newest = datetime.strptime(max(taken), STAMP).replace(tzinfo=timezone.utc)
+            created = max(created, newest + timedelta(seconds=1))
         for _ in range(600):
             name = version_name(created, fingerprint)
             staging = self.artifacts_dir / f".tmp-{name}"
-            if not (self.artifacts_dir / name).exists():
-                try:
-                    staging.mkdir()
-                    break
-                except FileExistsError:
-                    pass
-            created += timedelta(seconds=1)
+            try:
+                staging.mkdir()
+                break
+            except FileExistsError:
+                created += timedelta(seconds=1)
         else:
             raise RuntimeError(f"no free version name in {self.artifacts_dir}")
         self.created, self.version, self.staging = created, name, staging

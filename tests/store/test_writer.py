@@ -1,0 +1,45 @@
+"""Version names sort by creation time, whatever the fingerprints, and are never reused."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from vntopics.pipeline.store import writer
+from vntopics.pipeline.store.versions import list_versions, prune_versions
+
+
+class FrozenClock(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 11, 23, 6, 0, 0, tzinfo=timezone.utc)
+
+
+def publish(artifacts, fingerprint):
+    version = writer.VersionWriter(artifacts, fingerprint)
+    (version.staging / "manifest.json").write_text("{}", encoding="utf-8")
+    return version.publish()
+
+
+def test_a_later_run_sorts_later_even_with_a_smaller_fingerprint(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "datetime", FrozenClock)
+    first = publish(tmp_path, "ffffffff")
+    second = publish(tmp_path, "00000000")
+    assert list_versions(tmp_path) == [first, second]
+    assert second.name == "20261123T060001Z-00000000"
+
+
+def test_a_pruned_name_is_not_reused_in_the_same_second(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "datetime", FrozenClock)
+    names = []
+    for _ in range(3):
+        final = publish(tmp_path, "abcdef01")
+        names.append(final.name)
+        prune_versions(tmp_path, 1, protect=[final])
+    assert len(set(names)) == 3 and names == sorted(names)
+    assert list_versions(tmp_path) == [tmp_path / names[-1]]
+
+
+def test_a_run_in_progress_holds_its_second(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "datetime", FrozenClock)
+    running = writer.VersionWriter(tmp_path, "11111111")
+    later = writer.VersionWriter(tmp_path, "00000000")
+    assert later.version > running.version
