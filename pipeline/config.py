@@ -108,40 +108,27 @@ def parse_num_topics(value: Any) -> int | list[int]:
     Accepted: 8, "8", [6, 8, 10], "6-12" (every K from 6 to 12) and "6-12:2" (6, 8, 10, 12).
     """
     where = "model.num_topics"
-    if isinstance(value, bool):
-        raise ValueError(f"{where} must be a number of topics or a range, got {value!r}")
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            value = int(text)
-        else:
-            match = K_RANGE.match(text)
-            if not match:
-                raise ValueError(f"{where} must be an int, a list of ints, or a range like "
-                                 f"'6-12' or '6-12:2'; got {value!r}")
-            low, high, step = int(match[1]), int(match[2]), int(match[3] or 1)
-            if low > high:
-                raise ValueError(f"{where} range {value!r} runs backwards (low > high)")
-            if step < 1:
-                raise ValueError(f"{where} range {value!r} needs a step of at least 1")
-            value = list(range(low, high + 1, step))
-    if isinstance(value, (list, tuple)):
-        if not value:
-            raise ValueError(f"{where} is an empty list")
-        if not all(isinstance(k, int) and not isinstance(k, bool) for k in value):
-            raise ValueError(f"{where} list must hold whole numbers, got {list(value)!r}")
-        ks = sorted(set(value))
-        if ks[0] < 2:
-            raise ValueError(f"{where}: every K must be at least 2, got {ks[0]}")
-        return ks[0] if len(ks) == 1 else ks
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, str) and not value.strip().isdigit():
+        match = K_RANGE.match(value)
+        if not match:
+            raise ValueError(f"{where} must be an int, a list of ints, or a range like "
+                             f"'6-12' or '6-12:2'; got {value!r}")
+        low, high, step = int(match[1]), int(match[2]), int(match[3] or 1)
+        if low > high:
+            raise ValueError(f"{where} range {value!r} runs backwards (low > high)")
+        if step < 1:
+            raise ValueError(f"{where} range {value!r} needs a step of at least 1")
+        value = list(range(low, high + 1, step))
+    elif isinstance(value, str) or (isinstance(value, float) and value.is_integer()):
         value = int(value)
-    if not isinstance(value, int):
-        raise ValueError(f"{where} must be an int, a list of ints, or a range like '6-12'; "
-                         f"got {value!r}")
-    if value < 2:
-        raise ValueError(f"{where} must be at least 2, got {value}")
-    return value
+    ks = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not ks or not all(isinstance(k, int) and not isinstance(k, bool) for k in ks):
+        raise ValueError(f"{where} must be a whole number of topics, a list of them or a "
+                         f"range like '6-12'; got {value!r}")
+    ks = sorted(set(ks))
+    if ks[0] < 2:
+        raise ValueError(f"{where}: every K must be at least 2, got {ks[0]}")
+    return ks[0] if len(ks) == 1 else ks
 
 
 class ModelConfig(StrictModel):
