@@ -26,7 +26,7 @@ def fixture_run_args(artifacts: Path, k: int = K) -> list[str]:
     return ["run", "--input", str(FIXTURES / "seeds"), "--input",
             str(FIXTURES / "unc-small.jsonl.gz"), "--artifacts-dir", str(artifacts),
             "--set", f"model.num_topics={k}", "--set", f"model.top_words={TOP_WORDS}",
-            "--set", "compare.bootstrap=50",
+            "--set", "compare.bootstrap=50", "--set", "model.continue_from=none",
             "--set", f"cache.dir={artifacts.parent / (artifacts.name + '-cache')}"]
 
 
