@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the topic_report flow and publish a version")
     run.add_argument("--input", action="append", metavar="PATH",
-                     help="file or folder to read (repeatable; default: the shipped corpus)")
+                     help="file or folder to read (repeatable; default: input.paths of the "
+                          "config, data/default in the working directory)")
     run.add_argument("--config", metavar="FILE", help="YAML config (default: the shipped default.yaml)")
     run.add_argument("--artifacts-dir", metavar="DIR", help="where versions are written")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -165,8 +166,19 @@ def command_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_before_prefect(config) -> None:
+    """What can fail at once fails before Prefect's server starts: one line, no traceback."""
+    from vntopics.flows.runners import check_runner
+    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.text import check_inputs
+
+    check_runner(config)
+    check_inputs([resolve_path(p) for p in config.input.paths])
+
+
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
+    check_before_prefect(config)
     from vntopics.flows.topic_report import topic_report
 
     version_path = topic_report(config=config)
@@ -177,6 +189,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_serve(args: argparse.Namespace) -> int:
     config = resolve_config(args)
+    check_before_prefect(config)
     from vntopics.flows.serve import serve
 
     serve(config)

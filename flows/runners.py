@@ -44,6 +44,13 @@ def prefect_dask():
     return prefect_dask
 
 
+def check_runner(config: RunConfig) -> None:
+    """Raise the ValueError above before the flow starts, so the CLI prints one line (inside
+    the flow, Prefect would start its server and log the error with a traceback first)."""
+    if config.runner == "dask":
+        prefect_dask()
+
+
 def dask_task_runner(config: RunConfig):
     DaskTaskRunner = prefect_dask().DaskTaskRunner
 

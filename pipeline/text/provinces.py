@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
 from vntopics.pipeline.text.tone import normalise_tone_marks
 from vntopics.pipeline.text.normalise import HEADER_LINES
@@ -101,20 +100,26 @@ def trie_alternation(forms) -> str:
     return "(?:" + build(trie) + ")"
 
 
-def _dataset() -> Path:
-    import vietnamadminunits
-    return Path(vietnamadminunits.__file__).parent / "data"
+def _rows(fields: list[str], table: str) -> list[tuple]:
+    """Distinct `fields` of a vietnamadminunits table, through its public `database.get_data`
+    (admin_units_legacy: the 63 provinces and their districts; admin_units: the 34 of 2025)."""
+    from vietnamadminunits.database import get_data
+    return [tuple(row[field] for field in fields) for row in get_data(fields, table=table)]
+
+
+def _converter_2025() -> dict:
+    """The package's legacy -> 2025 province table (what its `convert_address` uses)."""
+    # vietnamadminunits has no public accessor for converter_2025.json: read it as package data.
+    data = resources.files("vietnamadminunits").joinpath("data", "converter_2025.json")
+    return json.loads(data.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """Build the name index once per process (the dataset's SQLite file is read-only)."""
-    data = _dataset()
-    with sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True) as connection:
-        legacy = connection.execute("select distinct provinceShort, provinceKey, districtShort, "
-                                    "districtType from admin_units_legacy").fetchall()
-        current = dict(connection.execute("select distinct provinceKey, provinceShort "
-                                          "from admin_units").fetchall())
+    """Build the name index once per process."""
+    legacy = _rows(["provinceShort", "provinceKey", "districtShort", "districtType"],
+                   "admin_units_legacy")
+    current = dict(_rows(["provinceKey", "provinceShort"], "admin_units"))
     canonical = {short: RENAMED.get(short, short) for short, *_ in legacy}
     provinces = tuple(sorted(set(canonical.values())))
     kind: dict[str, tuple[str, str | None]] = {}
@@ -137,7 +142,7 @@ def gazetteer() -> Gazetteer:
         by_key.update({_ascii_key(f): province for f in forms_})
     by_key.update({"hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "hochiminh": "Hồ Chí Minh"})
     old_key = {canonical[short]: key for short, key, *_ in legacy}
-    converter = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
+    converter = _converter_2025()
     new_of_old = {old: new for new, olds in converter["DICT_PROVINCE"].items() for old in olds}
     merged = {p: current[new_of_old[old_key[p]]] for p in provinces
               if new_of_old.get(old_key[p]) in current}
