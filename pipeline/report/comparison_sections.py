@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from vntopics.pipeline.compare.trends import top_citations_by_year
 from vntopics.pipeline.report.charts import small_multiples
 from vntopics.pipeline.report.format import Section, table_section, topic_labels
 
@@ -140,13 +141,10 @@ def citations_section(citations: pd.DataFrame | None, top_n: int = 8) -> Section
     if citations is None or citations.empty:
         return table_section("citations", title, "No Party document codes found.",
                              pd.DataFrame())
-    dated = citations.dropna(subset=["year"])
-    by_year = (dated.groupby(["year", "code"], as_index=False)[["docs", "count"]].sum()
-               .sort_values(["year", "docs", "count", "code"],
-                            ascending=[True, False, False, True]))
+    by_year = top_citations_by_year(citations.dropna(subset=["year"]), top_n)
     table = pd.DataFrame(   # rows built one by one: an empty groupby has no columns to name
         [(year, ", ".join(f"{c} ({d})" for c, d in zip(group["code"], group["docs"])))
-         for year, group in by_year.groupby("year").head(top_n).groupby("year")],
+         for year, group in by_year.groupby("year")],
         columns=["year", "codes (documents citing)"])
     overall = (citations.groupby("code")[["docs", "count"]].sum()
                .sort_values(["docs", "count"], ascending=False).head(top_n))
