@@ -68,6 +68,7 @@ def test_deployment_has_weekly_schedule_limit_one_and_a_typed_form(served):
     assert "config" in schema["properties"]
     model = schema["definitions"]["ModelConfig"]["properties"]
     assert model["num_topics"] and model["seed"]["type"] == "integer"
+    assert set(model["continue_from"]["enum"]) == {"latest", "none"}
     defaults = deployment["parameters"]["config"]
     assert defaults["model"]["seed"] == 42 and defaults["runner"] == "local"
 
@@ -77,6 +78,7 @@ def test_ui_triggered_run_with_edited_parameters(served):
     config = json.loads(json.dumps(deployment["parameters"]["config"]))
     config["model"]["num_topics"] = 6
     config["model"]["top_words"] = 9
+    config["model"]["continue_from"] = "none"
     run = api(base, "POST", f"/deployments/{deployment['id']}/create_flow_run",
               {"parameters": {"config": config}})
 
@@ -93,6 +95,7 @@ def test_ui_triggered_run_with_edited_parameters(served):
     assert len(versions) == 1
     manifest = json.loads((versions[0] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["model"]["num_topics"] == 6
+    assert manifest["config"]["model"]["continue_from"] == "none"
     topics = {line.split(",")[1] for line in
               (versions[0] / "tables" / "topics.csv").read_text().splitlines()[1:]}
     assert len(topics) == 6
