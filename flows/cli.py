@@ -133,8 +133,7 @@ def command_ingest(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     paths = [resolve_path(p) for p in config.input.paths]
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    documents = prepare_documents(paths, sidecar, config.input.max_file_mb,
-                                  config.input.html)
+    documents = prepare_documents(paths, sidecar, config.input)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
     return 0

@@ -18,6 +18,8 @@ from typing import Iterable
 
 import pandas as pd
 
+from vntopics.pipeline.text.folders import walk_folder
+
 ARTIFACT_CONTRACT = 2
 TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",
                     "numpy", "scipy", "pandas", "pyarrow", "prefect", "pydantic")
@@ -32,11 +34,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def describe_inputs(paths: Iterable[Path]) -> list[dict]:
-    """Every input file with its size and sha256 (folders are listed file by file)."""
+def describe_inputs(paths: Iterable[Path], symlinks: str = "inside") -> list[dict]:
+    """Every input file that is read, with its size and sha256 (folders are listed file by
+    file, as the text stage walks them: links it does not follow are not opened)."""
     described = []
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = ([e.path for e in walk_folder(path, symlinks) if not e.problem]
+                 if path.is_dir() else [path])
         for file in files:
             described.append({"path": str(file), "bytes": file.stat().st_size,
                               "sha256": sha256_of(file)})
