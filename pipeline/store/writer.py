@@ -18,6 +18,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from vntopics.pipeline.store.artifacts_dir import LOCK_NAME, hold_lock
 from vntopics.pipeline.text.folders import walk_folder
 
 ARTIFACT_CONTRACT = 2
@@ -77,7 +78,8 @@ class VersionWriter:
     them. Used by `store.publish.publish_version`.
 
     Creating the staging folder reserves the name: two runs in the same second with the same
-    fingerprint get consecutive seconds, never the same folder.
+    fingerprint get consecutive seconds, never the same folder. Its lock file tells the next
+    run whether the folder is still being written (store.artifacts_dir.clean_stale_staging).
     """
 
     def __init__(self, artifacts_dir: Path, fingerprint: str):
@@ -101,6 +103,7 @@ class VersionWriter:
                 created += timedelta(seconds=1)
         else:
             raise RuntimeError(f"no free version name in {self.artifacts_dir}")
+        self.lock = hold_lock(staging)
         self.created, self.version, self.staging = created, name, staging
         (self.staging / "tables").mkdir()
 
@@ -126,8 +129,11 @@ class VersionWriter:
 
     def publish(self) -> Path:
         final = self.artifacts_dir / self.version
+        (self.staging / LOCK_NAME).unlink()
         os.rename(self.staging, final)
+        os.close(self.lock)
         return final
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        os.close(self.lock)
