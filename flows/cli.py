@@ -133,8 +133,7 @@ def command_ingest(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     paths = [resolve_path(p) for p in config.input.paths]
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    documents = prepare_documents(paths, sidecar, config.input.max_file_mb,
-                                  config.input.html)
+    documents = prepare_documents(paths, sidecar, config.input)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
     return 0
@@ -169,19 +168,20 @@ def command_apply(args: argparse.Namespace) -> int:
 def check_before_prefect(config) -> None:
     """What can fail at once fails before Prefect's server starts: one line, no traceback."""
     from vntopics.flows.runners import check_runner
-    from vntopics.pipeline.config import resolve_path
-    from vntopics.pipeline.text import check_inputs
+    from vntopics.pipeline.preflight import check_before_work
 
     check_runner(config)
-    check_inputs([resolve_path(p) for p in config.input.paths])
+    check_before_work(config)
 
 
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     check_before_prefect(config)
+    from vntopics.flows.server import temporary_server
     from vntopics.flows.topic_report import topic_report
 
-    version_path = topic_report(config=config)
+    with temporary_server():
+        version_path = topic_report(config=config)
     sys.stdout.flush()
     print(version_path, flush=True)
     return 0
@@ -191,8 +191,10 @@ def command_serve(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     check_before_prefect(config)
     from vntopics.flows.serve import serve
+    from vntopics.flows.server import temporary_server
 
-    serve(config)
+    with temporary_server():
+        serve(config)
     return 0
 
 

@@ -25,14 +25,29 @@ from vntopics.pipeline.parallel import Mapper, default_workers
 from vntopics.pipeline.segment import SegmentationStats, segment_documents
 from vntopics.pipeline.store import (Lineage, RunResults, describe_inputs, previous_version,
                                      publish_version, recall_lineage, sha256_of)
-from vntopics.pipeline.text import Document, check_inputs, documents_table, load_or_prepare
+from vntopics.pipeline.preflight import check_before_work
+from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
+from vntopics.pipeline.text import Document, documents_table, input_warnings, load_or_prepare
 
 
 def cache_dir(config: RunConfig) -> Path | None:
     return resolve_path(config.cache.dir) if config.cache.enabled else None
 
 
-@task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def only_transient(task, task_run, state) -> bool:
+    """Retry reading after an I/O error (a network share that hiccuped), never after bad
+    input: a ValueError (InputError, an undecodable sidecar) fails the same way every time."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
+      retry_condition_fn=only_transient)
 def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
                    ) -> tuple[list[Document], bool]:
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
@@ -136,11 +151,16 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     seconds: dict[str, float] = {}
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]
-    check_inputs(paths)   # an unusable input fails here, before any work
-    previous = previous_version(resolve_path(config.artifacts.dir),
-                                config.artifacts.compare_to)
+    check_before_work(config)   # an unusable input, list or folder fails here, before any work
+    artifacts_dir = resolve_path(config.artifacts.dir)
+    for name in clean_stale_staging(artifacts_dir):
+        get_run_logger().warning("removed %s: left by a run killed while writing it", name)
+    previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     with timed(seconds, "ingest"):
-        inputs = describe_inputs(paths)
+        inputs = describe_inputs(paths, config.input.symlinks)
+        warnings = input_warnings(paths, inputs)
+        for warning in warnings:
+            get_run_logger().warning(warning)
         documents, reused = read_and_clean(paths, inputs, config)
     with timed(seconds, "segment"):
         documents, segmentation = stage(config, segment, quote(documents), config, mapper)
@@ -158,7 +178,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
                          k_sweep=fitted.k_sweep, stability=fitted.stability,
                          model_metrics=fitted.metrics, stage_seconds=seconds,
                          segmentation=asdict(segmentation),
-                         ingest={"cleaned_documents_reused": reused}, lineage=lineage)
+                         ingest={"cleaned_documents_reused": reused}, lineage=lineage,
+                         warnings=warnings)
     final = write_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

@@ -5,14 +5,15 @@ in a key or an impossible value is rejected before any work starts, naming the k
 """
 from __future__ import annotations
 
-import copy
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+
+from vntopics.pipeline.config_io import apply_overrides, read_config_file, validation_message
 
 # The shipped configuration and stop-word lists (package data `vntopics.configs`; in a
 # source checkout, the repository's configs/ folder).
@@ -32,6 +33,14 @@ class InputConfig(StrictModel):
     sidecar: str | None = Field(None, description="CSV keyed by file name with metadata for txt "
                                                   "folders (default: metadata.csv inside a folder).")
     max_file_mb: float = Field(20.0, gt=0, description="Larger files are rejected, not read.")
+    max_doc_chars: int = Field(
+        200_000, ge=1000, description="Larger documents (a .txt file or one record of a "
+                                      "JSONL/CSV/Parquet file) are rejected with their size: "
+                                      "segmenting one costs ~1.5 kB of memory per character.")
+    symlinks: Literal["inside", "all", "none"] = Field(
+        "inside", description="Symbolic links in input folders: followed when the target "
+                              "stays inside the folder (inside), always (all) or never "
+                              "(none); a link not followed is listed as rejected.")
     html: Literal["strip", "reject"] = Field("strip", description="Saved web pages: keep their "
                                                                  "visible text, or reject them.")
 
@@ -67,6 +76,9 @@ class CorpusConfig(StrictModel):
     keep_n: int = Field(20000, ge=10)
 
 
+Positive = Annotated[float, Field(gt=0)]
+
+
 class LdaConfig(StrictModel):
     init: Literal["nmf", "random"] = Field(
         "nmf", description="Start the topics from a sparse NMF of tf-idf (nmf) or from gensim's "
@@ -75,11 +87,11 @@ class LdaConfig(StrictModel):
                                                           "(l1_ratio 0.5).")
     passes: int = Field(2, ge=1)
     iterations: int = Field(50, ge=1, description="Max E-step iterations per document.")
-    alpha: str | float = Field("auto", description="Document-topic prior: 'auto' (learned, "
-                                                   "asymmetric), 'symmetric', 'asymmetric' or "
-                                                   "a number.")
-    eta: str | float | None = Field(0.03, description="Topic-word prior: a number, 'auto', or "
-                                                      "null (1/K).")
+    alpha: Literal["auto", "symmetric", "asymmetric"] | Positive = Field(
+        "auto", description="Document-topic prior: 'auto' (learned, asymmetric), 'symmetric', "
+                            "'asymmetric' or a number > 0.")
+    eta: Literal["auto", "symmetric"] | Positive | None = Field(
+        0.03, description="Topic-word prior: a number > 0, 'auto', 'symmetric' or null (1/K).")
     chunksize: int = Field(5000, ge=1, description="Documents per VB update; at least the "
                                                    "corpus size makes each pass one batch "
                                                    "update.")
@@ -100,6 +112,8 @@ class NmfConfig(StrictModel):
 
 CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?-]+$")
 K_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
+# Beyond a few hundred topics no analyst reads them, and every K of a sweep is a full fit.
+MAX_K, MAX_SWEEP = 500, 50
 
 
 def parse_num_topics(value: Any) -> int | list[int]:
@@ -128,6 +142,11 @@ def parse_num_topics(value: Any) -> int | list[int]:
     ks = sorted(set(ks))
     if ks[0] < 2:
         raise ValueError(f"{where}: every K must be at least 2, got {ks[0]}")
+    if ks[-1] > MAX_K:
+        raise ValueError(f"{where}: K above {MAX_K} topics is not supported, got {ks[-1]}")
+    if len(ks) > MAX_SWEEP:
+        raise ValueError(f"{where}: a sweep of {len(ks)} Ks is too long (at most {MAX_SWEEP}; "
+                         "use a step, e.g. '6-60:6')")
     return ks[0] if len(ks) == 1 else ks
 
 
@@ -270,38 +289,11 @@ def resolve_path(path: str | Path) -> Path:
     return Path(text).expanduser().resolve()
 
 
-def parse_override(text: str) -> tuple[list[str], Any]:
-    """'model.num_topics=12' -> (['model', 'num_topics'], 12); values are parsed as YAML."""
-    if "=" not in text:
-        raise ValueError(f"--set expects key=value, got {text!r}")
-    key, raw = text.split("=", 1)
-    parts = [p for p in key.strip().split(".") if p]
-    if not parts:
-        raise ValueError(f"--set has an empty key in {text!r}")
-    return parts, yaml.safe_load(raw) if raw.strip() else ""
-
-
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
-    data = copy.deepcopy(data)
-    for item in overrides:
-        parts, value = parse_override(item)
-        node = data
-        for part in parts[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise ValueError(f"--set {item!r}: {part!r} is not a section")
-            node = child
-        node[parts[-1]] = value
-    return data
-
-
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
     """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
-    config_path = Path(path) if path else DEFAULT_CONFIG_FILE
+    data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
     try:
-        data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as exc:
-        raise ValueError(f"config file not found: {config_path}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"config {config_path} must be a mapping of sections")
-    return RunConfig.model_validate(apply_overrides(data, overrides or []))
+        return RunConfig.model_validate(apply_overrides(data, overrides or []))
+    except ValidationError as exc:
+        raise ValueError(validation_message(exc)) from None
+

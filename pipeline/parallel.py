@@ -8,7 +8,12 @@ worker idles behind one slow batch.
 """
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from itertools import chain, islice
@@ -53,10 +58,30 @@ def ordered_map(pool: Executor, function: Callable, items: Iterable, in_flight: 
         yield pending.popleft().result()
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initialiser: end this worker when the process that started it dies, even by
+    SIGKILL (otherwise workers stay blocked on their queue for ever, holding memory). On Linux
+    the kernel sends SIGKILL (PR_SET_PDEATHSIG); elsewhere a thread polls the parent."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:      # the parent died before the signal was armed
+        os._exit(1)
+
+
 def spawn_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes started with 'spawn': they must not inherit the orchestrator's
-    threads and locks (Prefect's, the SQLite cache's)."""
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    """Worker processes started with 'spawn' (they must not inherit the orchestrator's
+    threads and locks: Prefect's, the SQLite cache's), each dying with this process."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def default_workers() -> int:

@@ -6,7 +6,6 @@ import csv
 import json
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from vntopics.flows.server import free_port, wait_until_healthy
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
 CONSOLE_SCRIPT = Path(sys.executable).parent / "vntopics"
 # The installed console script when there is one (it is what users run), else the module.
 VNTOPICS = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m",
                                                                   "vntopics"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -44,19 +39,11 @@ def prefect_server(tmp_path_factory):
                                 "127.0.0.1", "--port", str(port)], env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError((home / "server.log").read_text())
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    try:
+        wait_until_healthy(process, url, 180)
+    except RuntimeError as exc:
         process.kill()
-        raise RuntimeError("Prefect server did not start in 180 s")
+        raise RuntimeError(f"{exc}: {(home / 'server.log').read_text()[-3000:]}") from None
     yield {"url": url, "home": home}
     process.terminate()
     try:

@@ -1,8 +1,8 @@
-"""Config: defaults load, overrides apply, mistakes are caught before any work and named."""
+"""Config: defaults load, overrides apply, mistakes are caught before any work and named in
+one line (the key, or the file with line and column)."""
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from vntopics.pipeline.config import load_config
 
@@ -14,15 +14,57 @@ def test_default_config_loads():
 
 def test_set_overrides_nested_keys_with_yaml_types():
     config = load_config(overrides=["model.num_topics=12", "corpus.no_above=0.4",
-                                    "model.models=[nmf]"])
+                                    "model.models=[nmf]", "model.lda.alpha=0.1",
+                                    "model.lda.eta=null"])
     assert (config.model.num_topics, config.corpus.no_above) == (12, 0.4)
     assert config.model.models == ["nmf"]
+    assert (config.model.lda.alpha, config.model.lda.eta) == (0.1, None)
 
 
-@pytest.mark.parametrize("override,key", [("model.num_topic=5", "num_topic"),
-                                          ("model.num_topics=1", "num_topics"),
-                                          ("corpus.no_above=1.5", "no_above"),
-                                          ("model.num_topics=many", "num_topics")])
-def test_bad_values_are_rejected_naming_the_key(override, key):
-    with pytest.raises(ValidationError, match=key):
+@pytest.mark.parametrize("override,message", [
+    ("model.num_topic=5", "model.num_topic: unknown key"),
+    ("model.num_topics=1", "model.num_topics: every K must be at least 2"),
+    ("corpus.no_above=1.5", "corpus.no_above: should be less than or equal to 1"),
+    ("model.num_topics=many", "model.num_topics: must be an int"),
+    ("model.lda.alpha=banana", "model.lda.alpha: should be 'auto', 'symmetric' or "
+                               "'asymmetric', or a valid number"),
+    ("model.lda.alpha=-0.5", "model.lda.alpha: should be 'auto', 'symmetric' or "
+                             "'asymmetric', or greater than 0 (got -0.5)"),
+    ("model.lda.eta=asymmetric", "model.lda.eta: should be 'auto' or 'symmetric'"),
+    ("model.lda.init=kmeans", "model.lda.init: should be 'nmf' or 'random'"),
+    ("model.nmf.beta_loss=itakura", "model.nmf.beta_loss: should be 'frobenius' or "
+                                    "'kullback-leibler'"),
+    ("model.num_topics=2-100000", "model.num_topics: K above 500 topics is not supported"),
+    ("model.num_topics=2-200", "a sweep of 199 Ks is too long"),
+    ("input.max_doc_chars=10", "input.max_doc_chars: should be greater than or equal to 1000"),
+    ("input.symlinks=sometimes", "input.symlinks: should be 'inside', 'all' or 'none'"),
+    ("model.num_topics=[1,", "--set 'model.num_topics=[1,': not a YAML value (line 1, "
+                             "column 4"),
+])
+def test_bad_values_are_rejected_in_one_line_naming_the_key(override, message):
+    with pytest.raises(ValueError) as caught:
         load_config(overrides=[override])
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_yaml_syntax_error_names_file_line_and_column(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("model:\n  num_topics: 8\n  lda: passes: 2\n", encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        load_config(path)
+    assert str(caught.value) == (f"config {path}: YAML syntax error at line 3, column 14: "
+                                 "mapping values are not allowed here")
+    assert "\n" not in str(caught.value)
+
+
+def test_non_utf8_config_is_named(tmp_path):
+    path = tmp_path / "cp1252.yaml"
+    path.write_bytes("# Hà Nội\nmodel:\n  num_topics: 8\n".encode("cp1252", "replace"))
+    with pytest.raises(ValueError, match=f"config {path}: not UTF-8 text"):
+        load_config(path)
+
+
+def test_unreadable_config_is_named(tmp_path):
+    with pytest.raises(ValueError, match=f"config {tmp_path}: cannot be read"):
+        load_config(tmp_path)

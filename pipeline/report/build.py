@@ -17,8 +17,8 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           province_year_section, trends_section)
 from vntopics.pipeline.report.model_sections import (history_section, k_sweep_section,
                                                      stability_section)
-from vntopics.pipeline.report.format import (Section, markdown_escape, markdown_table,
-                                             table_section, topic_labels)
+from vntopics.pipeline.report.format import (Section, cell_text, markdown_escape,
+                                             markdown_table, table_section, topic_labels)
 
 CSS = """
 body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -60,6 +60,7 @@ def corpus_section(inputs: ReportInputs) -> list[Section]:
     counts = inputs.manifest["documents"]
     intro = (f"{counts['in']} documents in, {counts['ok']} modelled, "
              f"{counts['rejected']} rejected.")
+    intro += "".join(f" Warning: {warning}." for warning in inputs.manifest.get("warnings", []))
     by_province = ok["province"].value_counts().rename_axis("province").reset_index(name="documents")
     by_year = (ok["year"].astype("string").fillna("unknown").value_counts().sort_index()
                .rename_axis("year").reset_index(name="documents"))
@@ -84,7 +85,7 @@ def topics_section(inputs: ReportInputs, model: str) -> Section:
         chosen = inputs.representatives[inputs.representatives["model"] == model]
         for topic, group in chosen.groupby("topic"):
             articles[int(topic)] = " · ".join(
-                f"{r.title} ({r.province}, {r.year})" for r in group.itertuples())
+                f"{r.title} ({r.province}, {cell_text(r.year)})" for r in group.itertuples())
     first = rows.groupby("topic").first()
     table = pd.DataFrame({
         "topic": [first["topic_id"].get(t, t) if "topic_id" in first else t for t in words],

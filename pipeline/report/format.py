@@ -42,10 +42,16 @@ def markdown_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
+def cell_text(value) -> str:
+    """A value as the report shows it; a missing one (a document without a year) is
+    'unknown', as everywhere else in the report, not pandas' '<NA>'."""
+    return "unknown" if value is None or value is pd.NA else str(value)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_(none)_\n"
-    cells = frame.astype(str).map(markdown_escape)
+    cells = frame.map(cell_text).map(markdown_escape)
     header = "| " + " | ".join(map(markdown_escape, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
@@ -56,7 +62,7 @@ def html_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "<p class='note'>(none)</p>"
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell_text(v))}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

@@ -31,11 +31,31 @@ def normalise_citation(match: re.Match) -> str:
     return f"{number}-{kind}/{issuer}".lower()
 
 
+def read_stopword_file(path: Path) -> str:
+    """The list's text; a missing, unreadable or non-UTF-8 list raises ValueError naming it
+    (`check_stopword_files` runs this before any work)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"stop-word file {path}: not UTF-8 text (undecodable byte at offset "
+                         f"{exc.start})") from exc
+    except FileNotFoundError as exc:
+        raise ValueError(f"stop-word file {path}: not found") from exc
+    except OSError as exc:
+        raise ValueError(f"stop-word file {path}: cannot be read ({exc.strerror or exc})"
+                         ) from exc
+
+
+def check_stopword_files(files: Iterable[Path]) -> None:
+    for path in files:
+        read_stopword_file(path)
+
+
 def load_stopwords(files: Iterable[Path], extra: Iterable[str] = ()) -> frozenset[str]:
     """Stop-words in compound form; syllable-spaced entries are joined with '_'."""
     words: set[str] = set()
     for path in files:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
+        for line in read_stopword_file(path).splitlines():
             entry = line.split("#", 1)[0].strip().lower()
             if entry:
                 words.add("_".join(entry.split()))

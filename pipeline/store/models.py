@@ -142,7 +142,7 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
     from vntopics.pipeline.text import prepare_documents
 
     saved = load_models(version, read_manifest(version))   # fails early, naming the file
-    documents = prepare_documents(paths, sidecar, config.input.max_file_mb, config.input.html)
+    documents = prepare_documents(paths, sidecar, config.input)
     cache_dir = resolve_path(config.cache.dir) if config.cache.enabled else None
     segment_documents(documents, config.text,
                       [resolve_path(p) for p in config.text.stopword_files], cache_dir,

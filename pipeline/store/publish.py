@@ -44,6 +44,7 @@ class RunResults:
     segmentation: dict[str, int] = field(default_factory=dict)
     ingest: dict = field(default_factory=dict)
     lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
+    warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -68,6 +69,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
         "segmentation": results.segmentation,
         "ingest": results.ingest,
+        "warnings": results.warnings,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
                     "num_topics": {m.name: m.num_topics for m in results.models},

@@ -18,6 +18,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from vntopics.pipeline.store.artifacts_dir import LOCK_NAME, hold_lock
+from vntopics.pipeline.text.folders import walk_folder
+
 ARTIFACT_CONTRACT = 2
 TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",
                     "numpy", "scipy", "pandas", "pyarrow", "prefect", "pydantic")
@@ -32,11 +35,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def describe_inputs(paths: Iterable[Path]) -> list[dict]:
-    """Every input file with its size and sha256 (folders are listed file by file)."""
+def describe_inputs(paths: Iterable[Path], symlinks: str = "inside") -> list[dict]:
+    """Every input file that is read, with its size and sha256 (folders are listed file by
+    file, as the text stage walks them: links it does not follow are not opened)."""
     described = []
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = ([e.path for e in walk_folder(path, symlinks) if not e.problem]
+                 if path.is_dir() else [path])
         for file in files:
             described.append({"path": str(file), "bytes": file.stat().st_size,
                               "sha256": sha256_of(file)})
@@ -73,7 +78,8 @@ class VersionWriter:
     them. Used by `store.publish.publish_version`.
 
     Creating the staging folder reserves the name: two runs in the same second with the same
-    fingerprint get consecutive seconds, never the same folder.
+    fingerprint get consecutive seconds, never the same folder. Its lock file tells the next
+    run whether the folder is still being written (store.artifacts_dir.clean_stale_staging).
     """
 
     def __init__(self, artifacts_dir: Path, fingerprint: str):
@@ -97,6 +103,7 @@ class VersionWriter:
                 created += timedelta(seconds=1)
         else:
             raise RuntimeError(f"no free version name in {self.artifacts_dir}")
+        self.lock = hold_lock(staging)
         self.created, self.version, self.staging = created, name, staging
         (self.staging / "tables").mkdir()
 
@@ -122,8 +129,11 @@ class VersionWriter:
 
     def publish(self) -> Path:
         final = self.artifacts_dir / self.version
+        (self.staging / LOCK_NAME).unlink()
         os.rename(self.staging, final)
+        os.close(self.lock)
         return final
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        os.close(self.lock)

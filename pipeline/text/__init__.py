@@ -5,7 +5,8 @@ the ingest cache live here."""
 from vntopics.pipeline.text.cache import load_or_prepare
 from vntopics.pipeline.text.documents import (DOCUMENT_COLUMNS, INGEST_COLUMNS, Document,
                                               documents_table, prepare_documents)
-from vntopics.pipeline.text.read import InputError, check_inputs
+from vntopics.pipeline.text.read import InputError, check_inputs, input_warnings
 
 __all__ = ["load_or_prepare", "prepare_documents", "documents_table", "check_inputs",
+           "input_warnings",
            "Document", "InputError", "DOCUMENT_COLUMNS", "INGEST_COLUMNS"]

@@ -38,11 +38,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def ingest_key(inputs: list[dict], sidecar_sha256: str | None, max_file_mb: float,
-               html_policy: str) -> str:
-    """`inputs` as `store.writer.describe_inputs` gives them (path, bytes, sha256)."""
+def ingest_key(inputs: list[dict], sidecar_sha256: str | None, settings: InputConfig) -> str:
+    """`inputs` as `store.writer.describe_inputs` gives them (path, bytes, sha256); every
+    input setting but the paths (which `inputs` lists file by file)."""
     payload = json.dumps({"code": code_fingerprint(), "sidecar": sidecar_sha256,
-                          "max_file_mb": max_file_mb, "html": html_policy,
+                          "settings": settings.model_dump(exclude={"paths"}),
                           "inputs": [[i["path"], i["sha256"]] for i in inputs]},
                          sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -87,11 +87,11 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
     the same inputs were read with the same code and settings (True), else prepared and
     cached (False). `cache_dir` None: no cache."""
     cache = IngestCache(cache_dir) if cache_dir is not None else None
-    key = ingest_key(inputs, sidecar_sha256, settings.max_file_mb, settings.html)
+    key = ingest_key(inputs, sidecar_sha256, settings)
     documents = cache.load(key) if cache else None
     if documents is not None:
         return documents, True
-    documents = prepare_documents(paths, sidecar, settings.max_file_mb, settings.html, workers)
+    documents = prepare_documents(paths, sidecar, settings, workers)
     if cache:
         cache.save(key, documents)
     return documents, False

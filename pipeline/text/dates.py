@@ -9,12 +9,17 @@ read; a line made of little more than a date, a time and a weekday wins; failing
 on a short line (≤ SHORT_LINE chars, few words) is taken unless the words just before it
 mark a citation ("số", "của", "ban hành", "ký"). Anything else is no date: None, never a guess.
 Day comes before month, as in all Vietnamese usage.
+
+A publication date lies between FIRST_DATE and today in Vietnam: a later one is a typo or a
+placeholder (2099), an earlier one predates the Democratic Republic's press this pipeline is
+for, and either would make a year group of its own.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from vntopics.pipeline.text.normalise import HEADER_LINES
 
@@ -22,7 +27,21 @@ HEADER_CHARS = 1200
 SHORT_LINE = 120
 SHORT_LINE_WORDS = 12
 DATELINE_LEFTOVER_WORDS = 3
-YEARS = range(1900, 2101)   # the one window for given and inferred dates
+FIRST_DATE = date(1945, 1, 1)   # with today (in Vietnam): the one window for all dates
+NEWSROOM_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> date:
+    return datetime.now(NEWSROOM_TIME_ZONE).date()
+
+
+def window_problem(value: date | int) -> str | None:
+    """Why a date (or a bare year) cannot be a publication date, or None when it can."""
+    first, last = (FIRST_DATE, today()) if isinstance(value, date) else (FIRST_DATE.year,
+                                                                        today().year)
+    if value > last:
+        return "after today"
+    return f"before {FIRST_DATE.year}" if value < first else None
 
 DAY_MONTH_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?![\d/.-])")
 ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
@@ -52,7 +71,7 @@ def to_date(day: str, month: str, year: str) -> date | None:
         value = date(int(year), int(month), int(day))
     except ValueError:
         return None
-    return value if value.year in YEARS else None
+    return None if window_problem(value) else value
 
 
 def dates_in(line: str) -> list[tuple[int, int, date, str]]:
@@ -107,23 +126,34 @@ DATE_PATTERNS = (
 )
 
 
-def parse_given_date(value: str | None) -> tuple[str | None, int | None]:
-    """'20210427', '2021-04-27', '27/04/2021', '2021' -> (ISO date or None, year or None)."""
-    if not value:
-        return None, None
-    text = str(value).strip()
+def read_given_date(value: str | None) -> date | int | None:
+    """'20210427', '2021-04-27', '27/04/2021' -> that date; '2021' -> 2021; else None.
+    No window applied."""
+    text = str(value or "").strip()
     for pattern, order in DATE_PATTERNS:
         match = pattern.match(text)
         if not match:
             continue
         parts = dict(zip(order, (int(g) for g in match.groups())))
         if "m" not in parts:
-            return None, parts["y"] if parts["y"] in YEARS else None
+            return parts["y"]
         try:
-            parsed = date(parts["y"], parts["m"], parts["d"])
+            return date(parts["y"], parts["m"], parts["d"])
         except ValueError:
-            return None, None
-        if parsed.year not in YEARS:
-            return None, None
-        return parsed.isoformat(), parsed.year
-    return None, None
+            return None
+    return None
+
+
+def parse_given_date(value: str | None) -> tuple[str | None, int | None]:
+    """A given date -> (ISO date or None, year or None); both None when it is unreadable,
+    impossible, or outside FIRST_DATE–today (`given_date_problem` says which)."""
+    found = read_given_date(value)
+    if found is None or window_problem(found):
+        return None, None
+    return (None, found) if isinstance(found, int) else (found.isoformat(), found.year)
+
+
+def given_date_problem(value: str) -> str:
+    """Why `parse_given_date` gave nothing: 'after today', 'before 1945' or 'unreadable'."""
+    found = read_given_date(value)
+    return (window_problem(found) if found is not None else None) or "unreadable"

@@ -13,8 +13,11 @@ from typing import Iterable
 
 import pandas as pd
 
+from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import ProcessMapper, batches
-from vntopics.pipeline.text.dates import infer_publication_date, parse_given_date
+from vntopics.pipeline.text.dates import (given_date_problem, infer_publication_date,
+                                          parse_given_date)
+from vntopics.pipeline.text.mojibake import detect_mojibake, repair_double_utf8
 from vntopics.pipeline.text.dedupe import find_duplicates
 from vntopics.pipeline.text.normalise import (clean_lines, guess_title, looks_like_html,
                                               normalise_unicode, strip_html)
@@ -90,20 +93,31 @@ def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
             document.reject("HTML page (input.html = reject)")
             return document
         body = strip_html(body)
+    evidence = []
+    given_raw = dict(raw.metadata)
+    mojibake = detect_mojibake(body)
+    if mojibake and mojibake.repaired is None:
+        document.reject(mojibake.reason)
+        return document
+    if mojibake:
+        body = mojibake.repaired
+        given_raw = {k: repair_double_utf8(v) or v for k, v in given_raw.items()}
+        evidence.append("text repaired: UTF-8 that had been read as Windows-1252")
     lines = clean_lines(normalise_unicode(body))
-    given = {k: normalise_unicode(v).strip() for k, v in raw.metadata.items()}
+    given = {k: normalise_unicode(v).strip() for k, v in given_raw.items()}
     document.text = "\n".join(lines)
     document.title = given.get("title") or guess_title(lines)
     if not document.text.strip():
         document.reject("no text after cleaning")
         return document
-    evidence = []
     date_text, year = parse_given_date(given.get("date"))
     if date_text or year:
         document.date, document.year, document.date_source = date_text, year, GIVEN
     else:
         if given.get("date"):
-            evidence.append(f"given date unreadable: {given['date']!r}")
+            problem = given_date_problem(given["date"])
+            evidence.append(f"given date unreadable: {given['date']!r}"
+                            + (f" ({problem})" if problem != "unreadable" else ""))
         found = infer_publication_date(document.text)
         if found:
             document.date, document.year, document.date_source = found.date, found.year, INFERRED
@@ -144,9 +158,8 @@ def clean_batch(raws: list[RawDocument], html_policy: str) -> list[Document]:
     return [clean_document(raw, html_policy) for raw in raws]
 
 
-def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: float,
-                      html_policy: str = "strip", workers: int = 1,
-                      parallel_from: int = PARALLEL_FROM) -> list[Document]:
+def prepare_documents(paths: list[Path], sidecar: Path | None, settings: InputConfig,
+                      workers: int = 1, parallel_from: int = PARALLEL_FROM) -> list[Document]:
     """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows.
 
     Cleaning and metadata inference (a noticeable cost per article, benchmarks/README.md) run
@@ -154,7 +167,8 @@ def prepare_documents(paths: list[Path], sidecar: Path | None, max_file_mb: floa
     are not worth the start-up.
     Reading stays in this process, and only a few batches are in flight at a time.
     """
-    raws = iter(read_documents(paths, sidecar, max_file_mb))
+    html_policy = settings.html
+    raws = iter(read_documents(paths, sidecar, settings))
     head = list(islice(raws, parallel_from))
     documents = clean_batch(head, html_policy)
     if workers > 1 and len(head) == parallel_from:

@@ -1,51 +1,26 @@
 """Read raw articles from txt folders, JSONL(.gz), CSV and Parquet into one record stream.
 
-Every input becomes exactly one `RawDocument`, readable or not: a file that cannot be read is
-kept as a rejected record with the reason, so a run can account for all of its inputs.
+Every input becomes at least one `RawDocument`, readable or not: a file, record or link that
+cannot be read is kept as a rejected record with the reason, so a run can account for all of
+its inputs. Inputs that cannot be used at all (a missing path, a file of an unknown type, a
+CSV without a text column, a broken sidecar) fail `check_inputs` before any work.
 """
 from __future__ import annotations
 
 import codecs
 import csv
-import gzip
-import io
-import json
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from vntopics.pipeline.config import InputConfig
+from vntopics.pipeline.text.folders import walk_folder
+from vntopics.pipeline.text.raw import (METADATA_FIELDS, InputError, RawDocument, size_problem,
+                                        suffix_of)
+from vntopics.pipeline.text.records import iter_csv, iter_jsonl, iter_parquet
+
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".jsonl.gz", ".csv", ".parquet"}
-METADATA_FIELDS = ("title", "date", "province", "source")
 SIDECAR_NAME = "metadata.csv"
-
-
-@dataclass
-class RawDocument:
-    """One input record as read, before any cleaning: its id, raw text, the file it came
-    from, the given metadata (title, date, province, source) from the record, a
-    `# key = value` header or a metadata.csv sidecar, and `ok` or `rejected` with a reason.
-    Filled by `read_documents`; `text.documents.clean_document` turns it into a `Document`."""
-    doc_id: str
-    text: str
-    origin: str
-    metadata: dict[str, str] = field(default_factory=dict)
-    status: str = "ok"
-    reason: str = ""
-
-    def reject(self, reason: str) -> "RawDocument":
-        self.status, self.reason = "rejected", reason
-        return self
-
-
-class InputError(ValueError):
-    """An input that cannot be used at all (as opposed to one bad document inside it)."""
-
-
-def suffix_of(path: Path) -> str:
-    name = path.name.lower()
-    return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
 
 
 def decode_bytes(data: bytes) -> str:
@@ -91,42 +66,52 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
 
 def read_sidecar(path: Path) -> dict[str, dict[str, str]]:
     """metadata.csv keyed by `file` (a name relative to the folder)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise InputError(f"{path}: sidecar CSV needs a 'file' column")
-        return {row["file"].strip(): {k: (v or "").strip() for k, v in row.items() if k != "file"}
-                for row in reader}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "file" not in reader.fieldnames:
+                raise InputError(f"{path}: sidecar CSV needs a 'file' column")
+            return {(row["file"] or "").strip(): {k: (v or "").strip() for k, v in row.items()
+                                                  if k != "file" and isinstance(v, str)}
+                    for row in reader}
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: sidecar is not UTF-8 text (undecodable byte at offset "
+                         f"{exc.start})") from exc
+    except (OSError, csv.Error) as exc:
+        raise InputError(f"{path}: sidecar cannot be read ({exc})") from exc
 
 
-def iter_folder(root: Path, sidecar: Path | None, max_bytes: int) -> Iterator[RawDocument]:
-    """Text files (doc_id = path relative to the folder) and table files, recursively.
+def iter_folder(root: Path, sidecar: Path | None, settings: InputConfig
+                ) -> Iterator[RawDocument]:
+    """Text files (doc_id = path relative to the folder) and table files, recursively;
+    links as `settings.symlinks` allows (others, broken and looping ones are rejected).
 
     A `metadata.csv` beside text files gives their metadata, keyed by file name.
     """
     explicit = read_sidecar(sidecar) if sidecar else {}
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    for path in files:
-        kind = suffix_of(path)
-        if kind in TEXT_SUFFIXES:
+    for entry in walk_folder(root, settings.symlinks):
+        path, doc_id, kind = entry.path, entry.doc_id, suffix_of(entry.path)
+        if entry.problem:
+            yield RawDocument(doc_id, "", str(path)).reject(entry.problem)
+        elif kind in TEXT_SUFFIXES:
             if path.parent not in sidecars:
                 local = path.parent / SIDECAR_NAME
                 sidecars[path.parent] = read_sidecar(local) if local.is_file() else {}
-            doc_id = path.relative_to(root).as_posix()
             given = (explicit.get(doc_id) or explicit.get(path.name)
                      or sidecars[path.parent].get(path.name) or {})
-            yield read_text_file(path, doc_id, given, max_bytes)
+            yield read_text_file(path, doc_id, given, settings)
         elif kind in TABLE_SUFFIXES and path.name != SIDECAR_NAME:
-            yield from iter_path(path, None, max_bytes)
+            yield from iter_path(path, None, settings)
         elif path.name != SIDECAR_NAME:
-            yield RawDocument(path.relative_to(root).as_posix(), "", str(path)).reject(
+            yield RawDocument(doc_id, "", str(path)).reject(
                 f"unsupported file type ({kind or 'no extension'})")
 
 
-def read_text_file(path: Path, doc_id: str, given: dict[str, str], max_bytes: int) -> RawDocument:
+def read_text_file(path: Path, doc_id: str, given: dict[str, str], settings: InputConfig
+                   ) -> RawDocument:
     document = RawDocument(doc_id=doc_id, text="", origin=str(path))
-    size = path.stat().st_size
+    size, max_bytes = path.stat().st_size, int(settings.max_file_mb * 1_000_000)
     if size > max_bytes:
         return document.reject(f"file too large ({size / 1e6:.1f} MB > "
                                f"{max_bytes / 1e6:.1f} MB limit)")
@@ -134,110 +119,73 @@ def read_text_file(path: Path, doc_id: str, given: dict[str, str], max_bytes: in
         text = decode_bytes(path.read_bytes())
     except ValueError as exc:
         return document.reject(str(exc))
+    except OSError as exc:
+        return document.reject(f"unreadable file ({exc.strerror or exc})")
     header, body = split_header(text)
+    too_large = size_problem(len(body), settings.max_doc_chars)
+    if too_large:
+        return document.reject(too_large)
     metadata = {k: v for k, v in header.items() if k in METADATA_FIELDS}
     metadata.update({k: v for k, v in given.items() if k in METADATA_FIELDS and v})
     document.text, document.metadata = body, metadata
     return document
 
 
-def record_to_document(record: dict, fallback_id: str, origin: str) -> RawDocument:
-    doc_id = str(record.get("id") or record.get("doc_id") or fallback_id)
-    text = record.get("text")
-    document = RawDocument(doc_id=doc_id, text="", origin=origin)
-    document.metadata = {k: str(record[k]) for k in METADATA_FIELDS
-                         if record.get(k) not in (None, "") and record.get(k) == record.get(k)}
-    if not isinstance(text, str) or not text.strip():
-        return document.reject("no text field")
-    document.text = text
-    return document
-
-
-def iter_jsonl(path: Path) -> Iterator[RawDocument]:
-    """One record per non-blank line; a broken line, or a corrupt or truncated .gz, is kept as
-    a rejected record naming the line."""
-    opener = gzip.open if suffix_of(path) == ".jsonl.gz" else open
-    line_number = 0
-    try:
-        with opener(path, "rb") as handle:
-            for line_number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                fallback = f"{path.name}:{line_number}"
-                try:
-                    # utf-8-sig: a BOM from Windows tools (or from concatenated files) is no text
-                    record = json.loads(raw.decode("utf-8-sig"))
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
-                except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-                    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-                    yield RawDocument(fallback, "", str(path)).reject(
-                        f"broken JSON at line {line_number}: {reason[:80]}")
-                    continue
-                yield record_to_document(record, fallback, str(path))
-    except (OSError, EOFError, zlib.error) as exc:
-        yield RawDocument(f"{path.name}:{line_number + 1}", "", str(path)).reject(
-            f"unreadable from line {line_number + 1} (corrupt or truncated file: "
-            f"{str(exc)[:80]})")
-
-
-def iter_table(path: Path) -> Iterator[RawDocument]:
-    import pandas as pd
-
-    try:
-        if suffix_of(path) == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (ValueError, OSError) as exc:   # undecodable bytes, broken quoting, not Parquet
-        yield RawDocument(path.name, "", str(path)).reject(
-            f"unreadable table ({type(exc).__name__}: {str(exc)[:80]})")
-        return
-    if "text" not in frame.columns:
-        raise InputError(f"{path}: no 'text' column (columns: {', '.join(map(str, frame.columns))})")
-    for row_number, record in enumerate(frame.to_dict("records"), start=1):
-        yield record_to_document(record, f"{path.name}:{row_number}", str(path))
-
-
-def iter_path(path: Path, sidecar: Path | None, max_bytes: int) -> Iterator[RawDocument]:
+def iter_path(path: Path, sidecar: Path | None, settings: InputConfig
+              ) -> Iterator[RawDocument]:
     if path.is_dir():
-        yield from iter_folder(path, sidecar, max_bytes)
+        yield from iter_folder(path, sidecar, settings)
         return
     kind = suffix_of(path)
     if kind in TEXT_SUFFIXES:
         given = read_sidecar(sidecar).get(path.name, {}) if sidecar else {}
-        yield read_text_file(path, path.name, given, max_bytes)
+        yield read_text_file(path, path.name, given, settings)
     elif kind in (".jsonl", ".jsonl.gz"):
-        yield from iter_jsonl(path)
-    elif kind in (".csv", ".parquet"):
-        yield from iter_table(path)
+        yield from iter_jsonl(path, settings.max_doc_chars)
+    elif kind == ".csv":
+        yield from iter_csv(path, settings.max_doc_chars)
+    elif kind == ".parquet":
+        yield from iter_parquet(path, settings.max_doc_chars)
     else:
         raise InputError(f"{path}: unsupported input type (use a folder of .txt, "
                          ".jsonl, .jsonl.gz, .csv or .parquet)")
 
 
-def check_inputs(paths: Iterable[Path]) -> None:
-    """Fail before any work on an input that cannot be used at all."""
+def csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        return next(csv.reader([handle.readline(1 << 16)]), [])
+
+
+def check_inputs(paths: Iterable[Path], sidecar: Path | None = None) -> None:
+    """Fail before any work on an input that cannot be used at all: a missing path, a file
+    of an unknown type, a CSV without a 'text' column, a sidecar (given, or a metadata.csv
+    in an input folder) that is missing, not UTF-8 or has no 'file' column."""
+    if sidecar is not None:
+        if not sidecar.is_file():
+            raise InputError(f"{sidecar}: sidecar not found")
+        read_sidecar(sidecar)
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: input not found")
-        if path.is_file() and suffix_of(path) == ".csv":
-            with path.open(encoding="utf-8-sig", errors="replace") as handle:
-                header = next(csv.reader(io.StringIO(handle.readline())), [])
-            if "text" not in header:
-                raise InputError(f"{path}: no 'text' column (columns: {', '.join(header)})")
+        if path.is_dir():
+            for local in sorted(path.rglob(SIDECAR_NAME)):
+                read_sidecar(local)
+        elif suffix_of(path) not in TEXT_SUFFIXES | TABLE_SUFFIXES:
+            raise InputError(f"{path}: unsupported input type (use a folder of .txt, "
+                             ".jsonl, .jsonl.gz, .csv or .parquet)")
+        elif suffix_of(path) == ".csv" and "text" not in (header := csv_header(path)):
+            raise InputError(f"{path}: no 'text' column (columns: {', '.join(header)})")
 
 
 def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
-                   max_file_mb: float = 20.0) -> list[RawDocument]:
+                   settings: InputConfig | None = None) -> list[RawDocument]:
     """All documents of all inputs; a repeated doc_id is kept once, the rest rejected."""
-    paths = list(paths)
-    check_inputs(paths)
-    max_bytes = int(max_file_mb * 1_000_000)
+    paths, settings = list(paths), settings or InputConfig()
+    check_inputs(paths, sidecar)
     documents: list[RawDocument] = []
     seen: set[str] = set()
     for path in paths:
-        for document in iter_path(path, sidecar, max_bytes):
+        for document in iter_path(path, sidecar, settings):
             if document.doc_id in seen:
                 document.doc_id = f"{document.doc_id}#{len(documents)}"
                 if document.status == "ok":      # an unreadable one keeps its own reason
@@ -245,3 +193,11 @@ def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
             seen.add(document.doc_id)
             documents.append(document)
     return documents
+
+
+def input_warnings(paths: Iterable[Path], inputs: list[dict]) -> list[str]:
+    """Input folders that yield nothing (empty, or only hidden files, sidecars or links not
+    followed): `inputs` as `store.writer.describe_inputs` lists the files read."""
+    read = [Path(i["path"]) for i in inputs if Path(i["path"]).name != SIDECAR_NAME]
+    return [f"input folder {path} holds nothing to read" for path in paths
+            if path.is_dir() and not any(file.is_relative_to(path) for file in read)]

@@ -2,7 +2,9 @@
 and article text cannot script the report."""
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import shutil
 from pathlib import Path
@@ -10,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests import browser
-from tests.conftest import FIXTURES, read_csv, run_cli
+from tests.conftest import FIXTURES, PROJECT, VNTOPICS, read_csv, run_cli
+from tests.e2e.processes import run_measuring_rss
+from tests.text.legacy_encodings import to_cp1258, to_double_utf8, to_tcvn3, to_vni
 
 XSS_TITLE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 GOOD_ARTICLE = (FIXTURES / "seeds" / "004_ada06a6cc70b6956.txt").read_text(encoding="utf-8")
-
+SECRET = "Bí mật ngoài thư mục đầu vào"
+STALE = ".tmp-20200101T000000Z-0badf00d"
 
 
 def seed_text(name: str) -> str:
@@ -24,6 +29,12 @@ def seed_text(name: str) -> str:
 def good_records(limit: int = 60) -> list[dict]:
     with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle][:limit]
+
+
+def csv_row(*fields: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_jsonl(path: Path, lines: list[str]) -> None:
@@ -59,17 +70,51 @@ def bad_input_run(cli_env, tmp_path_factory):
     lines.append(json.dumps({"id": "xss-province", "province": XSS_TITLE,
                              "text": seed_text("001_bdadfb900eccd283.txt")},
                             ensure_ascii=False))
+    lines.append(json.dumps({"id": "future", "date": "2099-05-01", "province": "Huế",
+                             "text": seed_text("002_e149c863b3391813.txt")},
+                            ensure_ascii=False))
+    lines.append(json.dumps({"id": "long", "text": GOOD_ARTICLE * 60}, ensure_ascii=False))
+    extra = good_records(70)[60:]                 # articles not among `records`
+    lines.append(json.dumps({"id": "repaired", "text": to_double_utf8(extra[0]["text"]),
+                             "title": to_double_utf8(extra[0]["title"])}))
     write_jsonl(folder / "articles.jsonl", lines)
+    with (folder / "dump.jsonl").open("w", encoding="utf-8") as handle:   # 15 M characters
+        handle.write(json.dumps({"id": "dump", "text": GOOD_ARTICLE * (15_000_000 //
+                                                                        len(GOOD_ARTICLE))},
+                                ensure_ascii=False) + "\n")
+        handle.write(json.dumps(extra[1], ensure_ascii=False) + "\n")
+    (folder / "table.csv").write_bytes(
+        csv_row("id", "title", "text") + csv_row("csv-good", extra[2]["title"], extra[2]["text"])
+        + csv_row("csv-extra", "Hai", "Đảng bộ tỉnh", "thừa một cột")
+        + b"csv-nul,Ba,C\x00n Th\xc6\xa1\n"
+        + csv_row("csv-after", extra[3]["title"], extra[3]["text"]))
+    (folder / "notes.csv").write_text("id,body\n1,Tỉnh ủy họp\n", encoding="utf-8")
+    for name, mangle in (("vni", to_vni), ("tcvn3", to_tcvn3), ("cp1258", to_cp1258)):
+        (folder / f"{name}.txt").write_text(mangle(seed_text("003_fa50e03cc3be85bd.txt")),
+                                            encoding="utf-8")
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text(f"{SECRET}\n{GOOD_ARTICLE}", encoding="utf-8")
+    (folder / "outside.txt").symlink_to(outside / "secret.txt")
+    (folder / "outside-folder").symlink_to(outside)
+    (folder / "broken.txt").symlink_to(folder / "gone.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "zz-inside.txt").symlink_to(folder / "page.html")
+    empty = tmp_path_factory.mktemp("empty-input")
     artifacts = tmp_path_factory.mktemp("bad-input-artifacts")
-    result = run_cli(["run", "--input", str(folder), "--artifacts-dir", str(artifacts),
-                      "--set", "model.num_topics=4", "--set", "compare.bootstrap=20"],
-                     env=cli_env)
+    (artifacts / STALE / "tables").mkdir(parents=True)          # a run killed while writing
+    (artifacts / STALE / ".lock").write_text("")
+    result, peak_rss = run_measuring_rss(
+        [*VNTOPICS, "run", "--input", str(folder), "--input", str(empty), "--artifacts-dir",
+         str(artifacts), "--set", "model.num_topics=4", "--set", "compare.bootstrap=20"],
+        cwd=PROJECT, env=cli_env)
     assert result.returncode == 0, result.stderr[-3000:]
-    return Path(result.stdout.strip().splitlines()[-1]), records
+    return Path(result.stdout.strip().splitlines()[-1]), records, {
+        "peak_rss": peak_rss, "stderr": result.stderr, "empty": empty, "artifacts": artifacts,
+        "folder": folder}
 
 
 def test_every_input_is_accounted_for_with_its_reason(bad_input_run):
-    version, records = bad_input_run
+    version, records, _ = bad_input_run
     rows = {r["doc_id"]: r for r in read_csv(version / "tables" / "documents.csv")}
     expected = {"empty.txt": "empty file", "binary.txt": "not UTF-8 or UTF-16",
                 "latin1.txt": "not UTF-8 or UTF-16", "huge.txt": "file too large",
@@ -90,8 +135,69 @@ def test_every_input_is_accounted_for_with_its_reason(bad_input_run):
     assert counts["in"] == len(rows) == counts["ok"] + counts["rejected"]
 
 
+def test_bad_input_of_every_kind_is_a_row_with_its_reason(bad_input_run):
+    version, _, run = bad_input_run
+    rows = {r["doc_id"]: r for r in read_csv(version / "tables" / "documents.csv")}
+
+    def reason(doc_id: str) -> str:
+        assert rows[doc_id]["status"] == "rejected", rows[doc_id]
+        return rows[doc_id]["reason"]
+
+    assert reason("dump.jsonl:1").startswith("record too large (line 1 is over 2.6 MB")
+    assert reason("long").startswith("document too large (")
+    lines = (run["folder"] / "table.csv").read_bytes().split(b"\n")   # quoted text spans lines
+    extra, nul = (next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+                  for start in (b"csv-extra,", b"csv-nul,"))
+    assert extra > 3 and nul == extra + 1
+    assert reason(f"table.csv:{extra}") == (f"bad CSV record at line {extra}: 4 fields, the "
+                                            "header has 3")
+    assert reason(f"table.csv:{nul}") == (f"bad CSV record at line {nul}: binary content "
+                                          "(NUL characters)")
+    assert reason("notes.csv") == "no 'text' column (columns: id, body)"
+    for name, encoding in (("vni.txt", "VNI"), ("tcvn3.txt", "TCVN3 (ABC)"),
+                           ("cp1258.txt", "Windows-1258")):
+        assert reason(name).startswith(f"mojibake: Vietnamese in the legacy {encoding} ")
+    for name in ("outside.txt", "outside-folder"):
+        assert "outside the input folder" in reason(name)
+    assert reason("broken.txt").startswith("broken symbolic link")
+    assert reason("loop.txt") == "symbolic link loop"
+    assert reason("zz-inside.txt") == "duplicate of page.html"   # followed: inside the folder
+    good = [d for d in rows.values() if d["status"] == "ok"]
+    assert {"csv-good", "csv-after", "repaired"} <= {d["doc_id"] for d in good}
+    assert "text repaired: UTF-8" in rows["repaired"]["evidence"]
+    future = rows["future"]
+    assert "given date unreadable: '2099-05-01' (after today)" in future["evidence"]
+    assert (future["year"], future["date_source"]) == ("2018", "inferred")
+    published = "".join(p.read_text(encoding="utf-8") for p in version.rglob("*")
+                        if p.suffix in (".csv", ".md", ".html", ".json"))
+    assert SECRET not in published
+    assert "<NA>" not in published and "&lt;NA&gt;" not in published
+    assert any(not d["year"] for d in good)          # ... though some years are missing
+    counts = json.loads((version / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert counts["in"] == len(rows) == counts["ok"] + counts["rejected"]
+
+
+def test_bad_input_run_stays_under_2_gb(bad_input_run):
+    assert 0 < bad_input_run[2]["peak_rss"] < 2e9, bad_input_run[2]["peak_rss"]
+
+
+def test_an_empty_input_folder_is_a_warning_in_the_log_and_the_report(bad_input_run):
+    version, _, run = bad_input_run
+    warning = f"input folder {run['empty']} holds nothing to read"
+    assert warning in run["stderr"]
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warnings"] == [warning]
+    assert f"Warning: {warning}." in (version / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_staging_folder_of_a_killed_run_is_cleaned_at_the_next_start(bad_input_run):
+    artifacts = bad_input_run[2]["artifacts"]
+    assert not (artifacts / STALE).exists()
+    assert not list(artifacts.glob(".tmp-*"))
+
+
 def test_good_articles_are_modelled(bad_input_run):
-    version, records = bad_input_run
+    version, records, _ = bad_input_run
     modelled = {r["doc_id"] for r in read_csv(version / "tables" / "doc_topics.csv")}
     assert {r["id"] for r in records} <= modelled
     assert "page.html" in modelled and "xss" not in modelled
@@ -99,7 +205,7 @@ def test_good_articles_are_modelled(bad_input_run):
 
 @pytest.mark.skipif(browser.CHROMIUM is None, reason="Debian chromium is not installed")
 def test_script_in_a_title_is_shown_as_text_not_run(bad_input_run, tmp_path):
-    version, _ = bad_input_run
+    version, _, _ = bad_input_run
     visit = browser.visit(version / "report.html", tmp_path / "profile", tmp_path / "xss.png",
                           {"text": "document.body.innerText",
                            "injected": "document.querySelectorAll('body script, body img')"

@@ -183,7 +183,7 @@ def token_lists(version: Path, doc_ids: list[str]) -> list[list[str]]:
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     config = load_config(overrides=[f"cache.dir={manifest['config']['cache']['dir']}"])
     paths = [Path(p) for p in manifest["config"]["input"]["paths"]]
-    documents = prepare_documents(paths, None, config.input.max_file_mb)
+    documents = prepare_documents(paths, None, config.input)
     segment_documents(documents, config.text,
                       [resolve_path(p) for p in config.text.stopword_files],
                       resolve_path(config.cache.dir), ProcessMapper(1))

@@ -61,7 +61,7 @@ def inputs(**changes) -> ReportInputs:
     representatives = pd.DataFrame({
         "model": ["lda", "lda"], "topic": [0, 1], "rank": [1, 1], "doc_id": ["b.txt", "c.txt"],
         "title": [EVIL, "Cần Thơ chống hạn"], "province": ["Hà Nội", "Cần Thơ"],
-        "year": [2020, 2021], "weight": [0.9, 0.8]})
+        "year": pd.array([2020, None], dtype="Int64"), "weight": [0.9, 0.8]})
     manifest = {"version": VERSION, "created_at": "2025-01-06T06:00:00Z",
                 "documents": {"in": 4, "ok": 3, "rejected": 1},
                 "metrics": {"num_topics": {"lda": 2}, "vocabulary_size": 1397},
@@ -119,9 +119,23 @@ def test_topics_section_lists_words_with_weights_and_articles():
     assert section.title == "Topics (LDA)" and section.anchor == "topics-lda"
     row = cells(section.markdown, "1")
     assert row["top words (weight)"] == "đội (0.120), hlv (0.080), trận (0.050), bóng (0.020)"
-    assert row["most representative articles"] == "Cần Thơ chống hạn (Cần Thơ, 2021)"
+    assert row["most representative articles"] == "Cần Thơ chống hạn (Cần Thơ, unknown)"
     assert "cách_ly (0.120)" in section.html
-    assert "Cần Thơ chống hạn (Cần Thơ, 2021)" in section.html
+    assert "Cần Thơ chống hạn (Cần Thơ, unknown)" in section.html   # a missing year
+    assert "NA" not in section.markdown + section.html
+
+
+def test_missing_values_in_tables_read_unknown():
+    frame = pd.DataFrame({"doc_id": ["a.txt"], "year": pd.array([None], dtype="Int64")})
+    assert markdown_table(frame).splitlines()[-1] == "| a.txt | unknown |"
+    assert "<td>unknown</td>" in build.table_section("x", "X", "", frame).html
+
+
+def test_warnings_are_in_the_corpus_summary():
+    manifest = {**inputs().manifest, "warnings": ["input folder /data/empty holds nothing to "
+                                                  "read"]}
+    summary, _, _ = build.corpus_section(inputs(manifest=manifest))
+    assert "Warning: input folder /data/empty holds nothing to read." in summary.markdown
 
 
 def test_province_section_table_has_every_province_and_chart_only_large_ones():

@@ -43,3 +43,33 @@ def test_a_run_in_progress_holds_its_second(tmp_path, monkeypatch):
     running = writer.VersionWriter(tmp_path, "11111111")
     later = writer.VersionWriter(tmp_path, "00000000")
     assert later.version > running.version
+
+
+def test_staging_folders_of_killed_runs_are_cleaned_and_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
+
+    published = publish(tmp_path, "aaaaaaaa")
+    killed = subprocess.run(
+        [sys.executable, "-c", "import os, signal, sys\n"
+         "from pathlib import Path\nfrom vntopics.pipeline.store.writer import VersionWriter\n"
+         "VersionWriter(Path(sys.argv[1]), 'bbbbbbbb')\nos.kill(os.getpid(), signal.SIGKILL)",
+         str(tmp_path)])
+    assert killed.returncode == -9
+    live = writer.VersionWriter(tmp_path, "cccccccc")
+    old_unlocked = tmp_path / ".tmp-20200101T000000Z-dddddddd"
+    old_unlocked.mkdir()
+    os.utime(old_unlocked, (0, 0))
+    fresh_unlocked = tmp_path / ".tmp-20990101T000000Z-eeeeeeee"
+    fresh_unlocked.mkdir()
+    stale = [p.name for p in tmp_path.glob(".tmp-*") if "bbbbbbbb" in p.name]
+    assert len(stale) == 1
+    removed = clean_stale_staging(tmp_path)
+    assert sorted(removed) == sorted([*stale, old_unlocked.name])
+    assert live.staging.is_dir() and fresh_unlocked.is_dir() and published.is_dir()
+    assert not (published / ".lock").exists()
+    live.discard()
+    assert clean_stale_staging(tmp_path / "not-yet") == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.store.writer import describe_inputs
 from vntopics.pipeline.text.documents import documents_table, prepare_documents
 from vntopics.pipeline.text.cache import IngestCache, ingest_key
@@ -12,9 +13,9 @@ from tests.conftest import FIXTURES
 
 def test_cached_documents_equal_freshly_cleaned_ones(tmp_path):
     seeds = [FIXTURES / "seeds"]
-    documents = prepare_documents(seeds, None, 20)
+    documents = prepare_documents(seeds, None, InputConfig())
     cache = IngestCache(tmp_path / "cache")
-    key = ingest_key(describe_inputs(seeds), None, 20, "strip")
+    key = ingest_key(describe_inputs(seeds), None, InputConfig())
     assert cache.load(key) is None
     cache.save(key, documents)
     again = cache.load(key)
@@ -28,15 +29,18 @@ def test_cached_documents_equal_freshly_cleaned_ones(tmp_path):
 def test_key_changes_with_content_and_settings_not_with_nothing(tmp_path):
     folder = tmp_path / "articles"
     shutil.copytree(FIXTURES / "seeds", folder)
-    key = ingest_key(describe_inputs([folder]), None, 20, "strip")
-    assert key == ingest_key(describe_inputs([folder]), None, 20, "strip")
-    assert key != ingest_key(describe_inputs([folder]), None, 20, "reject")
-    assert key != ingest_key(describe_inputs([folder]), None, 5, "strip")
-    assert key != ingest_key(describe_inputs([folder]), "ab" * 32, 20, "strip")
+    default = InputConfig()
+    key = ingest_key(describe_inputs([folder]), None, default)
+    assert key == ingest_key(describe_inputs([folder]), None, InputConfig(paths=["elsewhere"]))
+    for changed in ({"html": "reject"}, {"max_file_mb": 5}, {"max_doc_chars": 5000},
+                    {"symlinks": "none"}):
+        assert key != ingest_key(describe_inputs([folder]), None,
+                                 default.model_copy(update=changed)), changed
+    assert key != ingest_key(describe_inputs([folder]), "ab" * 32, default)
     article = sorted(folder.glob("*.txt"))[0]
     article.write_text(article.read_text(encoding="utf-8") + "\nThêm một dòng.",
                        encoding="utf-8")
-    assert key != ingest_key(describe_inputs([folder]), None, 20, "strip")
+    assert key != ingest_key(describe_inputs([folder]), None, default)
 
 
 def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path):
@@ -50,8 +54,8 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path):
 
 def test_cleaning_on_worker_processes_gives_the_same_documents():
     corpus = [FIXTURES / "unc-small.jsonl.gz"]
-    serial = prepare_documents(corpus, None, 20)
-    parallel = prepare_documents(corpus, None, 20, workers=2, parallel_from=20)
+    serial = prepare_documents(corpus, None, InputConfig())
+    parallel = prepare_documents(corpus, None, InputConfig(), workers=2, parallel_from=20)
     assert len(serial) > 100
     assert documents_table(parallel).equals(documents_table(serial))
     assert [d.text for d in parallel] == [d.text for d in serial]

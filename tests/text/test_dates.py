@@ -1,7 +1,7 @@
 """Publication dates from article headers, never from dates the article cites."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -80,3 +80,27 @@ def test_never_raises_and_returns_real_dates(text):
     found = infer_publication_date(text)
     if found is not None:
         assert date.fromisoformat(found.date).year == found.year
+
+
+@pytest.mark.parametrize("given,note", [("2099-05-01", "after today"),
+                                        ("01/05/2099", "after today"),
+                                        ("2099", "after today"),
+                                        ("1930-02-03", "before 1945"),
+                                        ("2021-02-30", None)])
+def test_given_dates_outside_1945_to_today_are_unreadable_with_a_note(given, note):
+    from vntopics.pipeline.text.documents import clean_document
+    from vntopics.pipeline.text.read import RawDocument
+
+    body = (FIXTURES / "seeds" / "004_ada06a6cc70b6956.txt").read_text(encoding="utf-8")
+    document = clean_document(RawDocument("a", body, "a.txt", {"date": given}))
+    expected = f"given date unreadable: {given!r}" + (f" ({note})" if note else "")
+    assert expected in document.evidence
+    assert (document.date, document.year, document.date_source) == ("2019-09-09", 2019,
+                                                                    "inferred")
+
+
+def test_a_dateline_after_today_is_no_date():
+    next_year = date.today() + timedelta(days=400)
+    text = f"{next_year:%d/%m/%Y} - 07:39\nTỉnh ủy Gia Lai họp phiên thứ hai"
+    assert infer_publication_date(text) is None
+    assert infer_publication_date("09/09/1944 - 07:39\nTỉnh ủy Gia Lai họp") is None

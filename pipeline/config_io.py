@@ -1,0 +1,103 @@
+"""Reading configuration text: the YAML file and `--set key=value` overrides, with every
+problem reported as one line that names where it is (file, line and column; the key).
+
+Kept apart from `config.py` (the schema) so that the schema reads as the list of parameters.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """'line 3, column 7: mapping values are not allowed here' (1-based, as editors count)."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"{where}{problem}"
+
+
+def read_config_file(path: Path) -> dict:
+    """The YAML mapping in `path`; a missing, unreadable, non-UTF-8 or malformed file raises
+    ValueError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ValueError(f"config file not found: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"config {path}: not UTF-8 text (undecodable byte at offset "
+                         f"{exc.start})") from exc
+    except OSError as exc:
+        raise ValueError(f"config {path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"config {path}: YAML syntax error at {yaml_problem(exc)}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"config {path} must be a mapping of sections")
+    return data
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """'model.num_topics=12' -> (['model', 'num_topics'], 12); values are parsed as YAML."""
+    if "=" not in text:
+        raise ValueError(f"--set expects key=value, got {text!r}")
+    key, raw = text.split("=", 1)
+    parts = [p for p in key.strip().split(".") if p]
+    if not parts:
+        raise ValueError(f"--set has an empty key in {text!r}")
+    try:
+        return parts, yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ValueError(f"--set {text!r}: not a YAML value ({yaml_problem(exc)})") from exc
+
+
+def apply_overrides(data: dict, overrides: list[str]) -> dict:
+    data = copy.deepcopy(data)
+    for item in overrides:
+        parts, value = parse_override(item)
+        node = data
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ValueError(f"--set {item!r}: {part!r} is not a section")
+            node = child
+        node[parts[-1]] = value
+    return data
+
+
+UNION_BRANCH = ("literal[", "function-", "constrained-", "float", "int", "str", "none",
+                "list[")
+
+
+def validation_message(error: ValidationError) -> str:
+    """pydantic's multi-line report as one line: "model.lda.alpha: should be 'auto',
+    'symmetric' or 'asymmetric', or greater than 0 (got 'banana')"; the alternatives of a
+    union are joined, several keys separated by '; '."""
+    by_key: dict[str, tuple[list[str], Any, bool]] = {}
+    for item in error.errors(include_url=False):
+        key = ".".join(str(part) for part in item["loc"]
+                       if not (isinstance(part, str) and part.startswith(UNION_BRANCH)))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif key and message.startswith(key):   # our validators name the key themselves
+            message = message[len(key):].lstrip(": ")
+        messages, _, _ = by_key.setdefault(key, ([], item.get("input"),
+                                                 item["type"] != "value_error"))
+        messages.append(message)
+    problems = []
+    for key, (messages, value, show_value) in by_key.items():
+        messages = list(dict.fromkeys(messages))
+        if all(m.startswith("Input should be ") for m in messages):
+            text = "should be " + ", or ".join(m.removeprefix("Input should be ")
+                                               for m in messages)
+        else:
+            text = "; ".join(messages)
+        got = f" (got {value!r:.60})" if show_value else ""
+        problems.append(f"{key}: {text}{got}" if key else text)
+    return "invalid config: " + "; ".join(problems)

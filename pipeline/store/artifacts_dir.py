@@ -1,0 +1,97 @@
+"""The artifacts folder before a run: usable (checked before any work, so a bad
+`--artifacts-dir` does not waste a run) and rid of the staging folders of killed runs.
+
+A staging folder `.tmp-<version>` is held by its run through an advisory lock on its
+`.lock` file (`VersionWriter`), which the kernel releases when the run dies, however it
+dies; so an unlocked staging folder belongs to no live run and is removed at the next start.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Iterable
+
+# Whole trees of the operating system, and top-level folders that hold other things.
+SYSTEM_TREES = ("/proc", "/sys", "/dev", "/boot", "/etc", "/bin", "/sbin", "/lib", "/lib32",
+                "/lib64", "/libx32", "/usr")
+SYSTEM_FOLDERS = ("/", "/home", "/root", "/var", "/run", "/opt", "/srv", "/mnt", "/media",
+                  "/tmp")
+LOCK_NAME = ".lock"
+# A staging folder without a lock file is from an older vntopics or from a run killed
+# between creating the folder and locking it (microseconds); one this old is no live run's.
+UNLOCKED_GRACE_SECONDS = 60
+
+
+def system_folder(folder: Path) -> str | None:
+    """Why `folder` (resolved) must not hold versions, or None."""
+    if str(folder) in SYSTEM_FOLDERS or folder == Path.home():
+        return "a system folder (or your home folder) itself: use a folder of its own"
+    if any(folder.is_relative_to(tree) for tree in SYSTEM_TREES):
+        return "inside a system folder"
+    return None
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """Create `folder` if needed and write and remove a probe file in it."""
+    probe = folder / f".vntopics-probe-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(f"{what} {folder}: not writable ({exc.strerror or exc})") from exc
+
+
+def check_artifacts_dir(folder: Path, inputs: Iterable[Path] = ()) -> None:
+    """Raise ValueError when versions cannot or must not be written to `folder`: a system
+    folder, inside an input folder (the next run would read its own tables), or not
+    creatable and writable."""
+    folder = folder.resolve()
+    problem = system_folder(folder)
+    if problem:
+        raise ValueError(f"artifacts folder {folder}: {problem}")
+    for path in inputs:
+        path = path.resolve()
+        if path.is_dir() and folder.is_relative_to(path):
+            raise ValueError(f"artifacts folder {folder} is inside the input folder {path}: "
+                             "the next run would read its tables as articles")
+    check_writable(folder, "artifacts folder")
+
+
+def hold_lock(staging: Path) -> int:
+    """Open and lock `staging`'s lock file; the returned descriptor holds the lock."""
+    descriptor = os.open(staging / LOCK_NAME, os.O_CREAT | os.O_WRONLY, 0o644)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
+
+def unheld(staging: Path) -> bool:
+    """True when no live run holds `staging`."""
+    try:
+        descriptor = os.open(staging / LOCK_NAME, os.O_WRONLY)
+    except FileNotFoundError:
+        return time.time() - staging.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def clean_stale_staging(folder: Path) -> list[str]:
+    """Remove the `.tmp-*` folders of runs that died (killed while writing a version);
+    returns their names. A folder that does not exist yet has none."""
+    removed = []
+    for staging in sorted(folder.glob(".tmp-*")) if folder.is_dir() else []:
+        try:
+            if staging.is_dir() and unheld(staging):
+                shutil.rmtree(staging)
+                removed.append(staging.name)
+        except OSError:
+            continue           # vanished meanwhile (published or cleaned by another run)
+    return removed

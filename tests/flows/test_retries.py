@@ -1,0 +1,43 @@
+"""Reading is retried after a transient I/O error, never after deterministic bad input."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+from vntopics.flows import topic_report as module
+from vntopics.pipeline.config import load_config
+from vntopics.pipeline.text import InputError
+
+
+@pytest.fixture
+def calls(prefect_server, monkeypatch):
+    from prefect.settings import (PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED,
+                                  temporary_settings)
+
+    with temporary_settings({PREFECT_API_URL: prefect_server["url"],
+                             PREFECT_LOGGING_TO_API_ENABLED: False}):
+        yield []
+
+
+def run_read_and_clean(calls, monkeypatch, failures):
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if failures:
+            raise failures.pop(0)
+        return [], False
+
+    monkeypatch.setattr(module, "load_or_prepare", flaky)
+    config = load_config(overrides=[f"input.paths=[{FIXTURES / 'seeds'}]"])
+    task = module.read_and_clean.with_options(retry_delay_seconds=0)
+    return task([FIXTURES / "seeds"], [], config)
+
+
+def test_bad_input_is_not_retried(calls, monkeypatch):
+    with pytest.raises(InputError, match="no 'text' column"):
+        run_read_and_clean(calls, monkeypatch, [InputError("a.csv: no 'text' column")])
+    assert len(calls) == 1
+
+
+def test_a_transient_read_error_is_retried(calls, monkeypatch):
+    assert run_read_and_clean(calls, monkeypatch, [OSError("stale NFS handle")]) == ([], False)
+    assert len(calls) == 2
