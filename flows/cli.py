@@ -170,10 +170,12 @@ def check_before_prefect(config) -> None:
     """What can fail at once fails before Prefect's server starts: one line, no traceback."""
     from vntopics.flows.runners import check_runner
     from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.segment import load_watchlist
     from vntopics.pipeline.text import check_inputs
 
     check_runner(config)
     check_inputs([resolve_path(p) for p in config.input.paths])
+    load_watchlist(config.compare)
 
 
 def command_run(args: argparse.Namespace) -> int:
