@@ -75,8 +75,12 @@ WATCHLIST_COLUMNS = ["term", "dimension", "group", "n_docs", "docs", "doc_share"
 
 
 def watchlist_rows(version: Path) -> list[dict]:
-    """The watchlist overall, by year and by province (province×year stays in the CSV)."""
-    table = pd.read_csv(version / "tables" / "watchlist.csv", keep_default_na=False)
+    """The watchlist overall, by year and by province (province×year stays in the CSV); none
+    when the run had no watchlist (or was written before there was one)."""
+    path = version / "tables" / "watchlist.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, keep_default_na=False)
     rows = table[table["dimension"].isin(["all", "year", "province"])][WATCHLIST_COLUMNS]
     rows = rows.assign(term=rows["term"].astype(str).map(markdown_escape),
                        group=rows["group"].astype(str).map(markdown_escape))
@@ -91,8 +95,9 @@ def publish_ui_artifacts(version: Path) -> None:
         create_table_artifact(prevalence_rows(version, dimension),
                               key=artifact_key(f"prevalence-{dimension}"),
                               description=f"Topic prevalence by {dimension}")
-    if (version / "tables" / "watchlist.csv").is_file():
-        create_table_artifact(watchlist_rows(version), key=artifact_key("watchlist"),
+    watchlist = watchlist_rows(version)
+    if watchlist:
+        create_table_artifact(watchlist, key=artifact_key("watchlist"),
                               description="Watchlist terms: share of documents and rate per "
                                           "10k tokens with 95% intervals, overall, by year "
                                           "and by province; trend across years")

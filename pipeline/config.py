@@ -141,16 +141,13 @@ class ModelConfig(StrictModel):
     lda: LdaConfig = Field(default_factory=LdaConfig)
     nmf: NmfConfig = Field(default_factory=NmfConfig)
 
-    @field_validator("seed_topics")
-    @classmethod
-    def _seed_topics_are_usable(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from vntopics.pipeline.segment.terms import check_seed_topics   # the segmenter's spelling
-
-        check_seed_topics(value)
-        return value
-
     @model_validator(mode="after")
-    def _seeds_fit_the_models(self) -> "ModelConfig":
+    def _seed_topics_are_usable(self) -> "ModelConfig":
+        """Labels, words and no repeats (in the segmenter's spelling); no more than K; a
+        prior they can be written into."""
+        from vntopics.pipeline.segment.terms import check_seed_topics
+
+        check_seed_topics(self.seed_topics)
         if not self.seed_topics:
             return self
         if len(self.seed_topics) > min(self.k_values()):

@@ -178,8 +178,8 @@ def nmf_start(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int
 
 def topic_word_prior(config: LdaConfig, num_topics: int, vocabulary_size: int,
                      seed_topics: Sequence[SeedTopic], corpus_tokens: float):
-    """gensim's `eta`: the configured one, or with seed topics the K × V matrix of seeded_eta over
-    the configured number (null and 'symmetric' are gensim's 1/K)."""
+    """gensim's `eta`: the configured one, or with seed topics the K × V matrix of
+    seeded_eta over the configured number (null and 'symmetric' are gensim's 1/K)."""
     if not seed_topics:
         return config.eta
     base = (float(config.eta) if isinstance(config.eta, (int, float))
@@ -203,8 +203,8 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     a seed. `init: random` is gensim's random start. `init_topics` (K x V rows over this
     corpus' vocabulary, e.g. the previous version's topics) replaces either start: what keeps
     a topic's identity across scheduled runs. `seed_topics` (pipeline/model/seeds.py) become
-    the first topics: a prior on their words, and their start. `doc_topics=False` skips the final
-    inference pass (a stability refit only needs the topics).
+    the first topics: a prior on their words, and their start. `doc_topics=False` skips the
+    final inference pass (a stability refit only needs the topics).
     """
     doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
     eta = topic_word_prior(config, num_topics, len(corpus.dictionary), seed_topics,

@@ -139,6 +139,7 @@ def trends_section(summary: pd.DataFrame | None, trends: pd.DataFrame | None = N
                                    summary["first_year"], summary["last_year"])],
         "rate per 10k tokens": [f"{a:.1f} → {b:.1f}" for a, b in
                                 zip(summary["first_rate"], summary["last_rate"])],
+        "slope / year": summary["slope_per_10k_per_year"].map(lambda v: f"{v:+.2f}"),
         "z": summary["z"].map(lambda v: f"{v:+.1f}"),
         "p": summary["p_value"].map(lambda v: f"{v:.2g}"),
         "q": summary["q_value"].map(lambda v: f"{v:.2g}"),

@@ -2,7 +2,8 @@
 token filter; documents left with too few tokens are rejected.
 
 In: `text.documents.Document`s with cleaned text. Out: the same documents with `tokens`,
-`citations` and the watchlist's `term_counts` filled and their text released, plus `SegmentationStats` for the manifest.
+`citations` and the watchlist's `term_counts` filled and their text released, plus
+`SegmentationStats` for the manifest.
 """
 from __future__ import annotations
 

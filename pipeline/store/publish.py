@@ -139,8 +139,7 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     writer.write_table("keyword_trends", tables.keyword_trends)
     writer.write_table("keyword_trend_summary", tables.trend_summary)
     writer.write_table("citations", tables.citations)
-    if results.watchlist:
-        writer.write_table("watchlist", tables.watchlist)
+    writer.write_table("watchlist", tables.watchlist)     # header only without a watchlist
     if results.k_sweep is not None:
         writer.write_table("k_sweep", results.k_sweep)
     if stability is not None:
