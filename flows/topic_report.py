@@ -22,7 +22,8 @@ from vntopics.pipeline.compare import ComparisonTables, compare_groups
 from vntopics.pipeline.config import RunConfig, load_config, resolve_path
 from vntopics.pipeline.model import Corpus, FitResult, build_modelling_corpus, sweep_and_fit
 from vntopics.pipeline.parallel import Mapper, default_workers
-from vntopics.pipeline.segment import SegmentationStats, segment_documents
+from vntopics.pipeline.segment import (SegmentationStats, WatchTerm, load_watchlist,
+                                       segment_documents)
 from vntopics.pipeline.store import (Lineage, RunResults, describe_inputs, previous_version,
                                      publish_version, recall_lineage, sha256_of)
 from vntopics.pipeline.preflight import check_before_work
@@ -62,13 +63,14 @@ def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
 
 
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
-def segment(documents: list[Document], config: RunConfig, mapper: Mapper
-            ) -> tuple[list[Document], SegmentationStats]:
+def segment(documents: list[Document], config: RunConfig, mapper: Mapper,
+            watchlist: list[WatchTerm]) -> tuple[list[Document], SegmentationStats]:
     logger = get_run_logger()
     stats = segment_documents(
         documents, config.text, [resolve_path(p) for p in config.text.stopword_files],
         cache_dir(config), mapper, config.segment.batch_size,
-        lambda done, total: logger.info("segmented %d / %d new documents", done, total))
+        lambda done, total: logger.info("segmented %d / %d new documents", done, total),
+        watchlist)
     logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
                 stats.documents, stats.cache_hits, stats.segmented, mapper.description)
     return documents, stats
@@ -99,6 +101,11 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
     warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
             else None)
     result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper, warm)
+    for seeded in result.seed_topics:
+        if seeded.missing:
+            get_run_logger().warning("seeded topic %r: %s not in the vocabulary (stop-word, "
+                                     "too rare or too common); seeded with %s", seeded.label,
+                                     ", ".join(seeded.missing), ", ".join(seeded.words))
     for name, metrics in result.metrics.items():
         get_run_logger().info("%s: K=%d chosen from %s, NPMI %.3f, c_v %.3f, %d/%d stable "
                               "topics", name, metrics["k"], metrics["k_values"],
@@ -108,15 +115,20 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
 
 
 @task(name="compare-groups", cache_policy=NO_CACHE)
-def compare(fitted: FitResult, modelled: list[Document], config: RunConfig
-            ) -> ComparisonTables:
+def compare(fitted: FitResult, modelled: list[Document], config: RunConfig,
+            watchlist: list[WatchTerm]) -> ComparisonTables:
     tables = compare_groups(list(fitted.models.values()), documents_table(modelled),
                             [d.tokens for d in modelled], [d.citations for d in modelled],
-                            config.compare, config.model.seed)
-    get_run_logger().info("compared %d groups; %d distinctive words; %d emerging/declining "
-                          "words; %d citation cells", tables.prevalence["group"].nunique(),
-                          len(tables.distinctive), len(tables.trend_summary),
-                          len(tables.citations))
+                            config.compare, config.model.seed, watchlist,
+                            [d.term_counts for d in modelled])
+    logger = get_run_logger()
+    logger.info("compared %d groups; %d distinctive words; %d emerging/declining words; %d "
+                "citation cells", tables.prevalence["group"].nunique(),
+                len(tables.distinctive), len(tables.trend_summary), len(tables.citations))
+    if watchlist:
+        found = tables.watchlist[(tables.watchlist["dimension"] == "all")]
+        logger.info("watchlist: %s", "; ".join(f"{t} in {d} documents" for t, d in
+                                               zip(found["term"], found["docs"])))
     return tables
 
 
@@ -156,6 +168,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     for name in clean_stale_staging(artifacts_dir):
         get_run_logger().warning("removed %s: left by a run killed while writing it", name)
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
+    watchlist = load_watchlist(config.compare)
     with timed(seconds, "ingest"):
         inputs = describe_inputs(paths, config.input.symlinks)
         warnings = input_warnings(paths, inputs)
@@ -163,7 +176,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
             get_run_logger().warning(warning)
         documents, reused = read_and_clean(paths, inputs, config)
     with timed(seconds, "segment"):
-        documents, segmentation = stage(config, segment, quote(documents), config, mapper)
+        documents, segmentation = stage(config, segment, quote(documents), config, mapper,
+                                        watchlist)
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
     with timed(seconds, "models"):
@@ -171,7 +185,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
         fitted = stage(config, fit_models, quote(corpus), quote(modelled), config, mapper,
                        quote(lineage))
     with timed(seconds, "compare"):
-        comparisons = compare(quote(fitted), quote(modelled), config)
+        comparisons = compare(quote(fitted), quote(modelled), config, watchlist)
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus,
                          models=list(fitted.models.values()), comparisons=comparisons,
@@ -179,7 +193,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
                          model_metrics=fitted.metrics, stage_seconds=seconds,
                          segmentation=asdict(segmentation),
                          ingest={"cleaned_documents_reused": reused}, lineage=lineage,
-                         warnings=warnings)
+                         warnings=warnings, seed_topics=fitted.seed_topics,
+                         watchlist=watchlist)
     final = write_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

@@ -1,5 +1,6 @@
-"""What a finished run shows inside the Prefect UI: a Markdown summary with the top topics,
-prevalence tables by province and by year, and a link to report.html.
+"""What a finished run shows inside the Prefect UI: a Markdown summary with the top topics
+(seeded ones named by their labels), prevalence tables by province and by year, the
+watchlist when the run has one, and a link to report.html.
 
 Keys carry the deployment name, so the UI's artifact page shows the latest result of each
 deployment (ad-hoc runs share the key suffix `local`).
@@ -36,6 +37,17 @@ def summary_markdown(version: Path) -> str:
     lines = [f"# vntopics {markdown_escape(manifest['version'])}", "",
              f"{counts['in']} documents in, {counts['ok']} modelled, {counts['rejected']} "
              f"rejected. Report: `{markdown_escape(str(version / 'report.html'))}`", ""]
+    seed_topics = manifest.get("seed_topics", {})
+    for model, seeded in sorted(seed_topics.items()):
+        for entry in seeded:
+            absent = ", ".join(map(markdown_escape, entry["missing"]))
+            missing = f"; not in the vocabulary: {absent}" if absent else ""
+            lines.append(f"- {model.upper()} {markdown_escape(entry['topic_id'])} seeded as "
+                         f"**{markdown_escape(entry['label'])}** "
+                         f"({entry['seeds_in_top_words']}/{len(entry['seeds'])} seed words "
+                         f"in its top words{missing})")
+    if any(seed_topics.values()):
+        lines.append("")
     for model, rows in topics.groupby("model", sort=True):
         lines += [f"## Top topics ({model.upper()})", "", "| topic | label | top words |",
                   "|---|---|---|"]
@@ -57,6 +69,24 @@ def prevalence_rows(version: Path, dimension: str) -> list[dict]:
     return rows.head(MAX_TABLE_ROWS).round(4).to_dict("records")
 
 
+WATCHLIST_COLUMNS = ["term", "dimension", "group", "n_docs", "docs", "doc_share",
+                     "doc_share_ci_low", "doc_share_ci_high", "rate_per_10k",
+                     "rate_per_10k_ci_low", "rate_per_10k_ci_high", "trend", "trend_q"]
+
+
+def watchlist_rows(version: Path) -> list[dict]:
+    """The watchlist overall, by year and by province (province×year stays in the CSV); none
+    when the run had no watchlist (or was written before there was one)."""
+    path = version / "tables" / "watchlist.csv"
+    if not path.is_file():
+        return []
+    table = pd.read_csv(path, keep_default_na=False)
+    rows = table[table["dimension"].isin(["all", "year", "province"])][WATCHLIST_COLUMNS]
+    rows = rows.assign(term=rows["term"].astype(str).map(markdown_escape),
+                       group=rows["group"].astype(str).map(markdown_escape))
+    return rows.head(MAX_TABLE_ROWS).round(4).to_dict("records")
+
+
 @task(name="publish-ui-artifacts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def publish_ui_artifacts(version: Path) -> None:
     create_markdown_artifact(summary_markdown(version), key=artifact_key("summary"),
@@ -65,6 +95,12 @@ def publish_ui_artifacts(version: Path) -> None:
         create_table_artifact(prevalence_rows(version, dimension),
                               key=artifact_key(f"prevalence-{dimension}"),
                               description=f"Topic prevalence by {dimension}")
+    watchlist = watchlist_rows(version)
+    if watchlist:
+        create_table_artifact(watchlist, key=artifact_key("watchlist"),
+                              description="Watchlist terms: share of documents and rate per "
+                                          "10k tokens with 95% intervals, overall, by year "
+                                          "and by province; trend across years")
     create_link_artifact((version / "report.html").resolve().as_uri(),
                          link_text=f"report {version.name}", key=artifact_key("report"),
                          description="The full HTML report of this version")

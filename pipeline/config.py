@@ -5,7 +5,6 @@ in a key or an impossible value is rejected before any work starts, naming the k
 """
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,6 +13,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
                       model_validator)
 
 from vntopics.pipeline.config_io import apply_overrides, read_config_file, validation_message
+from vntopics.pipeline.config_values import check_cron, parse_num_topics
 
 # The shipped configuration and stop-word lists (package data `vntopics.configs`; in a
 # source checkout, the repository's configs/ folder).
@@ -98,6 +98,11 @@ class LdaConfig(StrictModel):
     decay: float = Field(0.5, ge=0.5, le=1.0, description="Online VB kappa (weight of older "
                                                           "chunks' statistics).")
     offset: float = Field(1.0, ge=1.0, description="Online VB tau_0 (slows early updates).")
+    seed_strength: float = Field(
+        0.2, gt=0, description="Seeded topics (model.seed_topics): the prior pseudo-counts "
+                               "given to a seeded topic's seed words together, as a share of "
+                               "an average topic's tokens (corpus tokens / K); see "
+                               "pipeline/model/seeds.py.")
 
 
 class NmfConfig(StrictModel):
@@ -108,46 +113,6 @@ class NmfConfig(StrictModel):
     alpha_H: float | Literal["same"] = "same"
     l1_ratio: float = Field(0.5, ge=0, le=1)
     max_iter: int = Field(400, ge=10)
-
-
-CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?-]+$")
-K_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
-# Beyond a few hundred topics no analyst reads them, and every K of a sweep is a full fit.
-MAX_K, MAX_SWEEP = 500, 50
-
-
-def parse_num_topics(value: Any) -> int | list[int]:
-    """`model.num_topics` as given -> one K (int) or a sweep (sorted list of distinct Ks).
-
-    Accepted: 8, "8", [6, 8, 10], "6-12" (every K from 6 to 12) and "6-12:2" (6, 8, 10, 12).
-    """
-    where = "model.num_topics"
-    if isinstance(value, str) and not value.strip().isdigit():
-        match = K_RANGE.match(value)
-        if not match:
-            raise ValueError(f"{where} must be an int, a list of ints, or a range like "
-                             f"'6-12' or '6-12:2'; got {value!r}")
-        low, high, step = int(match[1]), int(match[2]), int(match[3] or 1)
-        if low > high:
-            raise ValueError(f"{where} range {value!r} runs backwards (low > high)")
-        if step < 1:
-            raise ValueError(f"{where} range {value!r} needs a step of at least 1")
-        value = list(range(low, high + 1, step))
-    elif isinstance(value, str) or (isinstance(value, float) and value.is_integer()):
-        value = int(value)
-    ks = list(value) if isinstance(value, (list, tuple)) else [value]
-    if not ks or not all(isinstance(k, int) and not isinstance(k, bool) for k in ks):
-        raise ValueError(f"{where} must be a whole number of topics, a list of them or a "
-                         f"range like '6-12'; got {value!r}")
-    ks = sorted(set(ks))
-    if ks[0] < 2:
-        raise ValueError(f"{where}: every K must be at least 2, got {ks[0]}")
-    if ks[-1] > MAX_K:
-        raise ValueError(f"{where}: K above {MAX_K} topics is not supported, got {ks[-1]}")
-    if len(ks) > MAX_SWEEP:
-        raise ValueError(f"{where}: a sweep of {len(ks)} Ks is too long (at most {MAX_SWEEP}; "
-                         "use a step, e.g. '6-60:6')")
-    return ks[0] if len(ks) == 1 else ks
 
 
 class ModelConfig(StrictModel):
@@ -178,8 +143,32 @@ class ModelConfig(StrictModel):
                               "folder's latest version (same K), so topics keep their "
                               "identity across scheduled runs; none: fit fresh. Topic ids are "
                               "matched to the latest version either way.")
+    seed_topics: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Seeded topics: label -> seed words, e.g. {'Y tế': [bệnh_viện, bác_sĩ, "
+                    "y_tế]} ('bệnh viện' and 'bệnh_viện' are the same word). They take the "
+                    "first topic positions of every model, in this order, and carry the label; "
+                    "the other K - n topics stay free. LDA: a topic-word prior boosting the "
+                    "seeds (model.lda.seed_strength); NMF: the topic starts at its seeds.")
     lda: LdaConfig = Field(default_factory=LdaConfig)
     nmf: NmfConfig = Field(default_factory=NmfConfig)
+
+    @model_validator(mode="after")
+    def _seed_topics_are_usable(self) -> "ModelConfig":
+        """Labels, words and no repeats (in the segmenter's spelling); no more than K; a
+        prior they can be written into."""
+        from vntopics.pipeline.segment.terms import check_seed_topics
+
+        check_seed_topics(self.seed_topics)
+        if not self.seed_topics:
+            return self
+        if len(self.seed_topics) > min(self.k_values()):
+            raise ValueError(f"model.seed_topics has {len(self.seed_topics)} seeded topics, "
+                             f"more than K = {min(self.k_values())}")
+        if "lda" in self.models and (self.lda.eta == "auto" or self.lda.eta == "asymmetric"):
+            raise ValueError(f"model.seed_topics needs model.lda.eta to be a number or null "
+                             f"(the seeds are written into it), not {self.lda.eta!r}")
+        return self
 
     @field_validator("num_topics", mode="before")
     @classmethod
@@ -200,11 +189,30 @@ class CompareConfig(StrictModel):
     distinctive_top_n: int = Field(20, ge=1, description="Distinctive words kept per group.")
     distinctive_min_count: int = Field(5, ge=1, description="Only words seen this often in "
                                                             "the corpus can be distinctive.")
-    trend_alpha: float = Field(0.05, gt=0, lt=1, description="Significance level for "
-                                                             "emerging/declining words.")
+    trend_alpha: float = Field(0.05, gt=0, lt=1, description="False discovery rate: a word "
+                               "(or watchlist term) trends when its Benjamini–Hochberg q-value "
+                               "is below this.")
     trend_min_count: int = Field(20, ge=1, description="Minimum occurrences for a word to be "
                                                        "listed as emerging or declining.")
     trend_top_n: int = Field(20, ge=1, description="Emerging and declining words listed each.")
+    trend_min_year_docs: int = Field(30, ge=1, description="Years with fewer documents are "
+                                     "shown but left out of every trend test.")
+    watchlist: list[str] = Field(
+        default_factory=list,
+        description="Terms to measure by province and year: words or phrases in ordinary "
+                    "spelling ('chuyển đổi số', 'tham nhũng') or Party document codes "
+                    "('18-NQ/TW'); written to tables/watchlist.csv.")
+    watchlist_file: str | None = Field(
+        None, description="A text file of further watchlist terms, one per line ('#' starts "
+                          "a comment); relative paths against the working directory.")
+
+    @field_validator("watchlist")
+    @classmethod
+    def _watchlist_is_usable(cls, value: list[str]) -> list[str]:
+        from vntopics.pipeline.segment.terms import parse_watchlist   # the segmenter's spelling
+
+        parse_watchlist(value, "compare.watchlist")
+        return value
 
 
 class ArtifactsConfig(StrictModel):
@@ -225,12 +233,7 @@ class ScheduleConfig(StrictModel):
     @field_validator("cron")
     @classmethod
     def _cron_is_valid(cls, value: str) -> str:
-        """Five fields of cron syntax; Prefect checks the values when `serve` builds the
-        schedule (no Prefect import here: pipeline/ stays Prefect-free)."""
-        fields = value.split()
-        if len(fields) != 5 or not all(CRON_FIELD.match(f) for f in fields):
-            raise ValueError(f"not a cron expression (5 fields): {value!r}")
-        return value
+        return check_cron(value)
 
     @field_validator("timezone")
     @classmethod
@@ -296,4 +299,3 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         return RunConfig.model_validate(apply_overrides(data, overrides or []))
     except ValidationError as exc:
         raise ValueError(validation_message(exc)) from None
-

@@ -85,6 +85,9 @@ def validation_message(error: ValidationError) -> str:
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown key"
+        elif key and message.startswith(key + "."):   # our validator names a key inside it
+            key, _, message = message.partition(" ")
+            key, message = key.rstrip(":"), message.lstrip(": ")
         elif key and message.startswith(key):   # our validators name the key themselves
             message = message[len(key):].lstrip(": ")
         messages, _, _ = by_key.setdefault(key, ([], item.get("input"),

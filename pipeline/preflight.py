@@ -1,12 +1,12 @@
 """Everything a run can check before it reads a single article, so that a wrong path or
 setting costs a second and one line, not a run: the inputs and their sidecars, the stop-word
-lists, the artifacts and cache folders (config types and values are checked when the config
+lists and the watchlist file, the artifacts and cache folders (config types and values are checked when the config
 is loaded). The CLI calls this before Prefect starts; the flow calls it again first thing
 (a run from the UI or a schedule has no CLI)."""
 from __future__ import annotations
 
 from vntopics.pipeline.config import RunConfig, resolve_path
-from vntopics.pipeline.segment import check_stopword_files
+from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
 from vntopics.pipeline.text import check_inputs
 
@@ -16,6 +16,7 @@ def check_before_work(config: RunConfig) -> None:
     paths = [resolve_path(p) for p in config.input.paths]
     check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar else None)
     check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
+    load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
     if config.cache.enabled:
         check_writable(resolve_path(config.cache.dir), "cache folder")

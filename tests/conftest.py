@@ -76,6 +76,23 @@ def prefect_api(base: str, method: str, path: str, body: dict | None = None, att
             time.sleep(0.5 * 2 ** attempt)
 
 
+def latest_artifacts(api_url: str, keys: list[str]) -> dict:
+    """{key: the latest Prefect artifact with that key} from the server at `api_url`."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    async def latest():
+        async with get_client() as client:
+            return await client.read_latest_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
+
+    with temporary_settings({PREFECT_API_URL: api_url}):
+        return {a.key: a for a in asyncio.run(latest())}
+
+
 def run_cli(args: list[str], env: dict | None = None, timeout: int = 900
             ) -> subprocess.CompletedProcess:
     return subprocess.run([*VNTOPICS, *args], cwd=PROJECT, env=env or dict(os.environ),

@@ -68,3 +68,50 @@ def test_non_utf8_config_is_named(tmp_path):
 def test_unreadable_config_is_named(tmp_path):
     with pytest.raises(ValueError, match=f"config {tmp_path}: cannot be read"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize("override,message", [
+    ("compare.watchlist=[tham nhũng, '']", "compare.watchlist: entry 2: empty watchlist term"),
+    ("compare.watchlist=[Chuyển đổi số, chuyển_đổi_số]", "is a duplicate of 'Chuyển đổi số'"),
+    ("compare.watchlist=[18-NQ/TW, 18-NQ/TƯ]", "is a duplicate of '18-NQ/TW'"),
+    ("model.seed_topics={Y tế: []}", "'Y tế' has no seed words"),
+    ("model.seed_topics={Y tế: [bác sĩ], Sức khỏe: [bác_sĩ]}", "is a duplicate of 'bác sĩ'"),
+    ("model.seed_topics={a: [x], b: [y], c: [z]}", "3 seeded topics, more than K = 2"),
+])
+def test_watchlist_and_seed_topics_are_checked_at_load(override, message):
+    with pytest.raises(ValueError, match=message):
+        load_config(overrides=["model.num_topics=2-6", override])
+
+
+def test_seed_topics_need_a_numeric_lda_prior():
+    seeds = "model.seed_topics={Y tế: [bác sĩ, bệnh viện]}"
+    with pytest.raises(ValueError, match="needs model.lda.eta to be a number or null"):
+        load_config(overrides=[seeds, "model.lda.eta=auto"])
+    assert load_config(overrides=[seeds, "model.lda.eta=auto", "model.models=[nmf]"])
+    config = load_config(overrides=[seeds, "compare.watchlist=[chuyển đổi số, 18-NQ/TW]"])
+    assert config.model.seed_topics == {"Y tế": ["bác sĩ", "bệnh viện"]}
+    assert config.compare.watchlist == ["chuyển đổi số", "18-NQ/TW"]
+    default = load_config()
+    assert default.model.seed_topics == {} and default.compare.watchlist == []
+    assert default.compare.watchlist_file is None
+
+
+def test_readme_examples_of_a_watchlist_and_seeded_topics_are_valid_config(tmp_path):
+    import re
+    import shlex
+
+    import yaml
+
+    from tests.conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    sets = [arg for line in re.findall(r"vntopics run (--set .*)", readme)
+            for arg in shlex.split(line, comments=True) if "watchlist" in arg]
+    assert any(arg.startswith("compare.watchlist=") for arg in sets)
+    config = load_config(overrides=[a for a in sets if a.startswith("compare.watchlist=")])
+    assert config.compare.watchlist == ["chuyển đổi số", "tham nhũng", "18-NQ/TW"]
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "seed_topics" in b]
+    path = tmp_path / "my.yaml"
+    path.write_text(block, encoding="utf-8")
+    seeded = load_config(path).model.seed_topics
+    assert list(seeded) == ["Y tế", "Giáo dục"] and yaml.safe_load(block)["model"]

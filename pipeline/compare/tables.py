@@ -1,36 +1,46 @@
 """All comparison tables of a run in one call: prevalence with intervals, distinctive words,
-keyword trends and resolution citations, computed from the modelled documents."""
+keyword trends, resolution citations and the analyst's watchlist, computed from the modelled
+documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import pandas as pd
 
-from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
-from vntopics.pipeline.config import CompareConfig
+from vntopics.pipeline.compare.citations import citation_table
 from vntopics.pipeline.compare.distinctive import count_matrix, distinctive_keywords
+from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
+from vntopics.pipeline.compare.trends import keyword_trends, trend_summary
+from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
+from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.model.topics import TopicModel
-from vntopics.pipeline.compare.trends import citation_table, keyword_trends, trend_summary
+from vntopics.pipeline.segment.terms import WatchTerm
 
 
 @dataclass
 class ComparisonTables:
     """The compare stage's output, filled by `compare_groups`: topic prevalence by group with
-    intervals, distinctive words, keyword trends and their summary, and citations by province
-    and year. The store writes each as a table and the report reads them."""
+    intervals, distinctive words, keyword trends and their summary, citations by province
+    and year, and the watchlist by group (empty without one). The store writes each as a
+    table and the report reads them."""
     prevalence: pd.DataFrame
     distinctive: pd.DataFrame
     keyword_trends: pd.DataFrame
     trend_summary: pd.DataFrame
     citations: pd.DataFrame
+    watchlist: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=WATCHLIST_COLUMNS))
 
 
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    token_lists: Sequence[Sequence[str]],
                    citation_lists: Sequence[Sequence[str]], settings: CompareConfig,
-                   seed: int) -> ComparisonTables:
-    """`documents` are the modelled documents in the row order of every model's doc_topic."""
+                   seed: int, watchlist: Sequence[WatchTerm] = (),
+                   term_counts: Sequence[dict[str, int]] | None = None) -> ComparisonTables:
+    """`documents` are the modelled documents in the row order of every model's doc_topic,
+    of `token_lists`, `citation_lists` and `term_counts` (each document's watchlist counts,
+    pipeline/segment/terms.py)."""
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, documents, settings.bootstrap,
                                              settings.confidence, seed,
                                              settings.min_group_docs) for m in models],
@@ -42,8 +52,11 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                               settings.distinctive_min_count, counted=counted)
          for dimension in ("province", "year")], ignore_index=True)
     years = documents["year"].tolist()
-    trends = keyword_trends(token_lists, years, settings.keyword_top_n, counted=counted)
+    trends = keyword_trends(token_lists, years, settings.keyword_top_n, counted=counted,
+                            min_year_docs=settings.trend_min_year_docs)
     summary = trend_summary(trends, settings.trend_alpha, settings.trend_min_count,
                             settings.trend_top_n)
     citations = citation_table(citation_lists, documents["province"].tolist(), years)
-    return ComparisonTables(prevalence, distinctive, trends, summary, citations)
+    watched = watchlist_table(watchlist, term_counts or [{} for _ in token_lists], documents,
+                              settings, seed)
+    return ComparisonTables(prevalence, distinctive, trends, summary, citations, watched)

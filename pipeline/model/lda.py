@@ -28,6 +28,7 @@ from scipy import sparse
 from vntopics.pipeline.config import LdaConfig
 from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.nmf import nmf_factors, tfidf_matrix
+from vntopics.pipeline.model.seeds import SeedTopic, place_seeds, seeded_eta
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
 
 # Bound on the (non-zeros x topics) temporaries of one block: ~32 MB of float64.
@@ -164,8 +165,32 @@ class BatchLdaModel(LdaModel):
                           for start in range(0, counts.shape[0], self.chunksize)])
 
 
+def nmf_start(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(documents × K, K × V) of the sparse NMF of tf-idf that LDA starts from."""
+    # float32: faster on VNTC and the same topics after VB (benchmarks/README.md)
+    tfidf = tfidf_matrix(corpus).astype(np.float32)
+    doc_topic, topic_word, _ = nmf_factors(tfidf, num_topics, seed, init="nndsvda",
+                                           beta_loss="frobenius", alpha_W=config.init_nmf_alpha,
+                                           alpha_H="same", l1_ratio=0.5, max_iter=400)
+    return doc_topic, topic_word
+
+
+def topic_word_prior(config: LdaConfig, num_topics: int, vocabulary_size: int,
+                     seed_topics: Sequence[SeedTopic], corpus_tokens: float):
+    """gensim's `eta`: the configured one, or with seed topics the K × V matrix of
+    seeded_eta over the configured number (null and 'symmetric' are gensim's 1/K)."""
+    if not seed_topics:
+        return config.eta
+    base = (float(config.eta) if isinstance(config.eta, (int, float))
+            else 1.0 / num_topics)
+    return seeded_eta(seed_topics, num_topics, vocabulary_size, base, config.seed_strength,
+                      corpus_tokens)
+
+
 def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
-            doc_topics: bool = True, init_topics: np.ndarray | None = None) -> TopicModel:
+            doc_topics: bool = True, init_topics: np.ndarray | None = None,
+            seed_topics: Sequence[SeedTopic] = ()) -> TopicModel:
     """Variational-Bayes LDA (gensim LdaModel), warm-started from NMF topics or from given
     ones.
 
@@ -177,15 +202,23 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     many more passes from a random start (benchmarks/README.md), and stays deterministic for
     a seed. `init: random` is gensim's random start. `init_topics` (K x V rows over this
     corpus' vocabulary, e.g. the previous version's topics) replaces either start: what keeps
-    a topic's identity across scheduled runs. `doc_topics=False` skips the final inference
-    pass (a stability refit only needs the topics).
+    a topic's identity across scheduled runs. `seed_topics` (pipeline/model/seeds.py) become
+    the first topics: a prior on their words, and their start. `doc_topics=False` skips the
+    final inference pass (a stability refit only needs the topics).
     """
+    doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+    eta = topic_word_prior(config, num_topics, len(corpus.dictionary), seed_topics,
+                           doc_tokens.sum())
     model = BatchLdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,
                           passes=config.passes, iterations=config.iterations,
-                          alpha=config.alpha, eta=config.eta, chunksize=config.chunksize,
+                          alpha=config.alpha, eta=eta, chunksize=config.chunksize,
                           decay=config.decay, offset=config.offset, random_state=seed,
                           eval_every=None, dtype=np.float64)
-    doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+    if seed_topics:
+        start = (init_topics if init_topics is not None else
+                 nmf_start(corpus, num_topics, config, seed)[1] if config.init == "nmf"
+                 else model.state.sstats)
+        init_topics = place_seeds(seed_topics, start, corpus.counts)
     if init_topics is not None:
         start = normalise_rows(init_topics)
         model.state.sstats = start * (doc_tokens.sum() / num_topics)
@@ -194,22 +227,18 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
         model.state.sstats = start * expected_counts[:, None]
         model.sync_state()
     elif config.init == "nmf":
-        # float32: faster on VNTC and the same topics after VB (benchmarks/README.md)
-        tfidf = tfidf_matrix(corpus).astype(np.float32)
-        doc_topic, topic_word, _ = nmf_factors(tfidf, num_topics, seed,
-                                               init="nndsvda", beta_loss="frobenius",
-                                               alpha_W=config.init_nmf_alpha, alpha_H="same",
-                                               l1_ratio=0.5, max_iter=400)
+        doc_topic, topic_word = nmf_start(corpus, num_topics, config, seed)
         expected_counts = normalise_rows(doc_topic).T @ doc_tokens          # per topic
         model.state.sstats = normalise_rows(topic_word) * expected_counts[:, None]
         model.sync_state()
     model.update_counts(corpus.counts, passes=config.passes)
+    labels = tuple(s.label for s in seed_topics)
     if not doc_topics:
-        return TopicModel("lda", normalise_rows(model.get_topics()), None)
+        return TopicModel("lda", normalise_rows(model.get_topics()), None, seed_labels=labels)
     # inference draws its starting gamma from the model's random state: the saved model keeps
     # the state it had before this pass, so loading it back gives these weights exactly
     before = model.random_state.get_state()
     gamma = model.infer_counts(corpus.counts)
     model.random_state.set_state(before)
     return TopicModel("lda", normalise_rows(model.get_topics()), normalise_rows(gamma),
-                      estimator=model)
+                      estimator=model, seed_labels=labels)

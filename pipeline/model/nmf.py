@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from vntopics.pipeline.config import NmfConfig
 from vntopics.pipeline.model.corpus import Corpus
+from vntopics.pipeline.model.seeds import SeedTopic, place_seeds
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
 
 
@@ -60,16 +62,27 @@ def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, a
 
 
 def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
-            doc_topics: bool = True, init_topics: np.ndarray | None = None) -> TopicModel:
+            doc_topics: bool = True, init_topics: np.ndarray | None = None,
+            seed_topics: Sequence[SeedTopic] = ()) -> TopicModel:
     """scikit-learn NMF of the sublinear tf-idf matrix; the default light elastic-net
     regularisation (alpha_W 2e-5, l1_ratio 0.5) drops the weakest word and document loadings,
     which raises coherence at little cost in category agreement. `init_topics` (K x V, e.g.
-    the previous version's topics) starts H there instead of `config.init`."""
+    the previous version's topics) starts H there instead of `config.init`. `seed_topics`
+    (pipeline/model/seeds.py) become the first rows of H, started at their seed words; the
+    other rows start from `init_topics` or from an unseeded fit."""
     transformer, tfidf = tfidf_weighting(corpus)
-    doc_topic, topic_word, nmf = nmf_factors(tfidf, num_topics, seed, config.init,
-                                             config.beta_loss, config.alpha_W, config.alpha_H,
-                                             config.l1_ratio, config.max_iter, init_topics)
+
+    def factors(start: np.ndarray | None):
+        return nmf_factors(tfidf, num_topics, seed, config.init, config.beta_loss,
+                           config.alpha_W, config.alpha_H, config.l1_ratio, config.max_iter,
+                           start)
+
+    if seed_topics:
+        init_topics = place_seeds(seed_topics, init_topics if init_topics is not None
+                                  else factors(None)[1], corpus.counts)
+    doc_topic, topic_word, nmf = factors(init_topics)
+    labels = tuple(s.label for s in seed_topics)
     if not doc_topics:
-        return TopicModel("nmf", normalise_rows(topic_word), None)
+        return TopicModel("nmf", normalise_rows(topic_word), None, seed_labels=labels)
     return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic),
-                      estimator=NmfEstimator(transformer, nmf))
+                      estimator=NmfEstimator(transformer, nmf), seed_labels=labels)

@@ -49,6 +49,7 @@ from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores
                                                topic_diversity)
 from vntopics.pipeline.model.lda import fit_lda
 from vntopics.pipeline.model.nmf import fit_nmf
+from vntopics.pipeline.model.seeds import SeedTopic, resolve_seed_topics
 from vntopics.pipeline.model.topics import TopicModel, top_word_lists
 from vntopics.pipeline.model.stability import (STABILITY_COLUMNS, STABILITY_TOP_N,
                                                stability_table)
@@ -69,6 +70,7 @@ class FitJob:
     sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
     doc_topics: bool = True              # False: topics only (stability refits)
     init_topics: np.ndarray | None = None   # K x V start (the previous version's topics)
+    seed_topics: tuple[SeedTopic, ...] = ()   # the analyst's seeded topics: first rows
 
 
 def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
@@ -107,7 +109,7 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     corpus = subsample(job.corpus, job.sample, job.seed)
     started = time.perf_counter()
     model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics,
-                                    job.init_topics)
+                                    job.init_topics, job.seed_topics)
     seconds = time.perf_counter() - started
     top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
@@ -133,6 +135,7 @@ class FitResult:
     k_sweep: pd.DataFrame                # K_SWEEP_COLUMNS, one row per model x K
     stability: pd.DataFrame              # STABILITY_COLUMNS, one row per topic of each model
     metrics: dict                        # per model, for manifest.json
+    seed_topics: list[SeedTopic] = field(default_factory=list)   # as resolved, in order
 
 
 def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) -> int:
@@ -163,7 +166,11 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     `warm_start` maps a model name to topics (K x V over this corpus' vocabulary) to start
     from, e.g. the previous version's: the main fit at that K starts there, other Ks of a
     sweep start as usual, and the stability seeds always start fresh (they measure whether
-    the topics are a property of the corpus, not of the start)."""
+    the topics are a property of the corpus, not of the start).
+
+    `model_config.seed_topics` are resolved against the vocabulary first (a seed topic with
+    no word in it stops here, before any fit) and seed every fit (pipeline/model/seeds.py)."""
+    seeded = tuple(resolve_seed_topics(model_config.seed_topics, corpus.vocabulary))
     warm_start = warm_start or {}
     names, ks, seed = list(model_config.models), model_config.k_values(), model_config.seed
     n_seeds = model_config.stability_seeds
@@ -174,7 +181,8 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
         start = warm_start.get(name)
         start = start if main_seed and start is not None and len(start) == k else None
         return FitJob(name, k, job_seed, getattr(model_config, name), corpus,
-                      1.0 if main_seed else model_config.stability_sample, main_seed, start)
+                      1.0 if main_seed else model_config.stability_sample, main_seed, start,
+                      seeded)
 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
@@ -223,4 +231,4 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     stability_frame = (pd.concat(stability, ignore_index=True) if stability
                        else pd.DataFrame(columns=STABILITY_COLUMNS))
     return FitResult(models=models, k_sweep=sweep[K_SWEEP_COLUMNS], stability=stability_frame,
-                     metrics=metrics)
+                     metrics=metrics, seed_topics=list(seeded))

@@ -21,6 +21,7 @@ class TopicModel:
     topic_word: np.ndarray   # K x V, each row sums to 1
     doc_topic: np.ndarray | None   # D x K, each row sums to 1; None if not inferred
     estimator: Any = None    # the library's fitted model (what a version saves), final fits only
+    seed_labels: tuple[str, ...] = ()   # labels of the seeded topics, which come first
 
     @property
     def num_topics(self) -> int:

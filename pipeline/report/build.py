@@ -19,6 +19,7 @@ from vntopics.pipeline.report.model_sections import (history_section, k_sweep_se
                                                      stability_section)
 from vntopics.pipeline.report.format import (Section, cell_text, markdown_escape,
                                              markdown_table, table_section, topic_labels)
+from vntopics.pipeline.report.watchlist_sections import watchlist_sections
 
 CSS = """
 body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -38,7 +39,8 @@ class ReportInputs:
     """Everything the report shows, filled by `store.publish.write_version` from the version
     it is writing: the manifest, the documents, topics and prevalence tables, and the
     optional ones (what changed since the previous version, representative documents,
-    distinctive words, trend summary, citations, K sweep, stability)."""
+    distinctive words, trend summary, citations, K sweep, stability, topic history, the
+    watchlist)."""
     manifest: dict
     documents: pd.DataFrame
     topics: pd.DataFrame
@@ -52,6 +54,7 @@ class ReportInputs:
     k_sweep: pd.DataFrame | None = None
     stability: pd.DataFrame | None = None
     history: pd.DataFrame | None = None
+    watchlist: pd.DataFrame | None = None
 
 
 def corpus_section(inputs: ReportInputs) -> list[Section]:
@@ -184,7 +187,10 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                      year_section(inputs, model),
                      province_year_section(inputs.prevalence, inputs.topics, model)]
     sections += distinctive_section(inputs.distinctive, inputs.prevalence)
-    sections += [trends_section(inputs.trend_summary), citations_section(inputs.citations),
+    compare = inputs.manifest.get("config", {}).get("compare", {})
+    sections += [trends_section(inputs.trend_summary, inputs.keyword_trends, compare)]
+    sections += watchlist_sections(inputs.watchlist, compare.get("trend_min_year_docs", 1))
+    sections += [citations_section(inputs.citations),
                  stability_section(inputs.stability, inputs.topics)]
     sections += [history_section(inputs.history, m) for m in models]
     sections += [changes_section(inputs), run_section(inputs)]

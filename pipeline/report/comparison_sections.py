@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.compare.trends import top_citations_by_year
+from vntopics.pipeline.compare.citations import top_citations_by_year
 from vntopics.pipeline.report.charts import small_multiples
 from vntopics.pipeline.report.format import Section, table_section, topic_labels
 
@@ -115,24 +115,41 @@ def distinctive_section(distinctive: pd.DataFrame | None, prevalence: pd.DataFra
     return sections
 
 
-def trends_section(summary: pd.DataFrame | None) -> Section:
+def trends_section(summary: pd.DataFrame | None, trends: pd.DataFrame | None = None,
+                   settings: dict | None = None) -> Section:
+    """Emerging and declining words with p and q side by side, and the years the test left
+    out. `settings`: the run's `compare` config (alpha, minimum documents per year)."""
     title = "Emerging and declining words"
+    settings = settings or {}
+    alpha, min_docs = settings.get("trend_alpha", 0.05), settings.get("trend_min_year_docs")
+    left_out = ""
+    if trends is not None and not trends.empty and "tested" in trends:
+        years = trends.drop_duplicates("year")
+        skipped = years[~years["tested"].astype(bool)]
+        if len(skipped):
+            left_out = (f" Not tested (fewer than {min_docs} documents): "
+                        + ", ".join(f"{y} ({n} documents)" for y, n in
+                                    zip(skipped["year"], skipped["year_docs"])) + ".")
     if summary is None or summary.empty:
         return table_section("keywords", title, "No word changes clearly over the years "
-                             "(or fewer than two years).", pd.DataFrame())
+                             "(or fewer than two years to test)." + left_out, pd.DataFrame())
     table = pd.DataFrame({
         "direction": summary["direction"], "word": summary["word"],
-        "rate per 10k tokens": [f"{a:.1f} ({y0}) → {b:.1f} ({y1})" for a, b, y0, y1 in
-                                zip(summary["first_rate"], summary["last_rate"],
-                                    summary["first_year"], summary["last_year"])],
+        "share of documents": [f"{a:.1%} ({y0}) → {b:.1%} ({y1})" for a, b, y0, y1 in
+                               zip(summary["first_share"], summary["last_share"],
+                                   summary["first_year"], summary["last_year"])],
+        "rate per 10k tokens": [f"{a:.1f} → {b:.1f}" for a, b in
+                                zip(summary["first_rate"], summary["last_rate"])],
         "slope / year": summary["slope_per_10k_per_year"].map(lambda v: f"{v:+.2f}"),
         "z": summary["z"].map(lambda v: f"{v:+.1f}"),
         "p": summary["p_value"].map(lambda v: f"{v:.2g}"),
+        "q": summary["q_value"].map(lambda v: f"{v:.2g}"),
         "count": summary["total_count"],
     })
-    intro = ("Words whose share of all tokens rises or falls steadily by year "
-             "(Cochran–Armitage trend test, p < 0.05, minimum support); per-year counts in "
-             "tables/keyword_trends.csv.")
+    intro = ("Words whose share of documents rises or falls steadily by year: document-level "
+             "Cochran–Armitage trend test (each article counts once, however often it "
+             f"repeats the word), q = Benjamini–Hochberg across the tracked words, q < {alpha} "
+             "and minimum support; per-year counts in tables/keyword_trends.csv." + left_out)
     return table_section("keywords", title, intro, table)
 
 

@@ -1,8 +1,9 @@
 """The segmentation stage: underthesea word segmentation (cached, in parallel), then the
 token filter; documents left with too few tokens are rejected.
 
-In: `text.documents.Document`s with cleaned text. Out: the same documents with `tokens` and
-`citations` filled and their text released, plus `SegmentationStats` for the manifest.
+In: `text.documents.Document`s with cleaned text. Out: the same documents with `tokens`,
+`citations` and the watchlist's `term_counts` filled and their text released, plus
+`SegmentationStats` for the manifest.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from vntopics.pipeline.config import TextConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper, batches
 from vntopics.pipeline.segment.cache import (SEPARATOR, SegmentationCache, cache_key,
                                              split_joined, split_words)
+from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
 from vntopics.pipeline.segment.words import (TokenFilter, join_phrases, load_stopwords,
                                              segment_words)
 from vntopics.pipeline.text.documents import Document
@@ -85,8 +87,10 @@ def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                        min_doc_tokens: int, cache: SegmentationCache | None = None,
                        workers: int = 1, batch_size: int = 64,
                        progress: Callable[[int, int], None] | None = None,
-                       mapper: Callable | None = None) -> SegmentationStats:
-    """Segment (cached, in parallel), filter, and reject documents left with too few tokens."""
+                       mapper: Callable | None = None,
+                       count_terms: TermCounter | None = None) -> SegmentationStats:
+    """Segment (cached, in parallel), filter, count the watchlist terms in the text while it
+    is still there (`count_terms`), and reject documents left with too few tokens."""
     candidates = [d for d in documents if d.status == "ok"]
     def filtered(joined: str) -> tuple[list[str], list[str]]:
         return token_filter(split_joined(joined))
@@ -95,6 +99,8 @@ def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
                                    progress, mapper, shape=filtered)
     for document, (tokens, citations) in zip(candidates, results):
         document.tokens, document.citations = tokens, citations
+        if count_terms is not None:
+            document.term_counts = count_terms(document.text, citations)
         document.release_text()
         if len(document.tokens) < min_doc_tokens:
             document.reject(f"too few tokens after stop-word filtering "
@@ -111,17 +117,19 @@ def apply_phrases(documents: Iterable[Document], min_count: int, threshold: floa
 
 def segment_documents(documents: list[Document], text: TextConfig, stopword_files: list[Path],
                       cache_dir: Path | None, mapper: Mapper, batch_size: int = 64,
-                      progress: Callable[[int, int], None] | None = None
-                      ) -> SegmentationStats:
+                      progress: Callable[[int, int], None] | None = None,
+                      watchlist: Sequence[WatchTerm] = ()) -> SegmentationStats:
     """The segment stage's entry point: segment every `ok` document (through the cache in
-    `cache_dir` unless None, batches on `mapper`), filter stop-words, reject documents left
-    too short, and join frequent phrases when `text.phrases` asks for it."""
+    `cache_dir` unless None, batches on `mapper`), filter stop-words, count the `watchlist`
+    terms (pipeline/segment/terms.py), reject documents left too short, and join frequent
+    phrases when `text.phrases` asks for it."""
     token_filter = TokenFilter(load_stopwords(stopword_files, text.extra_stopwords),
                                text.min_token_chars)
     cache = SegmentationCache(cache_dir) if cache_dir is not None else None
     try:
         stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache,
-                                   batch_size=batch_size, progress=progress, mapper=mapper)
+                                   batch_size=batch_size, progress=progress, mapper=mapper,
+                                   count_terms=TermCounter(watchlist) if watchlist else None)
     finally:
         if cache:
             cache.close()

@@ -96,13 +96,18 @@ class Lineage:
 @dataclass
 class TopicIdentity:
     """This version's topic ids (per model, in topic order), the next unused id number per
-    model and the analysts' labels: what turns `topic` numbers into names in every table."""
+    model, the analysts' labels and the seeded topics' labels (model.seed_topics): what
+    turns `topic` numbers into names in every table."""
     ids: dict[str, list[str]]
     next_number: dict[str, int]
     labels: dict[str, dict[str, str]]
+    seed_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def label_of(self, model: str, topic_id_: str) -> str:
-        return self.labels.get(model, {}).get(topic_id_, "")
+        """The analyst's label (labels.yaml) when there is one: a name given after seeing the
+        topic wins over the seed's; else the seed's label for a seeded topic; else ''."""
+        return (self.labels.get(model, {}).get(topic_id_)
+                or self.seed_labels.get(model, {}).get(topic_id_, ""))
 
     def annotate(self, frame: pd.DataFrame, with_label: bool = False) -> pd.DataFrame:
         """`frame` (columns model, topic) with `topic_id` (and `label`) after `topic`."""
@@ -120,12 +125,15 @@ class TopicIdentity:
 
 def identify(lineage: Lineage, models, vocabulary: list[str],
              labels: dict[str, dict[str, str]]) -> TopicIdentity:
-    """Ids for every model's topics, matched to the lineage's."""
+    """Ids for every model's topics, matched to the lineage's; seeded topics (the first ones
+    of a model) carry their seed labels."""
     ids, next_number = {}, dict(lineage.next_number)
     for model in models:
         ids[model.name], next_number[model.name] = lineage.assign(model.name, vocabulary,
                                                                   model.topic_word)
-    return TopicIdentity(ids, next_number, labels)
+    seed_labels = {model.name: dict(zip(ids[model.name], model.seed_labels))
+                   for model in models if model.seed_labels}
+    return TopicIdentity(ids, next_number, labels, seed_labels)
 
 
 def recall_lineage(artifacts_dir: Path) -> tuple[Lineage, str]:

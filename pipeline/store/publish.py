@@ -13,10 +13,12 @@ from vntopics.pipeline.compare.tables import ComparisonTables
 from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, package_versions,
                                             run_fingerprint)
 from vntopics.pipeline.model.corpus import Corpus
+from vntopics.pipeline.model.seeds import SeedTopic
 from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
 from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
                                             representative_documents, topics_table)
 from vntopics.pipeline.report.build import ReportInputs, write_reports
+from vntopics.pipeline.segment.terms import WatchTerm
 from vntopics.pipeline.store.diff import diff_versions
 from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
                                              version_rows)
@@ -45,6 +47,8 @@ class RunResults:
     ingest: dict = field(default_factory=dict)
     lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
+    seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
+    watchlist: list[WatchTerm] = field(default_factory=list)     # compare.watchlist (+ file)
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -76,6 +80,29 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
                     "npmi": {m: v["c_npmi"] for m, v in results.model_metrics.items()},
                     "models": results.model_metrics},
     }
+
+
+def seed_topics_manifest(results: RunResults, identity, topics: pd.DataFrame) -> dict:
+    """Per model, each seeded topic: its label, position, id, the seed words used, those not
+    in the vocabulary, and how many of the used ones made its top words."""
+    found = {}
+    for model in results.models:
+        entries = []
+        for position, seeded in enumerate(results.seed_topics[:len(model.seed_labels)]):
+            top = set(topics[(topics["model"] == model.name)
+                             & (topics["topic"] == position)]["word"])
+            entries.append({**seeded.manifest(position),
+                            "topic_id": identity.ids[model.name][position],
+                            "seeds_in_top_words": sum(w in top for w in seeded.words)})
+        found[model.name] = entries
+    return found
+
+
+def watchlist_manifest(terms: list[WatchTerm], table: pd.DataFrame) -> dict:
+    """The terms measured (in order, with their kind) and those found in no document."""
+    overall = table[table["dimension"] == "all"]
+    return {"terms": [{"term": t.term, "kind": t.kind} for t in terms],
+            "never_found": overall.loc[overall["docs"] == 0, "term"].tolist()}
 
 
 def write_version(writer: VersionWriter, results: RunResults, top_words: int,
@@ -114,6 +141,7 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     writer.write_table("keyword_trends", tables.keyword_trends)
     writer.write_table("keyword_trend_summary", tables.trend_summary)
     writer.write_table("citations", tables.citations)
+    writer.write_table("watchlist", tables.watchlist)     # header only without a watchlist
     if results.k_sweep is not None:
         writer.write_table("k_sweep", results.k_sweep)
     if stability is not None:
@@ -125,13 +153,16 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest = build_manifest(writer, results, table)
     manifest["compared_to"] = previous.name if previous is not None else None
     manifest["topic_ids"], manifest["topic_id_next"] = identity.ids, identity.next_number
+    manifest["seed_topics"] = seed_topics_manifest(results, identity, topics)
+    manifest["watchlist"] = watchlist_manifest(results.watchlist, tables.watchlist)
     manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,
-        results.k_sweep, stability, history))
+        results.k_sweep, stability, history,
+        tables.watchlist if results.watchlist else None))
     writer.write_text("report.md", markdown)
     writer.write_text("report.html", html)
     return manifest

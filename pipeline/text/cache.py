@@ -24,7 +24,8 @@ from pathlib import Path
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.text.documents import Document, prepare_documents
 
-STORED_FIELDS = tuple(f.name for f in fields(Document) if f.name not in ("tokens", "citations"))
+STORED_FIELDS = tuple(f.name for f in fields(Document)
+                      if f.name not in ("tokens", "citations", "term_counts"))
 KEEP_ENTRIES = 8
 
 

@@ -40,8 +40,9 @@ GIVEN, INFERRED = "given", "inferred"
 @dataclass
 class Document:
     """One input record through the run: filled by `clean_document` (text, metadata with
-    where each value came from, status), then by the segment stage (`tokens`, `citations`;
-    the text is released), and rejected with a reason at whichever stage finds it unusable."""
+    where each value came from, status), then by the segment stage (`tokens`, `citations`,
+    the watchlist's `term_counts`; the text is released), and rejected with a reason at
+    whichever stage finds it unusable."""
     doc_id: str
     text: str
     title: str = ""
@@ -58,6 +59,7 @@ class Document:
     evidence: str = ""
     tokens: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
+    term_counts: dict[str, int] = field(default_factory=dict)   # watchlist term -> count
     released_chars: int | None = None   # len(text) once the text is dropped after segmentation
 
     def release_text(self) -> None:

@@ -20,12 +20,19 @@ COLUMNS = {
     "distinctive": ["dimension", "group", "word", "zscore", "log_odds", "count_group",
                     "count_rest"],
     "keyword_trends": ["word", "year", "count", "docs", "tokens", "rate_per_10k",
-                       "slope_per_10k_per_year", "z", "p_value"],
-    "trend_summary": ["direction", "word", "slope_per_10k_per_year", "z", "p_value",
-                      "total_count", "first_year", "last_year", "first_rate", "last_rate"],
+                       "slope_per_10k_per_year", "z", "p_value", "q_value", "year_docs",
+                       "doc_share", "tested"],
+    "trend_summary": ["direction", "word", "slope_per_10k_per_year", "z", "p_value", "q_value",
+                      "total_count", "first_year", "last_year", "first_rate", "last_rate",
+                      "first_share", "last_share"],
     "citations": ["code", "province", "year", "docs", "count"],
+    "watchlist": ["term", "kind", "dimension", "group", "n_docs", "docs", "doc_share",
+                  "doc_share_ci_low", "doc_share_ci_high", "count", "tokens", "rate_per_10k",
+                  "rate_per_10k_ci_low", "rate_per_10k_ci_high", "low_support", "tested",
+                  "first_year", "trend_slope", "trend_z", "trend_p", "trend_q", "trend"],
 }
-SETTINGS = CompareConfig(bootstrap=50)
+# the fixture has 14 articles of 2020 and 106 of 2021: test both years
+SETTINGS = CompareConfig(bootstrap=50, trend_min_year_docs=10)
 SEED = 42
 
 
@@ -61,6 +68,7 @@ def test_every_table_has_its_documented_columns(tables):
         assert list(getattr(tables, name).columns) == columns, name
     for name in ("prevalence", "distinctive", "keyword_trends", "trend_summary"):
         assert not getattr(tables, name).empty, name
+    assert tables.watchlist.empty                       # no watchlist given
 
 
 def test_prevalence_groups_cover_every_modelled_document(tables, real_corpus):
@@ -157,7 +165,8 @@ def test_keyword_trends_count_the_tokens_of_each_year(tables, real_corpus):
         assert row["rate_per_10k"] == pytest.approx(1e4 * row["count"] / row["tokens"])
     summary = tables.trend_summary
     assert set(summary.direction) <= {"emerging", "declining"}
-    assert (summary.p_value < SETTINGS.trend_alpha).all()
+    assert (summary.q_value < SETTINGS.trend_alpha).all()
+    assert (summary.p_value <= summary.q_value).all()
     assert (summary.total_count >= SETTINGS.trend_min_count).all()
     assert ((summary.direction == "emerging") == (summary.z > 0)).all()
     assert ((summary.first_year == 2020) & (summary.last_year == 2021)).all()

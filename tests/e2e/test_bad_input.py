@@ -243,3 +243,16 @@ def test_unknown_config_key_is_rejected_before_anything_runs(tmp_path):
     result = run_cli(["run", "--set", "model.num_topcs=5", "--artifacts-dir", str(tmp_path)])
     assert result.returncode == 2 and "num_topcs" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_bad_watchlist_file_is_rejected_before_anything_runs(tmp_path):
+    missing = tmp_path / "terms.txt"
+    args = ["run", "--set", f"compare.watchlist_file={missing}", "--artifacts-dir",
+            str(tmp_path / "out")]
+    result = run_cli(args)
+    assert result.returncode == 2 and f"{missing} does not exist" in result.stderr
+    missing.write_text("tham nhũng\nchuyển đổi số\nTham  nhũng\n", encoding="utf-8")
+    result = run_cli(args)
+    assert result.returncode == 2
+    assert f"{missing} line 3: 'Tham  nhũng' is a duplicate of 'tham nhũng'" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests import browser
-from tests.conftest import FIXTURES, PROJECT, VNTOPICS, read_csv, run_cli
+from tests.conftest import (FIXTURES, PROJECT, VNTOPICS, latest_artifacts, read_csv,
+                            run_cli)
 
 CONTRACT_FILES = ["manifest.json", "report.md", "report.html", "tables/documents.csv",
                   "tables/topics.csv", "tables/doc_topics.csv", "tables/topic_prevalence.csv",
@@ -187,22 +188,9 @@ def test_killed_run_leaves_no_version_and_the_next_run_succeeds(cli_env, artifac
 
 
 def test_flow_run_publishes_summary_tables_and_link_in_prefect(prefect_server, two_runs):
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
     keys = ["vntopics-summary-local", "vntopics-prevalence-province-local",
             "vntopics-prevalence-year-local", "vntopics-report-local"]
-
-    async def latest_artifacts():
-        async with get_client() as client:
-            return await client.read_latest_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
-
-    with temporary_settings({PREFECT_API_URL: prefect_server["url"]}):
-        artifacts = {a.key: a for a in asyncio.run(latest_artifacts())}
+    artifacts = latest_artifacts(prefect_server["url"], keys)
     assert set(artifacts) == set(keys)
     assert artifacts["vntopics-summary-local"].type == "markdown"
     assert "Top topics (LDA)" in artifacts["vntopics-summary-local"].data

@@ -69,8 +69,14 @@ def test_deployment_has_weekly_schedule_limit_one_and_a_typed_form(served):
     model = schema["definitions"]["ModelConfig"]["properties"]
     assert model["num_topics"] and model["seed"]["type"] == "integer"
     assert set(model["continue_from"]["enum"]) == {"latest", "none"}
+    compare = schema["definitions"]["CompareConfig"]["properties"]
+    assert "Seeded topics" in model["seed_topics"]["description"]
+    assert model["seed_topics"]["type"] == "object"
+    assert "Party document codes" in compare["watchlist"]["description"]
+    assert compare["watchlist"]["type"] == "array" and compare["watchlist_file"]["description"]
     defaults = deployment["parameters"]["config"]
     assert defaults["model"]["seed"] == 42 and defaults["runner"] == "local"
+    assert defaults["model"]["seed_topics"] == {} and defaults["compare"]["watchlist"] == []
 
 
 def test_ui_triggered_run_with_edited_parameters(served):

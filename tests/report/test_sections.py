@@ -213,16 +213,26 @@ def test_distinctive_sections_flag_small_groups_and_list_them_last():
 
 def test_trends_and_citations_sections():
     summary = pd.DataFrame(
-        [("emerging", "vắc_xin", 12.5, 4.2, 2.7e-5, 140, 2020, 2022, 1.0, 26.0),
-         ("declining", "cách_ly", -8.25, -3.1, 0.0019, 90, 2020, 2022, 30.5, 14.0)],
-        columns=["direction", "word", "slope_per_10k_per_year", "z", "p_value",
-                 "total_count", "first_year", "last_year", "first_rate", "last_rate"])
-    trends = trends_section(summary)
+        [("emerging", "vắc_xin", 12.5, 4.2, 2.7e-5, 8.1e-4, 140, 2020, 2022, 1.0, 26.0, 0.02,
+          0.31),
+         ("declining", "cách_ly", -8.25, -3.1, 0.0019, 0.021, 90, 2020, 2022, 30.5, 14.0, 0.4,
+          0.15)],
+        columns=["direction", "word", "slope_per_10k_per_year", "z", "p_value", "q_value",
+                 "total_count", "first_year", "last_year", "first_rate", "last_rate",
+                 "first_share", "last_share"])
+    per_year = pd.DataFrame({"year": [2018, 2020, 2021, 2022], "year_docs": [2, 40, 55, 61],
+                             "tested": [False, True, True, True]})
+    trends = trends_section(summary, per_year, {"trend_alpha": 0.05,
+                                                "trend_min_year_docs": 30})
     assert trends.title == "Emerging and declining words"
     assert list(cells(trends.markdown, "declining").values()) == [
-        "declining", "cách_ly", "30.5 (2020) → 14.0 (2022)", "-8.25", "-3.1", "0.0019", "90"]
-    assert "1.0 (2020) → 26.0 (2022)" in trends.html
-    assert "No word changes clearly" in trends_section(summary.iloc[0:0]).markdown
+        "declining", "cách_ly", "40.0% (2020) → 15.0% (2022)", "30.5 → 14.0", "-8.25", "-3.1",
+        "0.0019", "0.021", "90"]
+    assert "1.0 → 26.0" in trends.html and "2.0% (2020) → 31.0% (2022)" in trends.html
+    assert "Not tested (fewer than 30 documents): 2018 (2 documents)." in trends.markdown
+    assert "q &lt; 0.05" in trends.html and "Benjamini–Hochberg" in trends.markdown
+    empty = trends_section(summary.iloc[0:0], per_year, {"trend_min_year_docs": 30})
+    assert "No word changes clearly" in empty.markdown and "2018 (2 documents)" in empty.markdown
     citations = pd.DataFrame({
         "code": ["18-NQ/TW", "18-NQ/TW", "05-CT/TW", "35-NQ/TW"],
         "province": ["Hà Nội", "Đắk Lắk", "Hà Nội", "unknown"],
@@ -309,3 +319,49 @@ def test_section_titles_and_version_are_escaped_in_html():
                "cột &amp; &quot;trích dẫn&quot;")
     assert f'<li><a href="#bao-cao">{escaped}</a></li>' in html
     assert f"<h2>{escaped}</h2>" in html and "<title>vntopics report v&quot;&lt;1&gt;" in html
+
+
+def watchlist_frame() -> pd.DataFrame:
+    """Two terms (one never found) over all, 2 provinces and 2 years, as compare makes it."""
+    rows = []
+    groups = [("all", "all", 23, False), ("province", "Hà Nội", 12, False),
+              ("province", "Cần Thơ", 3, True), ("year", "2020", 9, False),
+              ("year", "2021", 14, False)]
+    for term, docs in (("chuyển đổi số", [6, 5, 1, 1, 5]), (EVIL, [0] * 5)):
+        for (dimension, group, n, low), d in zip(groups, docs):
+            tested = d and dimension == "all"
+            rows.append({"term": term, "kind": "phrase", "dimension": dimension,
+                         "group": group, "n_docs": n, "docs": d, "doc_share": d / n,
+                         "doc_share_ci_low": d / n / 2, "doc_share_ci_high": min(1, d / n * 2),
+                         "count": 2 * d, "tokens": 100 * n, "rate_per_10k": 200 * d / n,
+                         "rate_per_10k_ci_low": 100 * d / n, "rate_per_10k_ci_high": 300 * d / n,
+                         "low_support": low, "tested": pd.NA if dimension != "year" else n >= 10,
+                         "first_year": (2020 if d else pd.NA) if dimension == "all" else pd.NA,
+                         "trend_slope": pd.NA, "trend_z": 2.5 if tested else pd.NA,
+                         "trend_p": 0.012 if tested else pd.NA,
+                         "trend_q": 0.012 if tested else pd.NA,
+                         "trend": ("rising" if d else "never found") if dimension == "all"
+                         else None})
+    return pd.DataFrame(rows)
+
+
+def test_watchlist_sections_tables_charts_and_escaping():
+    from vntopics.pipeline.report.watchlist_sections import watchlist_sections
+
+    overall, by_year, by_province = watchlist_sections(watchlist_frame(), min_year_docs=10)
+    assert [s.title for s in (overall, by_year, by_province)] == [
+        "Watchlist", "Watchlist by year", "Watchlist by province"]
+    row = cells(overall.markdown, "chuyển đổi số")
+    assert row["share of documents \\[95% interval\\]"] == "26.1% \\[13.0%, 52.2%\\]"
+    assert row["first year"] == "2020"
+    assert row["trend across years"] == "rising (z +2.5, p 0.012, q 0.012)"
+    assert "Never found: " in overall.markdown and "<script>" not in overall.html
+    assert cells(by_year.markdown, "chuyển đổi số")["2020 (n=9)\\*"].endswith("(1)")
+    assert "fewer than 10 documents: shown, not tested" in by_year.markdown
+    assert by_year.html.count("<svg") == 2 and "<script>" not in by_year.html
+    provinces = [split_row(line)[0] for line in by_province.markdown.splitlines()[4:]]
+    assert provinces == ["Hà Nội", "Cần Thơ"]                  # low support listed last
+    assert cells(by_province.markdown, "Hà Nội")["n_docs"] == "12"
+    assert cells(by_province.markdown, "Cần Thơ")["low support"] == "yes"
+    assert watchlist_sections(None, 30) == [] and watchlist_sections(
+        watchlist_frame().iloc[0:0], 30) == []
