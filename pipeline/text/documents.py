@@ -32,6 +32,19 @@ UNKNOWN = "unknown"
 PARALLEL_FROM = 2000
 CLEAN_BATCH = 500
 GIVEN, INFERRED = "given", "inferred"
+LEAD_CHARS = 160   # first characters of an article's body the report shows under its title
+
+
+def lead_of(text: str, title: str, limit: int = LEAD_CHARS) -> str:
+    """The article's first lines after its title, cut at a word: what a reader needs to see
+    what a representative article is about without the whole text."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and lines[0] == title.strip():
+        lines = lines[1:]
+    body = " ".join(lines)
+    if len(body) <= limit:
+        return body
+    return body[:limit].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass
@@ -56,10 +69,13 @@ class Document:
     tokens: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
     released_chars: int | None = None   # len(text) once the text is dropped after segmentation
+    lead: str = ""                      # the body's first lines, kept when the text is dropped
 
     def release_text(self) -> None:
-        """Segmented documents need only their tokens: on a large corpus their texts are
-        memory the model-fitting stage would otherwise carry (benchmarks/README.md)."""
+        """Segmented documents need only their tokens and, for the report, their first lines:
+        on a large corpus their texts are memory the model-fitting stage would otherwise
+        carry (benchmarks/README.md)."""
+        self.lead = lead_of(self.text, self.title) if self.text else self.lead
         self.released_chars, self.text = len(self.text), ""
 
     @property
