@@ -132,3 +132,62 @@ def real_corpus():
                              "province": [r["province"] for r in kept],
                              "year": [int(r["date"][:4]) for r in kept]})
     return corpus, [tokens[i] for i in corpus.kept], modelled
+
+
+@pytest.fixture(scope="session")
+def real_articles() -> dict[str, dict]:
+    """The records of unc-small by id: title, ISO date, province, source, text."""
+    import gzip
+
+    with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return {r["id"]: {**r, "date": f"{r['date'][:4]}-{r['date'][4:6]}-{r['date'][6:8]}"}
+            for r in rows}
+
+
+# Inputs a real run rejects, with the reason it gives ({first}: the first modelled document).
+REJECTED = [("trùng-lặp.txt", "duplicate of {first}"),
+            ("trang-web.html", "HTML page (input.html = reject)"),
+            ("rỗng.txt", "no text after cleaning")]
+
+
+@pytest.fixture(scope="session")
+def real_results(real_corpus, real_articles):
+    """A real run's results without the CLI or Prefect, the way the flow assembles them:
+    small LDA and NMF fits (K=3) and their comparisons on the 120 real articles of
+    unc-small, every document with its real title, date, province, source and first lines,
+    plus three rejected inputs."""
+    from vntopics.pipeline.compare import compare_groups
+    from vntopics.pipeline.config import RunConfig
+    from vntopics.pipeline.model import sweep_and_fit
+    from vntopics.pipeline.store import RunResults, describe_inputs
+    from vntopics.pipeline.text import Document
+
+    corpus, tokens, modelled = real_corpus
+    config = RunConfig.model_validate({
+        "model": {"num_topics": 3, "stability_seeds": 1, "lda": {"passes": 1, "iterations": 20},
+                  "nmf": {"max_iter": 200}},
+        "compare": {"bootstrap": 20}})
+    fitted = sweep_and_fit(corpus, tokens, config.model)
+    documents = []
+    for row, words in zip(modelled.itertuples(), tokens):
+        article = real_articles[row.doc_id]
+        documents.append(Document(doc_id=row.doc_id, text=article["text"], title=row.title,
+                                  date=article["date"], year=int(row.year),
+                                  province=row.province, province_source="given",
+                                  source=article["source"], tokens=list(words)))
+    for document in documents:
+        document.release_text()
+    first = documents[0].doc_id
+    rejected = [Document(doc_id=doc_id, text="", status="rejected",
+                         reason=reason.format(first=first)) for doc_id, reason in REJECTED]
+    comparisons = compare_groups(list(fitted.models.values()), modelled, tokens,
+                                 [d.citations for d in documents], config.compare,
+                                 config.model.seed)
+    return RunResults(config=config.model_dump(mode="json"),
+                      inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
+                      documents=documents + rejected, modelled=documents, corpus=corpus,
+                      models=list(fitted.models.values()), comparisons=comparisons,
+                      k_sweep=fitted.k_sweep, stability=fitted.stability,
+                      model_metrics=fitted.metrics, stage_seconds={"model": 1.5},
+                      segmentation={"documents": len(documents), "cache_hits": 0})

@@ -8,6 +8,8 @@ from html import escape
 
 import pandas as pd
 
+from vntopics.pipeline.report.language import ENGLISH, Language
+
 
 @dataclass
 class Section:
@@ -42,9 +44,9 @@ def markdown_escape(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
     if frame.empty:
-        return "_(none)_\n"
+        return f"_{lang('format.none')}_\n"
     cells = frame.astype(str).map(markdown_escape)
     header = "| " + " | ".join(map(markdown_escape, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
@@ -52,16 +54,22 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def html_table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
     if frame.empty:
-        return "<p class='note'>(none)</p>"
+        return f"<p class='note'>{escape(lang('format.none'))}</p>"
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def table_section(anchor: str, title: str, intro: str, frame: pd.DataFrame,
+def table_section(lang: Language, anchor: str, title: str, intro: str, frame: pd.DataFrame,
                   chart: str = "") -> Section:
-    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame)}",
-                   f"<p>{escape(intro)}</p>{chart}{html_table(frame)}")
+    """A section of one table (its columns already in `lang`), with an intro and a chart."""
+    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame, lang)}",
+                   f"<p>{escape(intro)}</p>{chart}{html_table(frame, lang)}")
+
+
+def translated_columns(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """`frame` with its pipeline column names as `lang` writes them."""
+    return frame.rename(columns={c: lang.column(str(c)) for c in frame.columns})
