@@ -5,6 +5,7 @@ in = ok + rejected.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -37,9 +38,12 @@ LEAD_CHARS = 160   # first characters of an article's body the report shows unde
 
 def lead_of(text: str, title: str, limit: int = LEAD_CHARS) -> str:
     """The article's first lines after its title, cut at a word: what a reader needs to see
-    what a representative article is about without the whole text."""
+    what a representative article is about without the whole text. Short lines before the
+    body (time stamps such as '08:59 - Thứ Tư, 03/10/2018', bylines) are skipped."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if lines and lines[0] == title.strip():
+        lines = lines[1:]
+    while len(lines) > 1 and len(re.findall(r"[^\W\d_]+", lines[0])) < 4:
         lines = lines[1:]
     body = " ".join(lines)
     if len(body) <= limit:
