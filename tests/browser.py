@@ -122,20 +122,23 @@ class Browser:
         return target["webSocketDebuggerUrl"]
 
     def open(self, page: Path, fragment: str = "") -> float:
-        """Load `page` (with `#fragment`) and wait until it has loaded and settled; returns
-        the seconds from navigation to the load event."""
-        start = len(self.tools.events)
-        began = time.monotonic()
-        self.tools.call("Page.navigate", url=page.resolve().as_uri() + fragment)
-        deadline = began + 60
-        while not any(e.get("method") == "Page.loadEventFired"
-                      for e in self.tools.events[start:]):
-            if time.monotonic() > deadline:
-                raise RuntimeError("page did not finish loading")
-            self.tools.drain(0.05)
-        loaded = time.monotonic() - began
+        """Load `page` afresh (with `#fragment`) and wait until it has loaded and settled;
+        returns the seconds from navigation to the load event."""
+        self.navigate("about:blank")
+        loaded = self.navigate(page.resolve().as_uri() + fragment)
         self.tools.drain(0.5)
         return loaded
+
+    def navigate(self, url: str) -> float:
+        start = len(self.tools.events)
+        began = time.monotonic()
+        self.tools.call("Page.navigate", url=url)
+        while not any(e.get("method") == "Page.loadEventFired"
+                      for e in self.tools.events[start:]):
+            if time.monotonic() > began + 60:
+                raise RuntimeError(f"{url} did not finish loading")
+            self.tools.drain(0.02)
+        return time.monotonic() - began
 
     def evaluate(self, expression: str):
         answer = self.tools.call("Runtime.evaluate", expression=expression,

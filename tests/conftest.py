@@ -189,5 +189,66 @@ def real_results(real_corpus, real_articles):
                       documents=documents + rejected, modelled=documents, corpus=corpus,
                       models=list(fitted.models.values()), comparisons=comparisons,
                       k_sweep=fitted.k_sweep, stability=fitted.stability,
-                      model_metrics=fitted.metrics, stage_seconds={"model": 1.5},
+                      model_metrics=fitted.metrics, stage_seconds={"models": 1.5},
                       segmentation={"documents": len(documents), "cache_hits": 0})
+
+
+# An article title that tries every way out of HTML, JSON inside <script>, and Markdown.
+EVIL_TITLE = ('</script><script>alert("tiêu đề")</script><!-- \u2028 \u2029 '
+              "'Cần Thơ' & <b>Đà Nẵng</b> | [x](y)")
+
+
+@pytest.fixture(scope="session")
+def report_versions(real_results, tmp_path_factory):
+    """{language: version folder} of `real_results` published once in English and once in
+    Vietnamese, with the title of LDA topic 0's most representative article replaced by
+    EVIL_TITLE (so it is in the static report and in the explorer's data)."""
+    import dataclasses
+
+    from vntopics.pipeline.model.topics import representative_documents
+    from vntopics.pipeline.store import publish_version
+    from vntopics.pipeline.text import documents_table
+
+    lda = next(m for m in real_results.models if m.name == "lda")
+    chosen = representative_documents(lda, documents_table(real_results.modelled))
+    target = chosen[(chosen["topic"] == 0) & (chosen["rank"] == 1)]["doc_id"].iloc[0]
+    replaced = {d.doc_id: dataclasses.replace(d, title=EVIL_TITLE)
+                for d in real_results.modelled if d.doc_id == target}
+    modelled = [replaced.get(d.doc_id, d) for d in real_results.modelled]
+    documents = [replaced.get(d.doc_id, d) for d in real_results.documents]
+    root = tmp_path_factory.mktemp("reports")
+    versions = {}
+    for code in ("en", "vi"):
+        results = dataclasses.replace(real_results, modelled=modelled, documents=documents,
+                                      config={**real_results.config,
+                                              "report": {"language": code}})
+        versions[code], _ = publish_version(results, root / code, top_words=10)
+    return versions
+
+
+def english_leftovers(text: str) -> list[str]:
+    """The English UI strings (pipeline/report/lang/en.yaml, the parts between placeholders)
+    found whole in `text`, except words the Vietnamese table itself keeps (seed, bootstrap,
+    NPMI …) and the strings that are the same in both languages."""
+    import re
+
+    from vntopics.pipeline.report.language import language
+
+    english, vietnamese = language("en").strings, language("vi").strings
+    kept = " ".join(vietnamese.values())
+
+    def found(fragment: str, where: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", where) is not None
+
+    leftovers = []
+    for key, template in english.items():
+        if key.startswith("format.") and key not in ("format.none", "format.yes",
+                                                     "format.unknown", "format.unstable"):
+            continue                                  # separators and date patterns
+        if template == vietnamese[key]:
+            continue
+        for part in re.split(r"\{\w+\}", template):
+            part = part.strip(" \t\n.,:;()[]|·–-“”\"'")
+            if re.search(r"[A-Za-z]{3,}", part) and found(part, text) and not found(part, kept):
+                leftovers.append(f"{key}: {part}")
+    return leftovers

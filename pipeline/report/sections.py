@@ -137,7 +137,7 @@ def run_facts(manifest: dict, lang: Language) -> pd.DataFrame:
                                        manifest["metrics"]["num_topics"].items())),
         (lang("run.seed"), manifest["seeds"]["model"]),
         (lang("run.vocabulary"), lang.count(vocabulary) if vocabulary is not None else ""),
-        *[(lang("run.seconds", stage=k), lang.number(v, 1))
+        *[(lang("run.seconds", stage=lang.strings.get(f"stage.{k}", k)), lang.number(v, 1))
           for k, v in manifest["stage_seconds"].items()],
         *[(k, v) for k, v in manifest["packages"].items()],
     ], columns=[lang.column("item"), lang.column("value")])

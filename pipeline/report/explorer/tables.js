@@ -1,7 +1,7 @@
 // Long tables made sortable (click a header) and filterable (a search box that ignores
 // case and diacritics); SVG download buttons under the static charts.
 const FILTER_MIN_ROWS = 10;
-const COLLATOR = new Intl.Collator(DATA.lang || "vi");
+const COLLATOR = new Intl.Collator("vi");   // the data is Vietnamese in either language
 
 function sortTable(table, column, heads) {
   const body = table.tBodies[0];
