@@ -68,8 +68,11 @@ def test_deployment_has_weekly_schedule_limit_one_and_a_typed_form(served):
     assert "config" in schema["properties"]
     model = schema["definitions"]["ModelConfig"]["properties"]
     assert model["num_topics"] and model["seed"]["type"] == "integer"
+    assert schema["definitions"]["ReportConfig"]["properties"]["language"]["enum"] == ["en",
+                                                                                      "vi"]
     defaults = deployment["parameters"]["config"]
     assert defaults["model"]["seed"] == 42 and defaults["runner"] == "local"
+    assert defaults["report"]["language"] == "en"
 
 
 def test_ui_triggered_run_with_edited_parameters(served):
@@ -77,6 +80,7 @@ def test_ui_triggered_run_with_edited_parameters(served):
     config = json.loads(json.dumps(deployment["parameters"]["config"]))
     config["model"]["num_topics"] = 6
     config["model"]["top_words"] = 9
+    config["report"]["language"] = "vi"
     run = api(base, "POST", f"/deployments/{deployment['id']}/create_flow_run",
               {"parameters": {"config": config}})
 
@@ -96,3 +100,5 @@ def test_ui_triggered_run_with_edited_parameters(served):
     topics = {line.split(",")[1] for line in
               (versions[0] / "tables" / "topics.csv").read_text().splitlines()[1:]}
     assert len(topics) == 6
+    html = (versions[0] / "report.html").read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html><html lang="vi">') and "Khám phá chủ đề" in html

@@ -91,11 +91,12 @@ function controls() {
   return html("div", {class: "ex-controls"}, [
     selector("ex-model", t("model"), DATA.models.map((m, i) => [String(i), m.title]),
       String(state.model), (v) => choose({model: Number(v), topic: null})),
-    selector("ex-province", t("province"), [["", t("all_provinces")]].concat(
-      groupsOf("province").map((g) => [g, provinceName(g)])), state.province,
-      (v) => choose({province: v})),
-    selector("ex-year", t("year"), [["", t("all_years")]].concat(
-      groupsOf("year").map((g) => [g, yearName(g)])), state.year, (v) => choose({year: v})),
+    groupsOf("province").length ? selector("ex-province", t("province"), [["",
+      t("all_provinces")]].concat(groupsOf("province").map((g) => [g, provinceName(g)])),
+      state.province, (v) => choose({province: v})) : null,
+    groupsOf("year").length ? selector("ex-year", t("year"), [["", t("all_years")]].concat(
+      groupsOf("year").map((g) => [g, yearName(g)])), state.year, (v) => choose({year: v}))
+      : null,   // a corpus without dates (or places) gets no empty list
     html("a", {id: "ex-link", href: stateHash(), text: t("link")}),
     html("p", {class: "ex-warning", role: "status", text: warnings.join(" ")})]);
 }
