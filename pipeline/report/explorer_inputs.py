@@ -18,7 +18,7 @@ from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.topics import TopicModel, heaviest_first
 from vntopics.pipeline.report.inputs import ExplorerInputs
 
-SHOWN_WORDS = 20          # words listed per topic (LDAvis shows 30; 20 fit beside the map)
+SHOWN_WORDS = 20          # words listed per topic (LDAvis shows 30; 20 keep the panel short)
 SLIDER_STEPS = 101        # λ = 0.00, 0.01, …, 1.00: the slider's positions
 OVERALL_ARTICLES = 8      # candidate articles per topic over the whole corpus
 GROUP_ARTICLES = 3        # … and in each province and each year

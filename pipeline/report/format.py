@@ -21,15 +21,23 @@ class Section:
     html: str
 
 
+def topic_ids(topics: pd.DataFrame, model: str) -> dict[int, str]:
+    """topic number -> its stable id ('L03'), or 'T3' for tables without ids."""
+    rows = topics[topics["model"] == model].drop_duplicates("topic")
+    return {int(t): (str(i) if "topic_id" in rows else f"T{t}") for t, i in
+            zip(rows["topic"], rows["topic_id"] if "topic_id" in rows else rows["topic"])}
+
+
 def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
     """topic number -> how the report names it: its stable id, the analyst's label when
     there is one, and its top words ('L03 Xây dựng Đảng: đảng_viên, chi_bộ, …')."""
     rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
+    ids = topic_ids(topics, model)
     names = {}
     for t, g in rows.groupby("topic"):
-        name = str(g["topic_id"].iloc[0]) if "topic_id" in g else f"T{t}"
         label = str(g["label"].iloc[0]) if "label" in g else ""
-        names[int(t)] = f"{name} {label}".strip() + ": " + ", ".join(g["word"].head(words))
+        words_text = ", ".join(g["word"].head(words))
+        names[int(t)] = f"{ids[int(t)]} {label}".strip() + ": " + words_text
     return names
 
 

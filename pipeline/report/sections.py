@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from vntopics.pipeline.report.charts import heatmap, interval_lines
-from vntopics.pipeline.report.format import (Section, table_section, topic_labels,
-                                             translated_columns)
+from vntopics.pipeline.report.format import (Section, table_section, topic_ids,
+                                             topic_labels, translated_columns)
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.language import Language
 
@@ -81,8 +81,9 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
     grid = prevalence.pivot(index="group", columns="topic", values="prevalence").loc[n_docs.index]
     charted = grid[n_docs >= MIN_CHART_DOCS]
     rows = [lang("format.with_n", name=lang.group_name(g), n=n_docs[g]) for g in charted.index]
-    chart = heatmap(rows, [f"T{t}" for t in charted.columns], charted.to_numpy(), title,
-                    lang=lang)
+    ids = topic_ids(inputs.topics, model)
+    chart = heatmap(rows, [ids.get(int(t), f"T{t}") for t in charted.columns],
+                    charted.to_numpy(), title, lang=lang)
     table = grid.copy()
     table.columns = [labels.get(int(t), f"T{t}") for t in grid.columns]
     table = table.map(lambda v: lang.number(v, 3)).reset_index().rename(
