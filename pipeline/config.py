@@ -247,6 +247,14 @@ class ScheduleConfig(StrictModel):
         return value
 
 
+class ReportConfig(StrictModel):
+    language: Literal["en", "vi"] = Field(
+        "en", description="Language of every heading, note, column, axis and explorer label "
+                          "of report.html, report.md and the Prefect UI artifacts (vi: "
+                          "Vietnamese, with 28/01/2021 dates and decimal commas); the data "
+                          "stays as it is.")
+
+
 class DaskConfig(StrictModel):
     address: str | None = Field(None, description="Address of an existing dask.distributed "
                                                   "scheduler, e.g. tcp://10.0.0.5:8786.")
@@ -260,6 +268,7 @@ class RunConfig(StrictModel):
     model: ModelConfig = Field(default_factory=ModelConfig)
     compare: CompareConfig = Field(default_factory=CompareConfig)
     artifacts: ArtifactsConfig = Field(default_factory=ArtifactsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
     workers: int | None = Field(None, ge=1, description="Local processes for cleaning, "
                                 "segmentation and model fits (default: the machine's cores).")
     cache: CacheConfig = Field(default_factory=CacheConfig)

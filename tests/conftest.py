@@ -136,3 +136,123 @@ def real_corpus():
                              "province": [r["province"] for r in kept],
                              "year": [int(r["date"][:4]) for r in kept]})
     return corpus, [tokens[i] for i in corpus.kept], modelled
+
+
+@pytest.fixture(scope="session")
+def real_articles() -> dict[str, dict]:
+    """The records of unc-small by id: title, ISO date, province, source, text."""
+    import gzip
+
+    with gzip.open(FIXTURES / "unc-small.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return {r["id"]: {**r, "date": f"{r['date'][:4]}-{r['date'][4:6]}-{r['date'][6:8]}"}
+            for r in rows}
+
+
+# Inputs a real run rejects, with the reason it gives ({first}: the first modelled document).
+REJECTED = [("trùng-lặp.txt", "duplicate of {first}"),
+            ("trang-web.html", "HTML page (input.html = reject)"),
+            ("rỗng.txt", "no text after cleaning")]
+
+
+@pytest.fixture(scope="session")
+def real_results(real_corpus, real_articles):
+    """A real run's results without the CLI or Prefect, the way the flow assembles them:
+    small LDA and NMF fits (K=3) and their comparisons on the 120 real articles of
+    unc-small, every document with its real title, date, province, source and first lines,
+    plus three rejected inputs."""
+    from vntopics.pipeline.compare import compare_groups
+    from vntopics.pipeline.config import RunConfig
+    from vntopics.pipeline.model import sweep_and_fit
+    from vntopics.pipeline.store import RunResults, describe_inputs
+    from vntopics.pipeline.text import Document
+
+    corpus, tokens, modelled = real_corpus
+    config = RunConfig.model_validate({
+        "model": {"num_topics": 3, "stability_seeds": 1, "lda": {"passes": 1, "iterations": 20},
+                  "nmf": {"max_iter": 200}},
+        "compare": {"bootstrap": 20}})
+    fitted = sweep_and_fit(corpus, tokens, config.model)
+    documents = []
+    for row, words in zip(modelled.itertuples(), tokens):
+        article = real_articles[row.doc_id]
+        documents.append(Document(doc_id=row.doc_id, text=article["text"], title=row.title,
+                                  date=article["date"], year=int(row.year),
+                                  province=row.province, province_source="given",
+                                  source=article["source"], tokens=list(words)))
+    for document in documents:
+        document.release_text()
+    first = documents[0].doc_id
+    rejected = [Document(doc_id=doc_id, text="", status="rejected",
+                         reason=reason.format(first=first)) for doc_id, reason in REJECTED]
+    comparisons = compare_groups(list(fitted.models.values()), modelled, tokens,
+                                 [d.citations for d in documents], config.compare,
+                                 config.model.seed)
+    return RunResults(config=config.model_dump(mode="json"),
+                      inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
+                      documents=documents + rejected, modelled=documents, corpus=corpus,
+                      models=list(fitted.models.values()), comparisons=comparisons,
+                      k_sweep=fitted.k_sweep, stability=fitted.stability,
+                      model_metrics=fitted.metrics, stage_seconds={"models": 1.5},
+                      segmentation={"documents": len(documents), "cache_hits": 0})
+
+
+# An article title that tries every way out of HTML, JSON inside <script>, and Markdown.
+EVIL_TITLE = ('</script><script>alert("tiêu đề")</script><!-- \u2028 \u2029 '
+              "'Cần Thơ' & <b>Đà Nẵng</b> | [x](y)")
+
+
+@pytest.fixture(scope="session")
+def report_versions(real_results, tmp_path_factory):
+    """{language: version folder} of `real_results` published once in English and once in
+    Vietnamese, with the title of LDA topic 0's most representative article replaced by
+    EVIL_TITLE (so it is in the static report and in the explorer's data)."""
+    import dataclasses
+
+    from vntopics.pipeline.model.topics import representative_documents
+    from vntopics.pipeline.store import publish_version
+    from vntopics.pipeline.text import documents_table
+
+    lda = next(m for m in real_results.models if m.name == "lda")
+    chosen = representative_documents(lda, documents_table(real_results.modelled))
+    target = chosen[(chosen["topic"] == 0) & (chosen["rank"] == 1)]["doc_id"].iloc[0]
+    replaced = {d.doc_id: dataclasses.replace(d, title=EVIL_TITLE)
+                for d in real_results.modelled if d.doc_id == target}
+    modelled = [replaced.get(d.doc_id, d) for d in real_results.modelled]
+    documents = [replaced.get(d.doc_id, d) for d in real_results.documents]
+    root = tmp_path_factory.mktemp("reports")
+    versions = {}
+    for code in ("en", "vi"):
+        results = dataclasses.replace(real_results, modelled=modelled, documents=documents,
+                                      config={**real_results.config,
+                                              "report": {"language": code}})
+        versions[code], _ = publish_version(results, root / code, top_words=10)
+    return versions
+
+
+def english_leftovers(text: str) -> list[str]:
+    """The English UI strings (pipeline/report/lang/en.yaml, the parts between placeholders)
+    found whole in `text`, except words the Vietnamese table itself keeps (seed, bootstrap,
+    NPMI …) and the strings that are the same in both languages."""
+    import re
+
+    from vntopics.pipeline.report.language import language
+
+    english, vietnamese = language("en").strings, language("vi").strings
+    kept = " ".join(vietnamese.values())
+
+    def found(fragment: str, where: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", where) is not None
+
+    leftovers = []
+    for key, template in english.items():
+        if key.startswith("format.") and key not in ("format.none", "format.yes",
+                                                     "format.unknown", "format.unstable"):
+            continue                                  # separators and date patterns
+        if template == vietnamese[key]:
+            continue
+        for part in re.split(r"\{\w+\}", template):
+            part = part.strip(" \t\n.,:;()[]|·–-“”\"'")
+            if re.search(r"[A-Za-z]{3,}", part) and found(part, text) and not found(part, kept):
+                leftovers.append(f"{key}: {part}")
+    return leftovers

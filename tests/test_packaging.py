@@ -71,11 +71,13 @@ def test_every_source_package_is_listed():
 
 
 def test_every_config_file_is_package_data():
-    """Every non-Python file under configs/ matches a package-data pattern."""
+    """Every non-Python file under configs/ and the report's strings and explorer files
+    match a package-data pattern."""
     patterns = SETUPTOOLS["package-data"]
     covered = {path for package, globs in patterns.items() for glob in globs
                for path in source_folder(package).glob(glob)}
-    shipped = {path for path in (PROJECT / "configs").rglob("*")
+    shipped = {path for folder in ("configs", "pipeline/report/lang", "pipeline/report/explorer")
+               for path in (PROJECT / folder).rglob("*")
                if path.is_file() and path.suffix not in (".py", ".pyc")}
     assert shipped <= covered, f"not package data: {sorted(map(str, shipped - covered))}"
 
@@ -102,7 +104,9 @@ def test_wheel_contains_the_package_data_and_no_tests(tmp_path):
     for expected in ("vntopics/__init__.py", "vntopics/__main__.py",
                      "vntopics/configs/default.yaml", "vntopics/configs/stopwords/domain.txt",
                      "vntopics/configs/stopwords/vietnamese-stopwords-dash.txt",
-                     "vntopics/pipeline/model/lda.py", "vntopics/flows/cli.py"):
+                     "vntopics/pipeline/model/lda.py", "vntopics/flows/cli.py",
+                     "vntopics/pipeline/report/lang/vi.yaml",
+                     "vntopics/pipeline/report/explorer/main.js"):
         assert expected in names, f"{expected} not in {wheel.name}"
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n]
     top_level = {n.split("/")[0] for n in names}

@@ -6,12 +6,14 @@ from typing import Sequence
 
 import numpy as np
 
+from vntopics.pipeline.report.language import ENGLISH, Language
+
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2", "#7f7f7f", "#bcbd22")
 
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.ndarray,
-            title: str, cell: int = 34) -> str:
+            title: str, cell: int = 34, lang: Language = ENGLISH) -> str:
     """Rows × columns coloured by value (white → deep blue), the value in % in each cell."""
     values = np.asarray(values, dtype=float)
     left, top = 170, 40
@@ -37,7 +39,7 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
             parts.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" '
                          f'height="{cell - 2}" fill="{fill}"><title>{escape(str(label))}, '
                          f'{escape(str(column_labels[j]))}: '
-                         f'{"–" if np.isnan(value) else f"{value:.3f}"}</title></rect>')
+                         f'{"–" if np.isnan(value) else lang.number(value, 3)}</title></rect>')
             parts.append(f'<text x="{left + j * cell + cell / 2 - 1:.0f}" '
                          f'y="{y + cell / 2 + 3:.0f}" text-anchor="middle" font-size="9" '
                          f'fill="{ink}">{"–" if np.isnan(value) else f"{value * 100:.0f}"}'
@@ -47,7 +49,8 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
 
 
 def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, np.ndarray,
-                   np.ndarray]], title: str, width: int = 640, height: int = 300) -> str:
+                   np.ndarray]], title: str, width: int = 640, height: int = 300,
+                   lang: Language = ENGLISH) -> str:
     """One line per series over categorical x, with a shaded band for its interval."""
     left, right, top, bottom = 50, 170, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -69,7 +72,7 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>']
     for tick in np.linspace(0, ymax, 5):
         parts.append(f'<text x="{left - 4}" y="{py(tick) + 4:.0f}" text-anchor="end" '
-                     f'font-size="10">{tick:.2f}</text>')
+                     f'font-size="10">{lang.number(tick, 2)}</text>')
     for i, label in enumerate(x_labels):
         parts.append(f'<text x="{px(i):.0f}" y="{top + plot_h + 16}" text-anchor="middle" '
                      f'font-size="11">{escape(str(label))}</text>')
@@ -92,7 +95,8 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
 
 
 def small_multiples(x_labels: Sequence[str], panels: dict[str, dict[str, np.ndarray]],
-                    title: str, columns: int = 3, panel_w: int = 230, panel_h: int = 140) -> str:
+                    title: str, columns: int = 3, panel_w: int = 230, panel_h: int = 140,
+                    lang: Language = ENGLISH) -> str:
     """One small line chart per panel (e.g. per province), same series, same y scale, so the
     panels can be compared at a glance; a missing value (NaN) breaks the line."""
     names = list(dict.fromkeys(name for series in panels.values() for name in series))
@@ -122,7 +126,7 @@ def small_multiples(x_labels: Sequence[str], panels: dict[str, dict[str, np.ndar
         parts.append(f'<rect x="{ox}" y="{oy}" width="{plot_w}" height="{plot_h}" '
                      f'fill="none" stroke="#bbb"/>')
         parts.append(f'<text x="{ox - 3}" y="{oy + 8}" text-anchor="end" font-size="8">'
-                     f'{ymax:.2f}</text>')
+                     f'{lang.number(ymax, 2)}</text>')
         for i, label in enumerate(x_labels):
             parts.append(f'<text x="{px(i):.0f}" y="{oy + plot_h + 12}" text-anchor="middle" '
                          f'font-size="8">{escape(str(label))}</text>')

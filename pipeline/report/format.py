@@ -8,6 +8,8 @@ from html import escape
 
 import pandas as pd
 
+from vntopics.pipeline.report.language import ENGLISH, Language
+
 
 @dataclass
 class Section:
@@ -19,15 +21,23 @@ class Section:
     html: str
 
 
+def topic_ids(topics: pd.DataFrame, model: str) -> dict[int, str]:
+    """topic number -> its stable id ('L03'), or 'T3' for tables without ids."""
+    rows = topics[topics["model"] == model].drop_duplicates("topic")
+    return {int(t): (str(i) if "topic_id" in rows else f"T{t}") for t, i in
+            zip(rows["topic"], rows["topic_id"] if "topic_id" in rows else rows["topic"])}
+
+
 def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
     """topic number -> how the report names it: its stable id, the analyst's label when
     there is one, and its top words ('L03 Xây dựng Đảng: đảng_viên, chi_bộ, …')."""
     rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
+    ids = topic_ids(topics, model)
     names = {}
     for t, g in rows.groupby("topic"):
-        name = str(g["topic_id"].iloc[0]) if "topic_id" in g else f"T{t}"
         label = str(g["label"].iloc[0]) if "label" in g else ""
-        names[int(t)] = f"{name} {label}".strip() + ": " + ", ".join(g["word"].head(words))
+        words_text = ", ".join(g["word"].head(words))
+        names[int(t)] = f"{ids[int(t)]} {label}".strip() + ": " + words_text
     return names
 
 
@@ -48,26 +58,32 @@ def cell_text(value) -> str:
     return "unknown" if value is None or value is pd.NA else str(value)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
     if frame.empty:
-        return "_(none)_\n"
-    cells = frame.map(cell_text).map(markdown_escape)
+        return f"_{lang('format.none')}_\n"
+    cells = frame.map(lambda v: lang.group_name(cell_text(v))).map(markdown_escape)
     header = "| " + " | ".join(map(markdown_escape, frame.columns)) + " |"
     rule = "|" + "---|" * len(frame.columns)
     body = ["| " + " | ".join(row) + " |" for row in cells.itertuples(index=False)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def html_table(frame: pd.DataFrame) -> str:
+def html_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
     if frame.empty:
-        return "<p class='note'>(none)</p>"
+        return f"<p class='note'>{escape(lang('format.none'))}</p>"
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(cell_text(v))}</td>" for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{escape(lang.group_name(cell_text(v)))}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def table_section(anchor: str, title: str, intro: str, frame: pd.DataFrame,
+def table_section(lang: Language, anchor: str, title: str, intro: str, frame: pd.DataFrame,
                   chart: str = "") -> Section:
-    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame)}",
-                   f"<p>{escape(intro)}</p>{chart}{html_table(frame)}")
+    """A section of one table (its columns already in `lang`), with an intro and a chart."""
+    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame, lang)}",
+                   f"<p>{escape(intro)}</p>{chart}{html_table(frame, lang)}")
+
+
+def translated_columns(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """`frame` with its pipeline column names as `lang` writes them."""
+    return frame.rename(columns={c: lang.column(str(c)) for c in frame.columns})

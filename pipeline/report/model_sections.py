@@ -6,81 +6,82 @@ import numpy as np
 import pandas as pd
 
 from vntopics.pipeline.report.charts import interval_lines, small_multiples
-from vntopics.pipeline.report.format import Section, table_section, topic_labels
+from vntopics.pipeline.report.format import (Section, table_section, topic_labels,
+                                             translated_columns)
+from vntopics.pipeline.report.language import ENGLISH, Language
 
 
-def k_sweep_section(k_sweep: pd.DataFrame | None) -> Section:
-    title = "Choice of K"
+def k_sweep_section(k_sweep: pd.DataFrame | None, lang: Language = ENGLISH) -> Section:
+    title = lang("k_sweep.title")
     if k_sweep is None or k_sweep.empty:
-        return table_section("k-sweep", title, "No K sweep in this run.", pd.DataFrame())
+        return table_section(lang, "k-sweep", title, lang("k_sweep.empty"), pd.DataFrame())
     ks = sorted(k_sweep["k"].unique())
     chart = ""
     if len(ks) > 1:
         series = {}
         for model, rows in k_sweep.groupby("model", sort=False):
             values = rows.set_index("k")["c_npmi"].reindex(ks).to_numpy(dtype=float)
-            series[f"{str(model).upper()} NPMI"] = (values, values, values)
-        chart = interval_lines([str(k) for k in ks], series, "Topic coherence (NPMI) by K")
+            series[lang("k_sweep.series", model=str(model).upper())] = (values, values, values)
+        chart = interval_lines([str(k) for k in ks], series, lang("k_sweep.chart"), lang=lang)
     table = k_sweep.copy()
     for column in ("c_npmi", "c_v", "diversity"):
         if column in table:
-            table[column] = table[column].map(lambda v: f"{v:.3f}")
+            table[column] = table[column].map(lambda v: lang.number(v, 3))
     if "seconds" in table:
-        table["seconds"] = table["seconds"].map(lambda v: f"{v:.1f}")
+        table["seconds"] = table["seconds"].map(lambda v: lang.number(v, 1))
     if "chosen" in table:
         table["chosen"] = np.where(table["chosen"].astype(bool), "✓", "")
     chosen = k_sweep[k_sweep.get("chosen", pd.Series(False, index=k_sweep.index)).astype(bool)]
-    picked = ", ".join(f"{str(m).upper()} K={int(k)}" for m, k in zip(chosen["model"],
-                                                                      chosen["k"]))
-    intro = ("Each candidate K fitted and scored on this run's own segmented corpus: NPMI and "
-             "c_v coherence of the top words, and topic diversity (share of distinct words "
-             f"among all topics' top words). Chosen: {picked or 'the configured K'}.")
-    return table_section("k-sweep", title, intro, table, chart)
+    picked = ", ".join(lang("k_sweep.chosen_item", model=str(m).upper(), k=int(k))
+                       for m, k in zip(chosen["model"], chosen["k"]))
+    intro = lang("k_sweep.intro", chosen=picked or lang("k_sweep.configured"))
+    return table_section(lang, "k-sweep", title, intro, translated_columns(table, lang), chart)
 
 
-def stability_section(stability: pd.DataFrame | None, topics: pd.DataFrame) -> Section:
-    title = "Topic stability across seeds"
+def stability_section(stability: pd.DataFrame | None, topics: pd.DataFrame,
+                      lang: Language = ENGLISH) -> Section:
+    title = lang("stability.title")
     if stability is None or stability.empty:
-        return table_section("stability", title, "Stability was not measured in this run.",
-                             pd.DataFrame())
+        return table_section(lang, "stability", title, lang("stability.empty"), pd.DataFrame())
     rows = []
     for model, group in stability.groupby("model", sort=False):
         labels = topic_labels(topics, str(model))
         for record in group.itertuples():
             rows.append({"model": str(model).upper(),
                          "topic": labels.get(int(record.topic), f"T{record.topic}"),
-                         "mean Jaccard": f"{record.mean_jaccard:.2f}",
-                         "min Jaccard": f"{record.min_jaccard:.2f}",
-                         "stable": "yes" if record.stable else "UNSTABLE"})
+                         "mean_jaccard": lang.number(record.mean_jaccard, 2),
+                         "min_jaccard": lang.number(record.min_jaccard, 2),
+                         "stable": lang("format.yes") if record.stable
+                         else lang("format.unstable")})
     unstable = int((~stability["stable"].astype(bool)).sum())
-    intro = ("Each model refitted with other seeds at the chosen K; topics matched across "
-             "seeds by Hungarian assignment on top-10-word overlap (Jaccard). "
-             f"{unstable} topic(s) flagged unstable (mean Jaccard below 0.5): read them with "
-             "care, they may be artefacts of one random start.")
-    return table_section("stability", title, intro, pd.DataFrame(rows))
+    return table_section(lang, "stability", title, lang("stability.intro", unstable=unstable),
+                         translated_columns(pd.DataFrame(rows), lang))
 
 
-def history_section(history: pd.DataFrame | None, model: str) -> Section:
+def history_section(history: pd.DataFrame | None, model: str, lang: Language = ENGLISH
+                    ) -> Section:
     """Each topic's prevalence across this folder's versions, new and retired ones marked."""
-    title = f"Topic history ({model.upper()})"
+    title = lang("history.title", model=model.upper())
     rows = (history[history["model"] == model] if history is not None and len(history)
             else pd.DataFrame(columns=["version", "created_at", "topic_id", "status"]))
-    intro = ("Prevalence (mean document weight) of each topic id in every version of this "
-             "artifacts folder; an id keeps its topic across runs, a retired id is never "
-             "reused.")
+    intro = lang("history.intro")
     if rows.empty:
-        return table_section(f"history-{model}", title, intro, rows)
+        return table_section(lang, f"history-{model}", title, intro, rows)
     versions = list(dict.fromkeys(rows["version"]))
-    dates = [str(rows[rows["version"] == v]["created_at"].iloc[0])[:10] for v in versions]
+    dates = [lang.date(str(rows[rows["version"] == v]["created_at"].iloc[0])[:10])
+             for v in versions]
     panels = {}
     for topic_id, group in rows.groupby("topic_id", sort=True):
         by_version = group[group["status"] != "retired"].set_index("version")["prevalence"]
         label = str(group["label"].iloc[-1]) if "label" in group else ""
         panels[f"{topic_id} {label}".strip()] = {
-            "prevalence": by_version.reindex(versions).astype(float).to_numpy()}
+            lang("history.series"): by_version.reindex(versions).astype(float).to_numpy()}
     summary = rows.groupby("topic_id", sort=True).agg(
         label=("label", "last"), first_version=("version", "first"),
         versions=("status", lambda s: int((s != "retired").sum())),
         now=("status", "last")).reset_index()
-    chart = small_multiples(dates, panels, f"{model.upper()}: topic prevalence by run")
-    return table_section(f"history-{model}", title, intro, summary, chart)
+    summary["now"] = summary["now"].map(lang.word)
+    chart = small_multiples(dates, panels, lang("history.chart", model=model.upper()),
+                            lang=lang)
+    return table_section(lang, f"history-{model}", title, intro,
+                         translated_columns(summary, lang), chart)

@@ -17,7 +17,7 @@ from vntopics.pipeline.model.seeds import SeedTopic
 from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
 from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
                                             representative_documents, topics_table)
-from vntopics.pipeline.report.build import ReportInputs, write_reports
+from vntopics.pipeline.report import ReportInputs, explorer_inputs, write_reports
 from vntopics.pipeline.segment.terms import WatchTerm
 from vntopics.pipeline.store.diff import diff_versions
 from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
@@ -158,11 +158,14 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
+    explorer = explorer_inputs(results.models, results.corpus, modelled_table,
+                               [d.lead for d in results.modelled])
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,
         results.k_sweep, stability, history,
-        tables.watchlist if results.watchlist else None))
+        tables.watchlist if results.watchlist else None, explorer,
+        results.config.get("report", {}).get("language", "en")))
     writer.write_text("report.md", markdown)
     writer.write_text("report.html", html)
     return manifest

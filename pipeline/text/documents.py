@@ -5,6 +5,7 @@ in = ok + rejected.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -35,6 +36,22 @@ UNKNOWN = "unknown"
 PARALLEL_FROM = 2000
 CLEAN_BATCH = 500
 GIVEN, INFERRED = "given", "inferred"
+LEAD_CHARS = 160   # first characters of an article's body the report shows under its title
+
+
+def lead_of(text: str, title: str, limit: int = LEAD_CHARS) -> str:
+    """The article's first lines after its title, cut at a word: what a reader needs to see
+    what a representative article is about without the whole text. Short lines before the
+    body (time stamps such as '08:59 - Thứ Tư, 03/10/2018', bylines) are skipped."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and lines[0] == title.strip():
+        lines = lines[1:]
+    while len(lines) > 1 and len(re.findall(r"[^\W\d_]+", lines[0])) < 4:
+        lines = lines[1:]
+    body = " ".join(lines)
+    if len(body) <= limit:
+        return body
+    return body[:limit].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass
@@ -61,10 +78,13 @@ class Document:
     citations: list[str] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)   # watchlist term -> count
     released_chars: int | None = None   # len(text) once the text is dropped after segmentation
+    lead: str = ""                      # the body's first lines, kept when the text is dropped
 
     def release_text(self) -> None:
-        """Segmented documents need only their tokens: on a large corpus their texts are
-        memory the model-fitting stage would otherwise carry (benchmarks/README.md)."""
+        """Segmented documents need only their tokens and, for the report, their first lines:
+        on a large corpus their texts are memory the model-fitting stage would otherwise
+        carry (benchmarks/README.md)."""
+        self.lead = lead_of(self.text, self.title) if self.text else self.lead
         self.released_chars, self.text = len(self.text), ""
 
     @property

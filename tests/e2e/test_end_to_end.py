@@ -201,7 +201,7 @@ def test_flow_run_publishes_summary_tables_and_link_in_prefect(prefect_server, t
                         link.data), link.data
 
 
-EXPECTED_SECTIONS = ["Contents", "Corpus summary", "Documents per year", "Rejected documents",
+EXPECTED_SECTIONS = ["Explorer", "Contents", "Corpus summary", "Documents per year", "Rejected documents",
                      "Choice of K", "Topics (LDA)", "Topics (NMF)",
                      "Topic prevalence by province (LDA)", "Where provinces differ (LDA)",
                      "Topic prevalence by year (LDA)", "Province × year (LDA)",
@@ -214,12 +214,15 @@ EXPECTED_SECTIONS = ["Contents", "Corpus summary", "Documents per year", "Reject
 @pytest.mark.skipif(browser.CHROMIUM is None, reason="Debian chromium is not installed")
 def test_report_opens_offline_in_headless_chromium(two_runs, tmp_path):
     screenshot = tmp_path / "report.png"
-    visit = browser.visit(two_runs[1] / "report.html", tmp_path / "profile", screenshot, {
+    page = two_runs[1] / "report.html"
+    visit = browser.visit(page, tmp_path / "profile", screenshot, {
         "headings": "Array.from(document.querySelectorAll('h2')).map(h => h.textContent)",
         "charts": "document.querySelectorAll('svg.chart').length",
+        "marks": "document.querySelectorAll('#explorer svg [data-topic-id]').length",
         "text": "document.body.innerText"})
     assert visit.console_errors == []
-    assert [url for url in visit.requests if not url.startswith("file://")] == []
+    assert set(visit.requests) == {page.resolve().as_uri()}      # the page itself, nothing else
+    assert visit.evaluations["marks"] == K                       # the explorer's map (LDA)
     headings = visit.evaluations["headings"]
     for section in EXPECTED_SECTIONS:
         assert section in headings, section

@@ -74,9 +74,12 @@ def test_deployment_has_weekly_schedule_limit_one_and_a_typed_form(served):
     assert model["seed_topics"]["type"] == "object"
     assert "Party document codes" in compare["watchlist"]["description"]
     assert compare["watchlist"]["type"] == "array" and compare["watchlist_file"]["description"]
+    assert schema["definitions"]["ReportConfig"]["properties"]["language"]["enum"] == ["en",
+                                                                                      "vi"]
     defaults = deployment["parameters"]["config"]
     assert defaults["model"]["seed"] == 42 and defaults["runner"] == "local"
     assert defaults["model"]["seed_topics"] == {} and defaults["compare"]["watchlist"] == []
+    assert defaults["report"]["language"] == "en"
 
 
 def test_ui_triggered_run_with_edited_parameters(served):
@@ -85,6 +88,7 @@ def test_ui_triggered_run_with_edited_parameters(served):
     config["model"]["num_topics"] = 6
     config["model"]["top_words"] = 9
     config["model"]["continue_from"] = "none"
+    config["report"]["language"] = "vi"
     run = api(base, "POST", f"/deployments/{deployment['id']}/create_flow_run",
               {"parameters": {"config": config}})
 
@@ -105,3 +109,5 @@ def test_ui_triggered_run_with_edited_parameters(served):
     topics = {line.split(",")[1] for line in
               (versions[0] / "tables" / "topics.csv").read_text().splitlines()[1:]}
     assert len(topics) == 6
+    html = (versions[0] / "report.html").read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html><html lang="vi">') and "Khám phá chủ đề" in html

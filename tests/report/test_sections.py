@@ -8,13 +8,14 @@ import re
 import pandas as pd
 
 from vntopics.pipeline.report import ReportInputs, write_reports
-from vntopics.pipeline.report import build
+from vntopics.pipeline.report import build, sections
 from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           differences_section,
                                                           distinctive_section,
                                                           province_year_section, trends_section)
-from vntopics.pipeline.report.format import (Section, markdown_escape, markdown_table,
+from vntopics.pipeline.report.format import (Section, markdown_escape, markdown_table, table_section,
                                              topic_labels)
+from vntopics.pipeline.report.language import ENGLISH
 from vntopics.pipeline.report.model_sections import k_sweep_section, stability_section
 
 WORDS = [["cách_ly", "bệnh_nhân", "y_tế", "dịch"], ["đội", "hlv", "trận", "bóng"]]
@@ -90,6 +91,14 @@ def cells(markdown: str, first: str) -> dict[str, str]:
     raise AssertionError(f"no row {first!r} in:\n{markdown}")
 
 
+def page_outside_scripts(html: str) -> str:
+    """The page without its own two script elements (the explorer's data and code), which
+    must be the last thing in <body> and the only scripts."""
+    start = html.index('<script type="application/json" id="explorer-data">')
+    assert html.count("<script") == 2 and html.rindex("</script>") < html.index("</body>")
+    return html[:start] + html[html.rindex("</script>") + len("</script>"):]
+
+
 def test_format_helpers_escape_markdown_and_label_topics():
     assert markdown_escape("a|b [x](y) *z* `c` \\") == r"a\|b \[x\](y) \*z\* \`c\` \\"
     assert markdown_escape("<b>Hà\nNội</b> & xây_dựng") == \
@@ -104,7 +113,7 @@ def test_format_helpers_escape_markdown_and_label_topics():
 
 
 def test_corpus_sections_count_documents_by_province_and_year():
-    summary, years, rejected = build.corpus_section(inputs())
+    summary, years, rejected = sections.corpus_section(inputs())
     assert summary.title == "Corpus summary"
     assert "4 documents in, 3 modelled, 1 rejected." in summary.markdown
     assert cells(summary.markdown, "Hà Nội") == {"province": "Hà Nội", "documents": "2"}
@@ -115,7 +124,7 @@ def test_corpus_sections_count_documents_by_province_and_year():
 
 
 def test_topics_section_lists_words_with_weights_and_articles():
-    section = build.topics_section(inputs(), "lda")
+    section = sections.topics_section(inputs(), "lda")
     assert section.title == "Topics (LDA)" and section.anchor == "topics-lda"
     row = cells(section.markdown, "1")
     assert row["top words (weight)"] == "đội (0.120), hlv (0.080), trận (0.050), bóng (0.020)"
@@ -128,18 +137,18 @@ def test_topics_section_lists_words_with_weights_and_articles():
 def test_missing_values_in_tables_read_unknown():
     frame = pd.DataFrame({"doc_id": ["a.txt"], "year": pd.array([None], dtype="Int64")})
     assert markdown_table(frame).splitlines()[-1] == "| a.txt | unknown |"
-    assert "<td>unknown</td>" in build.table_section("x", "X", "", frame).html
+    assert "<td>unknown</td>" in table_section(ENGLISH, "x", "X", "", frame).html
 
 
 def test_warnings_are_in_the_corpus_summary():
     manifest = {**inputs().manifest, "warnings": ["input folder /data/empty holds nothing to "
                                                   "read"]}
-    summary, _, _ = build.corpus_section(inputs(manifest=manifest))
+    summary, _, _ = sections.corpus_section(inputs(manifest=manifest))
     assert "Warning: input folder /data/empty holds nothing to read." in summary.markdown
 
 
 def test_province_section_table_has_every_province_and_chart_only_large_ones():
-    section = build.province_section(inputs(), "lda")
+    section = sections.province_section(inputs(), "lda")
     assert section.title == "Topic prevalence by province (LDA)"
     header = section.markdown.split("\n\n")[1].splitlines()[0]
     assert header == "| province | T0: cách_ly, bệnh_nhân, y_tế | T1: đội, hlv, trận |"
@@ -149,13 +158,13 @@ def test_province_section_table_has_every_province_and_chart_only_large_ones():
     assert "Hà Nội (n=12)" in chart and "Đắk Lắk (n=8)" in chart
     assert "Cần Thơ" not in chart
     assert "<td>Cần Thơ</td>" in section.html
-    empty = build.province_section(inputs(prevalence=PREVALENCE[PREVALENCE.dimension == "year"]),
+    empty = sections.province_section(inputs(prevalence=PREVALENCE[PREVALENCE.dimension == "year"]),
                                    "lda")
     assert "No province metadata." in empty.markdown and "<svg" not in empty.html
 
 
 def test_year_section_shows_intervals():
-    section = build.year_section(inputs(), "lda")
+    section = sections.year_section(inputs(), "lda")
     assert section.title == "Topic prevalence by year (LDA)"
     assert cells(section.markdown, "T0: cách_ly, bệnh_nhân, y_tế") == {
         "topic": "T0: cách_ly, bệnh_nhân, y_tế", "2020": r"0.400 \[0.350, 0.450\]",
@@ -270,7 +279,7 @@ def test_k_sweep_and_stability_sections():
 
 
 def test_changes_and_run_sections():
-    first = build.changes_section(inputs())
+    first = sections.changes_section(inputs())
     assert "This is the first version" in first.markdown
     changes = pd.DataFrame({"model": ["lda", "lda", "lda"],
                             "topic_a": pd.array([0, 1, None], dtype="Int64"),
@@ -280,12 +289,12 @@ def test_changes_and_run_sections():
                             "words_b": ["cách_ly y_tế", "đội trận", "du_lịch biển"],
                             "province_shift": ["Đà Nẵng +0.250", "", ""]})
     manifest = {**inputs().manifest, "compared_to": "20241230T060000Z-9f8e7d6c"}
-    later = build.changes_section(inputs(manifest=manifest, changes=changes))
+    later = sections.changes_section(inputs(manifest=manifest, changes=changes))
     assert "matched to version 20241230T060000Z-9f8e7d6c" in later.markdown
     assert "LDA kept: 2, LDA new: 1" in later.markdown
     assert cells(later.markdown, "lda")["province_shift"] == "Đà Nẵng +0.250"
     assert "<td>lda</td><td></td><td>2</td><td>new</td>" in later.html
-    run = build.run_section(inputs())
+    run = sections.run_section(inputs())
     assert cells(run.markdown, "version") == {"item": "version", "value": VERSION}
     assert cells(run.markdown, "topics (K)")["value"] == "LDA 2"
     assert cells(run.markdown, "seconds: model")["value"] == "12.3"
@@ -296,7 +305,7 @@ def test_whole_report_escapes_article_text_in_html_and_markdown():
     markdown, html = write_reports(inputs())
     assert markdown.startswith(f"# vntopics report {VERSION}\n")
     assert "## Topics (LDA)" in markdown and "## Run details" in markdown
-    assert "<script>" not in html and "<script>" not in markdown
+    assert "<script>" not in page_outside_scripts(html) and "<script>" not in markdown
     assert ("&lt;script&gt;alert(&quot;Hà Nội&quot;)&lt;/script&gt; &#x27;Đà Nẵng&#x27; | cột "
             "&amp; &quot;trích dẫn&quot;") in html
     row = cells(markdown, "0")        # the topic row citing the title: '|' does not split it
@@ -314,7 +323,7 @@ def test_whole_report_escapes_article_text_in_html_and_markdown():
 def test_section_titles_and_version_are_escaped_in_html():
     manifest = {**inputs().manifest, "version": 'v"<1>'}
     html = build.render_html(inputs(manifest=manifest), [Section("bao-cao", EVIL, "", "")])
-    assert "<script>" not in html and 'v"<1>' not in html
+    assert "<script>" not in page_outside_scripts(html) and 'v"<1>' not in html
     escaped = ("&lt;script&gt;alert(&quot;Hà Nội&quot;)&lt;/script&gt; &#x27;Đà Nẵng&#x27; | "
                "cột &amp; &quot;trích dẫn&quot;")
     assert f'<li><a href="#bao-cao">{escaped}</a></li>' in html

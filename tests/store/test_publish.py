@@ -11,15 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, PROJECT, read_csv
-from vntopics.pipeline.compare import compare_groups
-from vntopics.pipeline.config import RunConfig
-from vntopics.pipeline.model import sweep_and_fit
-from vntopics.pipeline.store import RunResults, describe_inputs, publish_version
+from tests.conftest import PROJECT, read_csv
+from vntopics.pipeline.store import RunResults, publish_version
 from vntopics.pipeline.store import publish as publish_module
 from vntopics.pipeline.store.versions import list_versions
 from vntopics.pipeline.store.writer import ARTIFACT_CONTRACT
-from vntopics.pipeline.text import Document
 
 TOP_WORDS = 10
 # artifacts/README.md, contract v1: every table a version holds and its columns, which
@@ -48,9 +44,6 @@ CONTRACT = {
 }
 DIFF_COLUMNS = ["model", "topic_a", "topic_b", "status", "overlap", "words_a", "words_b",
                 "province_shift"]
-REJECTED = [("trùng-lặp.txt", "duplicate of {first}"),
-            ("trang-web.html", "HTML page (input.html = reject)"),
-            ("rỗng.txt", "no text after cleaning")]
 
 
 def header(path: Path) -> list[str]:
@@ -69,31 +62,8 @@ def documented_tables() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def results(real_corpus) -> RunResults:
-    corpus, tokens, modelled = real_corpus
-    config = RunConfig.model_validate({
-        "model": {"num_topics": 3, "stability_seeds": 1, "lda": {"passes": 1, "iterations": 20},
-                  "nmf": {"max_iter": 200}},
-        "compare": {"bootstrap": 20}})
-    fitted = sweep_and_fit(corpus, tokens, config.model)
-    documents = [Document(doc_id=row.doc_id, text="", title=row.title, year=int(row.year),
-                          province=row.province, province_source="given", tokens=list(words))
-                 for row, words in zip(modelled.itertuples(), tokens)]
-    for document in documents:
-        document.release_text()
-    first = documents[0].doc_id
-    rejected = [Document(doc_id=doc_id, text="", status="rejected",
-                         reason=reason.format(first=first)) for doc_id, reason in REJECTED]
-    comparisons = compare_groups(list(fitted.models.values()), modelled, tokens,
-                                 [d.citations for d in documents], config.compare,
-                                 config.model.seed)
-    return RunResults(config=config.model_dump(mode="json"),
-                      inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
-                      documents=documents + rejected, modelled=documents, corpus=corpus,
-                      models=list(fitted.models.values()), comparisons=comparisons,
-                      k_sweep=fitted.k_sweep, stability=fitted.stability,
-                      model_metrics=fitted.metrics, stage_seconds={"model": 1.5},
-                      segmentation={"documents": len(documents), "cache_hits": 0})
+def results(real_results) -> RunResults:
+    return real_results
 
 
 @pytest.fixture(scope="module")

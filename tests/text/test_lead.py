@@ -1,0 +1,31 @@
+"""An article's first lines (documents.lead_of), kept when its text is released after
+segmentation so the report can show what a representative article says."""
+from __future__ import annotations
+
+from tests.conftest import FIXTURES
+from vntopics.pipeline.config import InputConfig
+from vntopics.pipeline.text import prepare_documents
+from vntopics.pipeline.text.documents import LEAD_CHARS, lead_of
+
+
+def test_lead_skips_title_and_time_stamps_and_cuts_at_a_word():
+    documents = {d.doc_id: d for d in prepare_documents([FIXTURES / "seeds"], None, InputConfig())}
+    an_giang = documents["000_96066fe42e697fa6.txt"]
+    dien_bien = documents["002_e149c863b3391813.txt"]
+    assert lead_of(an_giang.text, an_giang.title).startswith(
+        "An Giang thực hiện Nghị quyết số 18-NQ/TW")              # not '28/01/2021 - 07:39'
+    lead = lead_of(dien_bien.text, dien_bien.title)                 # not '08:59 - Thứ Tư, …'
+    assert lead.startswith("ĐBP - Xây dựng Đảng là nhiệm vụ then chốt")
+    assert lead.endswith("…") and len(lead) <= LEAD_CHARS + 1
+    assert dien_bien.text.replace("\n", " ").find(lead[:-1].rsplit(" ", 1)[0]) > 0
+    assert lead_of("Tiêu đề\nNgắn gọn.", "Tiêu đề") == "Ngắn gọn."
+
+
+def test_release_keeps_the_lead_and_drops_the_text():
+    document = prepare_documents([FIXTURES / "seeds"], None, InputConfig())[0]
+    length = len(document.text)
+    document.release_text()
+    assert document.text == "" and document.n_chars == length
+    assert document.lead.startswith("An Giang thực hiện")
+    document.release_text()                                    # twice: the lead stays
+    assert document.lead.startswith("An Giang thực hiện")
