@@ -221,6 +221,9 @@ class ArtifactsConfig(StrictModel):
                                                             "successful run (default: keep all).")
     compare_to: str | None = Field("latest", description="Version to diff the new one "
                                                           "against ('latest', a name, or null).")
+    csv_max_rows: int = Field(1_000_000, ge=0, description="documents and doc_topics are "
+                              "always written as Parquet; above this many rows not also as "
+                              "CSV.")
 
 
 class ScheduleConfig(StrictModel):

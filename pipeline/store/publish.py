@@ -26,6 +26,9 @@ from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.versions import prune_versions, set_latest
 
 
+CSV_MAX_ROWS = 1_000_000   # config.ArtifactsConfig.csv_max_rows
+
+
 @dataclass
 class RunResults:
     """Everything one run produced, gathered by the flow for the store: the validated config
@@ -131,10 +134,11 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     stability = identity.annotate(results.stability)
     history = history_table(results.lineage.history, writer.version, writer.created_at,
                             version_rows(identity, results.models))
-    writer.write_table("documents", table)
+    csv_max_rows = results.config.get("artifacts", {}).get("csv_max_rows", CSV_MAX_ROWS)
+    writer.write_document_table("documents", table, csv_max_rows)
     writer.write_table("topic_documents", representatives)
     writer.write_table("topics", topics)
-    writer.write_table("doc_topics", doc_topics)
+    writer.write_document_table("doc_topics", doc_topics, csv_max_rows)
     writer.write_table("topic_history", history)
     writer.write_table("topic_prevalence", prevalence)
     writer.write_table("distinctive_keywords", tables.distinctive)

@@ -103,3 +103,12 @@ def runs_table(artifacts_dir: Path) -> pd.DataFrame:
             "k": " ".join(f"{m}={k}" for m, k in metrics.get("num_topics", {}).items()),
             "npmi": " ".join(f"{m}={v:.3f}" for m, v in npmi.items()) or "-"})
     return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi"])
+
+
+def read_table(version: Path, name: str) -> pd.DataFrame:
+    """A version's table by name (`doc_topics`, `topics` …): the Parquet file when there is
+    one (large document-level tables are only Parquet), else the CSV."""
+    parquet = version / "tables" / f"{name}.parquet"
+    if parquet.is_file():
+        return pd.read_parquet(parquet)
+    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)

@@ -121,6 +121,13 @@ class VersionWriter:
         frame.to_csv(self.path(f"tables/{name}.csv"), index=False, float_format=FLOAT_FORMAT,
                      lineterminator="\n")
 
+    def write_document_table(self, name: str, frame: pd.DataFrame, csv_max_rows: int) -> None:
+        """A document-level table: always as Parquet (typed, compressed, fast to load), and
+        also as CSV unless it has more than `csv_max_rows` rows."""
+        frame.to_parquet(self.path(f"tables/{name}.parquet"), index=False)
+        if len(frame) <= csv_max_rows:
+            self.write_table(name, frame)
+
     def write_text(self, relative: str, text: str) -> None:
         self.path(relative).write_text(text, encoding="utf-8")
 

@@ -219,3 +219,27 @@ def test_keep_last_prunes_the_older_version(results, tmp_path):
     assert (artifacts / "LATEST").read_text(encoding="utf-8").strip() == second.name
     assert (second / "tables" / f"diff_{first.name}.csv").is_file()
     assert hidden_leftovers(artifacts) == []
+
+
+def test_document_tables_are_parquet_too_and_only_parquet_when_large(results, tmp_path):
+    from dataclasses import replace
+
+    from vntopics.pipeline.store.versions import read_table
+
+    small, _ = publish_version(results, tmp_path / "small", top_words=TOP_WORDS)
+    config = {**results.config, "artifacts": {**results.config["artifacts"],
+                                              "csv_max_rows": 100}}
+    large, _ = publish_version(replace(results, config=config), tmp_path / "large",
+                               top_words=TOP_WORDS)
+    for name in ("documents", "doc_topics"):
+        assert (small / "tables" / f"{name}.csv").is_file()
+        assert (large / "tables" / f"{name}.parquet").is_file()
+        assert not (large / "tables" / f"{name}.csv").is_file()   # > 100 rows: Parquet only
+        from_csv = pd.read_csv(small / "tables" / f"{name}.csv", keep_default_na=False)
+        from_parquet = read_table(large, name)
+        assert list(from_parquet.columns) == list(from_csv.columns)
+        assert len(from_parquet) == len(from_csv) > 100
+    weights = read_table(large, "doc_topics")
+    assert weights.groupby(["doc_id", "model"])["weight"].sum().round(4).eq(1).all()
+    assert (small / "tables" / "topics.csv").is_file() and not (small / "tables" /
+                                                              "topics.parquet").exists()
