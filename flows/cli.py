@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a config key, e.g. model.num_topics=12 (repeatable)")
     run.add_argument("--compare-to", metavar="VERSION",
                      help="version to diff against (default: latest; 'none' for no diff)")
+    add_verbosity(run)
 
     ingest = commands.add_parser("ingest", help="print the documents table as CSV, no modelling")
     ingest.add_argument("--input", action="append", metavar="PATH", required=True)
@@ -80,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--input", action="append", metavar="PATH")
     serve.add_argument("--artifacts-dir", metavar="DIR")
     return parser
+
+
+def add_verbosity(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const",
+                          const="quiet", default="normal",
+                          help="print warnings, errors and the version path only")
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const",
+                          const="verbose", help="also print Prefect's own log lines")
 
 
 def resolve_config(args: argparse.Namespace):
@@ -179,9 +189,11 @@ def check_before_prefect(config) -> None:
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     check_before_prefect(config)
+    from vntopics.flows.console import flow_run_output
     from vntopics.flows.topic_report import topic_report
 
-    version_path = topic_report(config=config)
+    with flow_run_output(args.verbosity):
+        version_path = topic_report(config=config)
     sys.stdout.flush()
     print(version_path, flush=True)
     return 0
@@ -197,11 +209,14 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from vntopics.flows import startup
+
     set_runtime_defaults()
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
                "apply": command_apply}[args.command]
+    startup.session(args.command)   # `run`: the temporary server starts first
     try:
         return handler(args)
     except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted

@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 from prefect import task
 from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_table_artifact)
@@ -30,6 +29,8 @@ def artifact_key(kind: str) -> str:
 
 
 def summary_markdown(version: Path) -> str:
+    import pandas as pd
+
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     topics = pd.read_csv(version / "tables" / "topics.csv", keep_default_na=False)
     counts = manifest["documents"]
@@ -49,6 +50,8 @@ def summary_markdown(version: Path) -> str:
 
 
 def prevalence_rows(version: Path, dimension: str) -> list[dict]:
+    import pandas as pd
+
     table = pd.read_csv(version / "tables" / "topic_prevalence.csv", keep_default_na=False)
     columns = ["model", "group", "topic_id" if "topic_id" in table else "topic", "prevalence",
                "ci_low", "ci_high", "n_docs"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
 from vntopics.pipeline.config import CompareConfig
+from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.compare.distinctive import count_matrix, distinctive_keywords
 from vntopics.pipeline.model.topics import TopicModel
 from vntopics.pipeline.compare.trends import citation_table, keyword_trends, trend_summary
@@ -29,12 +30,20 @@ class ComparisonTables:
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    token_lists: Sequence[Sequence[str]],
                    citation_lists: Sequence[Sequence[str]], settings: CompareConfig,
-                   seed: int) -> ComparisonTables:
-    """`documents` are the modelled documents in the row order of every model's doc_topic."""
+                   seed: int, progress: Progress | None = None) -> ComparisonTables:
+    """`documents` are the modelled documents in the row order of every model's doc_topic.
+    `progress` hears the step "bootstrap": resamples drawn, over all models."""
+    total = settings.bootstrap * len(models)
+
+    def resampled(index: int):
+        if progress:
+            return lambda done, _: progress("bootstrap", index * settings.bootstrap + done,
+                                            total)
+
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, documents, settings.bootstrap,
-                                             settings.confidence, seed,
-                                             settings.min_group_docs) for m in models],
-                           ignore_index=True)
+                                             settings.confidence, seed, settings.min_group_docs,
+                                             resampled(index))
+                            for index, m in enumerate(models)], ignore_index=True)
     counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),
