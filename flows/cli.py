@@ -93,20 +93,10 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_config(args: argparse.Namespace):
-    from vntopics.pipeline.config import load_config
+    from vntopics.pipeline.config import configure
 
-    overrides = list(getattr(args, "set", []))
-    config = load_config(args.config, overrides)
-    updates = {}
-    if getattr(args, "input", None):
-        updates["paths"] = [str(Path(p).expanduser().resolve()) for p in args.input]
-    if updates:
-        config.input = config.input.model_copy(update=updates)
-    if getattr(args, "artifacts_dir", None):
-        config.artifacts.dir = str(Path(args.artifacts_dir).expanduser().resolve())
-    if getattr(args, "compare_to", None):
-        config.artifacts.compare_to = None if args.compare_to == "none" else args.compare_to
-    return config
+    return configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
+                     getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
 
 
 def artifacts_dir_of(args: argparse.Namespace) -> Path:

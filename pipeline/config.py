@@ -305,3 +305,21 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
     if not isinstance(data, dict):
         raise ValueError(f"config {config_path} must be a mapping of sections")
     return RunConfig.model_validate(apply_overrides(data, overrides or []))
+
+
+def configure(config_file: str | Path | None = None, overrides: list[str] | None = None,
+              inputs: list[str | Path] | None = None, artifacts_dir: str | Path | None = None,
+              compare_to: str | None = None) -> RunConfig:
+    """The config of a run as the CLI and the Python API build it: the YAML (default: the
+    shipped one), `--set` overrides, then the inputs, artifacts folder and version to diff
+    against when given (`compare_to="none"`: no diff)."""
+    config = load_config(config_file, overrides)
+    if inputs:
+        config.input = config.input.model_copy(update={
+            "paths": [str(Path(p).expanduser().resolve()) for p in inputs]})
+    if artifacts_dir:
+        config.artifacts.dir = str(Path(artifacts_dir).expanduser().resolve())
+    if compare_to:
+        config.artifacts.compare_to = None if compare_to == "none" else compare_to
+    return config
+
