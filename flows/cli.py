@@ -6,6 +6,9 @@ import os
 import sys
 from pathlib import Path
 
+from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
+                                       print_frame)
+
 RUNTIME_DEFAULTS = {
     # Prefect's temporary server can start slowly on a loaded machine, close to its default
     # limit of 20 s (benchmarks/README.md).
@@ -50,12 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     runs = commands.add_parser("runs", help="list versions, newest first")
     runs.add_argument("--artifacts-dir", metavar="DIR")
     runs.add_argument("--config", metavar="FILE")
+    add_format(runs)
 
     diff = commands.add_parser("diff", help="what changed between versions A and B")
     diff.add_argument("a", metavar="A")
     diff.add_argument("b", metavar="B", nargs="?", default="latest")
     diff.add_argument("--artifacts-dir", metavar="DIR")
     diff.add_argument("--config", metavar="FILE")
+    add_format(diff)
     label = commands.add_parser("label", help="name a topic: the label follows its topic id "
                                               "into every later version")
     label.add_argument("model", choices=["lda", "nmf"])
@@ -80,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     serve.add_argument("--input", action="append", metavar="PATH")
     serve.add_argument("--artifacts-dir", metavar="DIR")
+
+    config = commands.add_parser("config", help="the configuration's keys")
+    config_show = config.add_subparsers(dest="action", required=True).add_parser(
+        "show", help="every config key with its default and description")
+    config_show.add_argument("--config", metavar="FILE")
+    config_show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    add_format(config_show)
+    document_commands(commands)
     return parser
 
 
@@ -108,11 +121,7 @@ def artifacts_dir_of(args: argparse.Namespace) -> Path:
 def command_runs(args: argparse.Namespace) -> int:
     from vntopics.pipeline.store import runs_table
 
-    table = runs_table(artifacts_dir_of(args))
-    if table.empty:
-        print("no versions yet")
-    else:
-        print(table.to_string(index=False))
+    print_frame(runs_table(artifacts_dir_of(args)), args.format, empty="no versions yet")
     return 0
 
 
@@ -121,8 +130,9 @@ def command_diff(args: argparse.Namespace) -> int:
 
     folder = artifacts_dir_of(args)
     version_a, version_b = resolve_version(folder, args.a), resolve_version(folder, args.b)
-    print(f"{version_b.name} compared to {version_a.name}")
-    print(diff_versions(version_a, version_b).astype(object).fillna("").to_string(index=False))
+    if args.format == "text":
+        print(f"{version_b.name} compared to {version_a.name}")
+    print_frame(diff_versions(version_a, version_b), args.format)
     return 0
 
 
@@ -170,10 +180,12 @@ def check_before_prefect(config) -> None:
     """What can fail at once fails before Prefect's server starts: one line, no traceback."""
     from vntopics.flows.runners import check_runner
     from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.store import check_artifacts_dir
     from vntopics.pipeline.text import check_inputs
 
     check_runner(config)
     check_inputs([resolve_path(p) for p in config.input.paths])
+    check_artifacts_dir(resolve_path(config.artifacts.dir))
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -205,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
-               "apply": command_apply}[args.command]
+               "apply": command_apply, "config": command_config_show}[args.command]
     startup.session(args.command)   # `run`: the temporary server starts first
     try:
         return handler(args)

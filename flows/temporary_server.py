@@ -35,6 +35,7 @@ class TemporaryServer:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             env={**os.environ, **SERVER_ENV})
         self.verdict: str | None = None
+        self.answered = False
 
     def api_url(self) -> str | None:
         """The server's API URL (None: a server is configured, use it); waits for the
@@ -52,6 +53,7 @@ class TemporaryServer:
         while url:
             try:
                 with urllib.request.urlopen(f"{url}/health", timeout=2):
+                    self.answered = True
                     return
             except OSError:
                 if self.process.poll() is not None:
@@ -63,7 +65,12 @@ class TemporaryServer:
                 time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        """Graceful once it has served (SQLite closed cleanly); one still starting up (the
+        CLI failed a check) is killed at once: it has served nothing, and SQLite's journal
+        keeps the database whole."""
+        if self.process.poll() is None and not self.answered:
+            self.process.kill()
+        elif self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=5)

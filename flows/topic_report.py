@@ -163,13 +163,15 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
-    from vntopics.pipeline.store import RunResults, describe_inputs, previous_version
+    from vntopics.pipeline.store import (RunResults, check_artifacts_dir, describe_inputs,
+                                         previous_version)
     from vntopics.pipeline.text import check_inputs
 
     seconds: dict[str, float] = {}
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]
-    check_inputs(paths)   # an unusable input fails here, before any work
+    check_inputs(paths)   # an unusable input or artifacts folder fails here, before any work
+    check_artifacts_dir(resolve_path(config.artifacts.dir))
     previous = previous_version(resolve_path(config.artifacts.dir),
                                 config.artifacts.compare_to)
     with timed(seconds, "ingest"):

@@ -7,7 +7,8 @@ from vntopics.pipeline.lazy import lazy_exports
 EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "lineage",
            "recall_lineage": "lineage", "write_label": "lineage", "SavedModels": "models",
            "load_models": "models", "RunResults": "publish", "publish_version": "publish",
-           "list_versions": "versions", "previous_version": "versions",
+           "list_versions": "versions", "check_artifacts_dir": "versions",
+           "previous_version": "versions",
            "resolve_version": "versions", "runs_table": "versions",
            "describe_inputs": "writer", "sha256_of": "writer"}
 __all__ = list(EXPORTS)

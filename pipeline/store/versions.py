@@ -24,6 +24,20 @@ def list_versions(artifacts_dir: Path) -> list[Path]:
                   and (p / "manifest.json").is_file())
 
 
+def check_artifacts_dir(artifacts_dir: Path) -> None:
+    """Fail before any work when no version could be written to `artifacts_dir`: it (or the
+    nearest part of its path that exists) is a file, or not writable."""
+    existing = artifacts_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(f"{artifacts_dir}: artifacts folder cannot be created, {existing} "
+                         "is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"{artifacts_dir}: artifacts folder not writable (no write "
+                         f"permission on {existing})")
+
+
 def resolve_version(artifacts_dir: Path, name: str) -> Path:
     """A version by exact name, unique prefix, or 'latest'; never a path outside the folder."""
     if name == "latest":
