@@ -50,26 +50,32 @@ def configure_console(verbosity: str) -> list[logging.Handler]:
 
 
 class RichBars:
-    """One bar per step: what it counts, done / total, %, rate, elapsed and time left."""
+    """One bar per step: done / total of what it counts, %, elapsed and time left."""
 
     def __init__(self, console) -> None:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn,
-                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.default_styles import DEFAULT_STYLES
+        from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.theme import Theme
+
+        # Prefect's console has a theme of its own, without rich's progress styles.
+        console.push_theme(Theme({name: style for name, style in DEFAULT_STYLES.items()
+                                  if name.startswith(("bar.", "progress."))}))
 
         self.bars = Progress(TextColumn("{task.description:<24}"), BarColumn(),
-                             MofNCompleteColumn(), TextColumn("{task.fields[unit]}"),
+                             TextColumn("{task.fields[count]}", style="progress.download"),
                              TaskProgressColumn(), TimeElapsedColumn(), TextColumn("ETA"),
                              TimeRemainingColumn(), console=console)
         self.tasks: dict[str, int] = {}
 
     def show(self, state: flow_progress.StepState) -> None:
         if state.step not in self.tasks:
-            self.tasks[state.step] = self.bars.add_task(state.title, total=None,
-                                                        unit=state.unit)
-        total = state.total if state.total > 0 else None
-        self.bars.update(self.tasks[state.step], completed=state.done, total=total)
-        if state.total <= 0 and state.finished:   # nothing to do (all from a cache)
-            self.bars.update(self.tasks[state.step], total=1, completed=1)
+            self.tasks[state.step] = self.bars.add_task(state.title, total=None, count="")
+        if state.total > 0:
+            self.bars.update(self.tasks[state.step], completed=state.done, total=state.total,
+                             count=f"{state.done:,}/{state.total:,} {state.unit}")
+        elif state.finished:   # nothing to do: served from a cache
+            self.bars.update(self.tasks[state.step], completed=1, total=1, count="cached")
 
 
 @contextmanager
