@@ -11,7 +11,6 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 from prefect import task
 from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_table_artifact)
@@ -30,9 +29,17 @@ def artifact_key(kind: str) -> str:
     return f"vntopics-{kind}-{slug}"[:120]
 
 
+def read_table(version: Path, name: str):
+    """A table of the version as a DataFrame (pandas is imported here, when the version has
+    been written, not when the flow module loads)."""
+    import pandas as pd
+
+    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)
+
+
 def summary_markdown(version: Path) -> str:
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    topics = pd.read_csv(version / "tables" / "topics.csv", keep_default_na=False)
+    topics = read_table(version, "topics")
     counts = manifest["documents"]
     lines = [f"# vntopics {markdown_escape(manifest['version'])}", "",
              f"{counts['in']} documents in, {counts['ok']} modelled, {counts['rejected']} "
@@ -61,7 +68,7 @@ def summary_markdown(version: Path) -> str:
 
 
 def prevalence_rows(version: Path, dimension: str) -> list[dict]:
-    table = pd.read_csv(version / "tables" / "topic_prevalence.csv", keep_default_na=False)
+    table = read_table(version, "topic_prevalence")
     columns = ["model", "group", "topic_id" if "topic_id" in table else "topic", "prevalence",
                "ci_low", "ci_high", "n_docs"]
     rows = table[table["dimension"] == dimension][columns]
@@ -77,10 +84,9 @@ WATCHLIST_COLUMNS = ["term", "dimension", "group", "n_docs", "docs", "doc_share"
 def watchlist_rows(version: Path) -> list[dict]:
     """The watchlist overall, by year and by province (province×year stays in the CSV); none
     when the run had no watchlist (or was written before there was one)."""
-    path = version / "tables" / "watchlist.csv"
-    if not path.is_file():
+    if not (version / "tables" / "watchlist.csv").is_file():
         return []
-    table = pd.read_csv(path, keep_default_na=False)
+    table = read_table(version, "watchlist")
     rows = table[table["dimension"].isin(["all", "year", "province"])][WATCHLIST_COLUMNS]
     rows = rows.assign(term=rows["term"].astype(str).map(markdown_escape),
                        group=rows["group"].astype(str).map(markdown_escape))
