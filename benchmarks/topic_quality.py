@@ -32,7 +32,7 @@ import numpy as np
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from vntopics.pipeline.config import load_config, resolve_path  # noqa: E402
+from vntopics.pipeline.config_io import load_config, resolve_path  # noqa: E402
 from vntopics.pipeline.model.corpus import Corpus, build_corpus  # noqa: E402
 from vntopics.pipeline.text.normalise import normalise_document  # noqa: E402
 from vntopics.pipeline.parallel import default_workers  # noqa: E402

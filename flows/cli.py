@@ -6,6 +6,10 @@ import os
 import sys
 from pathlib import Path
 
+from vntopics.flows import startup
+from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
+                                       print_frame)
+
 RUNTIME_DEFAULTS = {
     # Prefect's temporary server can start slowly on a loaded machine, close to its default
     # limit of 20 s (benchmarks/README.md).
@@ -40,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a config key, e.g. model.num_topics=12 (repeatable)")
     run.add_argument("--compare-to", metavar="VERSION",
                      help="version to diff against (default: latest; 'none' for no diff)")
+    add_verbosity(run)
 
     ingest = commands.add_parser("ingest", help="print the documents table as CSV, no modelling")
     ingest.add_argument("--input", action="append", metavar="PATH", required=True)
@@ -49,12 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     runs = commands.add_parser("runs", help="list versions, newest first")
     runs.add_argument("--artifacts-dir", metavar="DIR")
     runs.add_argument("--config", metavar="FILE")
+    add_format(runs)
 
     diff = commands.add_parser("diff", help="what changed between versions A and B")
     diff.add_argument("a", metavar="A")
     diff.add_argument("b", metavar="B", nargs="?", default="latest")
     diff.add_argument("--artifacts-dir", metavar="DIR")
     diff.add_argument("--config", metavar="FILE")
+    add_format(diff)
     label = commands.add_parser("label", help="name a topic: the label follows its topic id "
                                               "into every later version")
     label.add_argument("model", choices=["lda", "nmf"])
@@ -79,28 +86,35 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     serve.add_argument("--input", action="append", metavar="PATH")
     serve.add_argument("--artifacts-dir", metavar="DIR")
+
+    config = commands.add_parser("config", help="the configuration's keys")
+    config_show = config.add_subparsers(dest="action", required=True).add_parser(
+        "show", help="every config key with its default and description")
+    config_show.add_argument("--config", metavar="FILE")
+    config_show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    add_format(config_show)
+    document_commands(commands)
     return parser
 
 
-def resolve_config(args: argparse.Namespace):
-    from vntopics.pipeline.config import load_config
+def add_verbosity(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const",
+                          const="quiet", default="normal",
+                          help="print warnings, errors and the version path only")
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const",
+                          const="verbose", help="also print Prefect's own log lines")
 
-    overrides = list(getattr(args, "set", []))
-    config = load_config(args.config, overrides)
-    updates = {}
-    if getattr(args, "input", None):
-        updates["paths"] = [str(Path(p).expanduser().resolve()) for p in args.input]
-    if updates:
-        config.input = config.input.model_copy(update=updates)
-    if getattr(args, "artifacts_dir", None):
-        config.artifacts.dir = str(Path(args.artifacts_dir).expanduser().resolve())
-    if getattr(args, "compare_to", None):
-        config.artifacts.compare_to = None if args.compare_to == "none" else args.compare_to
-    return config
+
+def resolve_config(args: argparse.Namespace):
+    from vntopics.pipeline.config_io import configure
+
+    return configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
+                     getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
 
 
 def artifacts_dir_of(args: argparse.Namespace) -> Path:
-    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.config_io import resolve_path
 
     return resolve_path(resolve_config(args).artifacts.dir)
 
@@ -108,11 +122,7 @@ def artifacts_dir_of(args: argparse.Namespace) -> Path:
 def command_runs(args: argparse.Namespace) -> int:
     from vntopics.pipeline.store import runs_table
 
-    table = runs_table(artifacts_dir_of(args))
-    if table.empty:
-        print("no versions yet")
-    else:
-        print(table.to_string(index=False))
+    print_frame(runs_table(artifacts_dir_of(args)), args.format, empty="no versions yet")
     return 0
 
 
@@ -121,13 +131,14 @@ def command_diff(args: argparse.Namespace) -> int:
 
     folder = artifacts_dir_of(args)
     version_a, version_b = resolve_version(folder, args.a), resolve_version(folder, args.b)
-    print(f"{version_b.name} compared to {version_a.name}")
-    print(diff_versions(version_a, version_b).astype(object).fillna("").to_string(index=False))
+    if args.format == "text":
+        print(f"{version_b.name} compared to {version_a.name}")
+    print_frame(diff_versions(version_a, version_b), args.format)
     return 0
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.config_io import resolve_path
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
@@ -151,7 +162,7 @@ def command_label(args: argparse.Namespace) -> int:
 
 
 def command_apply(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.config_io import resolve_path
     from vntopics.pipeline.store import resolve_version
     from vntopics.pipeline.store.models import apply_version
 
@@ -166,21 +177,21 @@ def command_apply(args: argparse.Namespace) -> int:
 
 
 def check_before_prefect(config) -> None:
-    """What can fail at once fails before Prefect's server starts: one line, no traceback."""
-    from vntopics.flows.runners import check_runner
+    """What can fail at once fails before Prefect (or its temporary server) starts: one line,
+    no traceback."""
     from vntopics.pipeline.preflight import check_before_work
 
-    check_runner(config)
     check_before_work(config)
 
 
 def command_run(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     check_before_prefect(config)
-    from vntopics.flows.server import temporary_server
+    startup.start_temporary_server()   # boots while the flow's imports load
+    from vntopics.flows.console import flow_run_output
     from vntopics.flows.topic_report import topic_report
 
-    with temporary_server():
+    with flow_run_output(args.verbosity):
         version_path = topic_report(config=config)
     sys.stdout.flush()
     print(version_path, flush=True)
@@ -190,11 +201,11 @@ def command_run(args: argparse.Namespace) -> int:
 def command_serve(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     check_before_prefect(config)
+    startup.start_temporary_server()
     from vntopics.flows.serve import serve
-    from vntopics.flows.server import temporary_server
 
-    with temporary_server():
-        serve(config)
+    startup.wait_for_server()
+    serve(config)
     return 0
 
 
@@ -203,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
-               "apply": command_apply}[args.command]
+               "apply": command_apply, "config": command_config_show}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted

@@ -36,19 +36,10 @@ class TaskMapper:
 
 
 def prefect_dask():
-    try:
-        import prefect_dask
-    except ImportError as exc:
-        raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'"
-                         ) from exc
+    """The dask extra (checked to be installed before the flow starts, pipeline/preflight.py)."""
+    import prefect_dask
+
     return prefect_dask
-
-
-def check_runner(config: RunConfig) -> None:
-    """Raise the ValueError above before the flow starts, so the CLI prints one line (inside
-    the flow, Prefect would start its server and log the error with a traceback first)."""
-    if config.runner == "dask":
-        prefect_dask()
 
 
 def dask_task_runner(config: RunConfig):

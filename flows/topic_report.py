@@ -4,6 +4,10 @@ It reads top to bottom as the data path: one task per stage, each calling one en
 one `vntopics.pipeline` subpackage; nothing here computes anything itself. Large values pass
 between tasks wrapped in `quote()`, so Prefect does not walk every token looking for upstream
 futures (on the shipped default corpus that walk took seconds per task: benchmarks/README.md).
+Each task imports its stage when it runs: the libraries a stage needs (pandas, gensim,
+scikit-learn) are loaded by the first stage that uses them, not before the flow can start
+(the fixed cost of a run, benchmarks/README.md); long stages report progress
+(flows/progress.py).
 """
 from __future__ import annotations
 
@@ -11,24 +15,25 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from vntopics.flows.progress import stage_progress
 from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
-from vntopics.pipeline.compare import ComparisonTables, compare_groups
-from vntopics.pipeline.config import RunConfig, load_config, resolve_path
-from vntopics.pipeline.model import Corpus, FitResult, build_modelling_corpus, sweep_and_fit
+from vntopics.pipeline.config import RunConfig
+from vntopics.pipeline.config_io import load_config, resolve_path
 from vntopics.pipeline.parallel import Mapper, default_workers
-from vntopics.pipeline.segment import (SegmentationStats, WatchTerm, load_watchlist,
-                                       segment_documents)
-from vntopics.pipeline.store import (Lineage, RunResults, describe_inputs, previous_version,
-                                     publish_version, recall_lineage, sha256_of)
-from vntopics.pipeline.preflight import check_before_work
-from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
-from vntopics.pipeline.text import Document, documents_table, input_warnings, load_or_prepare
+
+if TYPE_CHECKING:
+    from vntopics.pipeline.compare import ComparisonTables
+    from vntopics.pipeline.model import Corpus, FitResult
+    from vntopics.pipeline.segment import SegmentationStats, WatchTerm
+    from vntopics.pipeline.store import Lineage, RunResults
+    from vntopics.pipeline.text import Document
 
 
 def cache_dir(config: RunConfig) -> Path | None:
@@ -51,10 +56,15 @@ def only_transient(task, task_run, state) -> bool:
       retry_condition_fn=only_transient)
 def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
                    ) -> tuple[list[Document], bool]:
+    from vntopics.pipeline.store import sha256_of
+    from vntopics.pipeline.text import load_or_prepare
+
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    documents, reused = load_or_prepare(paths, inputs, config.input, sidecar,
-                                        sha256_of(sidecar) if sidecar else None,
-                                        cache_dir(config), config.workers or default_workers())
+    with stage_progress("clean", "dedupe") as progress:
+        documents, reused = load_or_prepare(paths, inputs, config.input, sidecar,
+                                            sha256_of(sidecar) if sidecar else None,
+                                            cache_dir(config),
+                                            config.workers or default_workers(), progress)
     ok = sum(d.status == "ok" for d in documents)
     get_run_logger().info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
                           len(documents) - ok, " (cleaned documents reused from the cache)"
@@ -65,12 +75,14 @@ def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
 def segment(documents: list[Document], config: RunConfig, mapper: Mapper,
             watchlist: list[WatchTerm]) -> tuple[list[Document], SegmentationStats]:
+    from vntopics.pipeline.segment import segment_documents
+
     logger = get_run_logger()
-    stats = segment_documents(
-        documents, config.text, [resolve_path(p) for p in config.text.stopword_files],
-        cache_dir(config), mapper, config.segment.batch_size,
-        lambda done, total: logger.info("segmented %d / %d new documents", done, total),
-        watchlist)
+    with stage_progress("segment") as progress:
+        stats = segment_documents(
+            documents, config.text, [resolve_path(p) for p in config.text.stopword_files],
+            cache_dir(config), mapper, config.segment.batch_size,
+            lambda done, total: progress("segment", done, total), watchlist)
     logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
                 stats.documents, stats.cache_hits, stats.segmented, mapper.description)
     return documents, stats
@@ -78,6 +90,8 @@ def segment(documents: list[Document], config: RunConfig, mapper: Mapper,
 
 @task(name="build-vocabulary", cache_policy=NO_CACHE)
 def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, list[Document]]:
+    from vntopics.pipeline.model import build_modelling_corpus
+
     settings = config.corpus
     corpus, modelled = build_modelling_corpus(documents, settings.no_below, settings.no_above,
                                               settings.keep_n, max(config.model.k_values()))
@@ -88,6 +102,8 @@ def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, li
 
 @task(name="recall-topics", cache_policy=NO_CACHE)
 def recall_topics(config: RunConfig) -> Lineage:
+    from vntopics.pipeline.store import recall_lineage
+
     lineage, note = recall_lineage(resolve_path(config.artifacts.dir))
     get_run_logger().info(note)
     return lineage
@@ -98,9 +114,13 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
                lineage: Lineage) -> FitResult:
     """Every model at every K (coherence-scored), K chosen, stability seeds at that K; with
     `model.continue_from: latest`, each model starts from the lineage's topics."""
+    from vntopics.pipeline.model import sweep_and_fit
+
     warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
             else None)
-    result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper, warm)
+    with stage_progress(*config.model.models) as progress:
+        result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper,
+                               warm, progress)
     for seeded in result.seed_topics:
         if seeded.missing:
             get_run_logger().warning("seeded topic %r: %s not in the vocabulary (stop-word, "
@@ -117,10 +137,14 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
 @task(name="compare-groups", cache_policy=NO_CACHE)
 def compare(fitted: FitResult, modelled: list[Document], config: RunConfig,
             watchlist: list[WatchTerm]) -> ComparisonTables:
-    tables = compare_groups(list(fitted.models.values()), documents_table(modelled),
-                            [d.tokens for d in modelled], [d.citations for d in modelled],
-                            config.compare, config.model.seed, watchlist,
-                            [d.term_counts for d in modelled])
+    from vntopics.pipeline.compare import compare_groups
+    from vntopics.pipeline.text import documents_table
+
+    with stage_progress("bootstrap") as progress:
+        tables = compare_groups(list(fitted.models.values()), documents_table(modelled),
+                                [d.tokens for d in modelled], [d.citations for d in modelled],
+                                config.compare, config.model.seed, watchlist,
+                                [d.term_counts for d in modelled], progress)
     logger = get_run_logger()
     logger.info("compared %d groups; %d distinctive words; %d emerging/declining words; %d "
                 "citation cells", tables.prevalence["group"].nunique(),
@@ -134,11 +158,14 @@ def compare(fitted: FitResult, modelled: list[Document], config: RunConfig,
 
 @task(name="write-version", cache_policy=NO_CACHE)
 def write_version(results: RunResults, config: RunConfig, previous: Path | None) -> Path:
+    from vntopics.pipeline.store import publish_version
+
+    started = time.perf_counter()
     final, pruned = publish_version(results, resolve_path(config.artifacts.dir),
                                     config.model.top_words, previous,
                                     config.artifacts.keep_last)
     logger = get_run_logger()
-    logger.info("published %s", final)
+    logger.info("published %s in %.1f s", final, time.perf_counter() - started)
     if pruned:
         logger.info("pruned %d old versions (keep_last=%d)", len(pruned),
                     config.artifacts.keep_last)
@@ -158,12 +185,19 @@ DEFAULT_RUN_CONFIG = load_config()   # the shipped default.yaml: the defaults th
 @flow(name="topic_report", log_prints=True)
 def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
+    from vntopics.pipeline.preflight import check_before_work
+
+    check_before_work(config)   # an unusable input, list or folder fails here, before any work
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
+    from vntopics.pipeline.segment import load_watchlist
+    from vntopics.pipeline.store import RunResults, describe_inputs, previous_version
+    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
+    from vntopics.pipeline.text import input_warnings
+
     seconds: dict[str, float] = {}
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]
-    check_before_work(config)   # an unusable input, list or folder fails here, before any work
     artifacts_dir = resolve_path(config.artifacts.dir)
     for name in clean_stale_staging(artifacts_dir):
         get_run_logger().warning("removed %s: left by a run killed while writing it", name)

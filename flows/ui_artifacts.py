@@ -12,7 +12,6 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 from prefect import task
 from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_table_artifact)
@@ -40,10 +39,18 @@ def language_of(manifest: dict) -> Language:
     return language(manifest.get("config", {}).get("report", {}).get("language", "en"))
 
 
+def read_table(version: Path, name: str):
+    """A table of the version as a DataFrame (pandas is imported here, when the version has
+    been written, not when the flow module loads)."""
+    import pandas as pd
+
+    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)
+
+
 def summary_markdown(version: Path) -> str:
     manifest = read_manifest(version)
     lang = language_of(manifest)
-    topics = pd.read_csv(version / "tables" / "topics.csv", keep_default_na=False)
+    topics = read_table(version, "topics")
     counts = manifest["documents"]
     path = f"`{markdown_escape(str(version / 'report.html'))}`"
     lines = [f"# {lang('ui.summary_title', version=markdown_escape(manifest['version']))}", "",
@@ -77,7 +84,7 @@ def summary_markdown(version: Path) -> str:
 def prevalence_rows(version: Path, dimension: str) -> list[dict]:
     """The prevalence table of one dimension, its column names in the report language."""
     lang = language_of(read_manifest(version))
-    table = pd.read_csv(version / "tables" / "topic_prevalence.csv", keep_default_na=False)
+    table = read_table(version, "topic_prevalence")
     columns = ["model", "group", "topic_id" if "topic_id" in table else "topic", "prevalence",
                "ci_low", "ci_high", "n_docs"]
     rows = table[table["dimension"] == dimension][columns]
@@ -95,10 +102,9 @@ WATCHLIST_COLUMNS = ["term", "dimension", "group", "n_docs", "docs", "doc_share"
 def watchlist_rows(version: Path, lang: Language) -> list[dict]:
     """The watchlist overall, by year and by province (province×year stays in the CSV); none
     when the run had no watchlist (or was written before there was one)."""
-    path = version / "tables" / "watchlist.csv"
-    if not path.is_file():
+    if not (version / "tables" / "watchlist.csv").is_file():
         return []
-    table = pd.read_csv(path, keep_default_na=False)
+    table = read_table(version, "watchlist")
     rows = table[table["dimension"].isin(["all", "year", "province"])][WATCHLIST_COLUMNS]
     rows = rows.assign(term=rows["term"].astype(str).map(markdown_escape),
                        group=rows["group"].astype(str).map(lang.group_name).map(markdown_escape))

@@ -5,21 +5,14 @@ in a key or an impossible value is rejected before any work starts, naming the k
 """
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_validator)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from vntopics.pipeline.config_io import apply_overrides, read_config_file, validation_message
 from vntopics.pipeline.config_values import check_cron, parse_num_topics
 
-# The shipped configuration and stop-word lists (package data `vntopics.configs`; in a
-# source checkout, the repository's configs/ folder).
-CONFIGS = Path(str(resources.files("vntopics.configs")))
-DEFAULT_CONFIG_FILE = CONFIGS / "default.yaml"
-BUILTIN = "builtin:"   # prefix of a path inside CONFIGS, e.g. builtin:stopwords/domain.txt
+# Reading a config (the YAML file, `--set` overrides, paths, `builtin:` lists) and listing its
+# keys live in config_io.py: this module is the schema, the list of parameters.
 
 
 class StrictModel(BaseModel):
@@ -50,13 +43,17 @@ class TextConfig(StrictModel):
         default_factory=lambda: ["builtin:stopwords/vietnamese-stopwords-dash.txt",
                                  "builtin:stopwords/domain.txt"],
         description="Stop-word lists, one word per line; 'builtin:' names a shipped list.")
-    extra_stopwords: list[str] = Field(default_factory=list)
-    min_token_chars: int = Field(2, ge=1)
+    extra_stopwords: list[str] = Field(default_factory=list,
+                                       description="More stop-words, in the lists' form "
+                                                   "(compounds with _), e.g. [tỉnh_ủy].")
+    min_token_chars: int = Field(2, ge=1, description="Shorter tokens are dropped.")
     min_doc_tokens: int = Field(5, ge=1, description="Documents with fewer tokens after "
                                                      "filtering are rejected.")
     phrases: bool = Field(False, description="Join frequent word pairs (gensim Phrases).")
-    phrase_min_count: int = Field(5, ge=1)
-    phrase_threshold: float = Field(10.0, gt=0)
+    phrase_min_count: int = Field(5, ge=1, description="A pair must occur this often to be "
+                                                       "joined (phrases: true).")
+    phrase_threshold: float = Field(10.0, gt=0, description="gensim Phrases score threshold; "
+                                                            "higher joins fewer pairs.")
 
 
 class SegmentConfig(StrictModel):
@@ -73,7 +70,8 @@ class CacheConfig(StrictModel):
 class CorpusConfig(StrictModel):
     no_below: int = Field(3, ge=1, description="Keep words in at least this many documents.")
     no_above: float = Field(0.5, gt=0, le=1, description="Drop words in more than this share.")
-    keep_n: int = Field(20000, ge=10)
+    keep_n: int = Field(20000, ge=10, description="Keep at most this many words, the most "
+                                                  "frequent.")
 
 
 Positive = Annotated[float, Field(gt=0)]
@@ -85,7 +83,7 @@ class LdaConfig(StrictModel):
                            "random draw (random); see pipeline/model/lda.fit_lda.")
     init_nmf_alpha: float = Field(1e-5, ge=0, description="alpha_W of the NMF warm start "
                                                           "(l1_ratio 0.5).")
-    passes: int = Field(2, ge=1)
+    passes: int = Field(2, ge=1, description="Passes over the corpus (online VB).")
     iterations: int = Field(50, ge=1, description="Max E-step iterations per document.")
     alpha: Literal["auto", "symmetric", "asymmetric"] | Positive = Field(
         "auto", description="Document-topic prior: 'auto' (learned, asymmetric), 'symmetric', "
@@ -106,13 +104,17 @@ class LdaConfig(StrictModel):
 
 
 class NmfConfig(StrictModel):
-    init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = "nndsvd"
-    beta_loss: Literal["frobenius", "kullback-leibler"] = "frobenius"
+    init: Literal["nndsvd", "nndsvda", "nndsvdar", "random"] = Field(
+        "nndsvd", description="scikit-learn NMF start (nndsvd: deterministic, sparse).")
+    beta_loss: Literal["frobenius", "kullback-leibler"] = Field(
+        "frobenius", description="Divergence NMF minimises.")
     alpha_W: float = Field(2e-5, ge=0, description="Regularisation strength (scikit-learn "
                                                    "scales it by the matrix size).")
-    alpha_H: float | Literal["same"] = "same"
-    l1_ratio: float = Field(0.5, ge=0, le=1)
-    max_iter: int = Field(400, ge=10)
+    alpha_H: float | Literal["same"] = Field("same", description="Regularisation of the "
+                                             "topic-word matrix ('same': alpha_W).")
+    l1_ratio: float = Field(0.5, ge=0, le=1, description="Share of L1 in the regularisation "
+                                                         "(1: sparse, 0: smooth).")
+    max_iter: int = Field(400, ge=10, description="Coordinate-descent iterations at most.")
 
 
 class ModelConfig(StrictModel):
@@ -135,9 +137,9 @@ class ModelConfig(StrictModel):
         0.5, ge=0, le=1, description="A topic is stable when its mean matched top-10-word "
                                      "Jaccard across seeds reaches this.")
     models: list[Literal["lda", "nmf"]] = Field(default_factory=lambda: ["lda", "nmf"],
-                                                min_length=1)
-    seed: int = 42
-    top_words: int = Field(15, ge=3, le=100)
+                                                min_length=1, description="Models to fit.")
+    seed: int = Field(42, description="Random seed of the fits and the bootstrap.")
+    top_words: int = Field(15, ge=3, le=100, description="Words listed per topic.")
     continue_from: Literal["latest", "none"] = Field(
         "latest", description="latest: start each model from the topics of the artifacts "
                               "folder's latest version (same K), so topics keep their "
@@ -182,7 +184,8 @@ class ModelConfig(StrictModel):
 
 class CompareConfig(StrictModel):
     bootstrap: int = Field(200, ge=10, description="Bootstrap resamples for intervals.")
-    confidence: float = Field(0.95, gt=0.5, lt=1)
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="Level of the bootstrap "
+                                                              "intervals.")
     min_group_docs: int = Field(10, ge=1, description="Groups with fewer documents are "
                                                       "kept but flagged low_support.")
     keyword_top_n: int = Field(300, ge=1, description="Words tracked in keyword_trends.csv.")
@@ -216,7 +219,7 @@ class CompareConfig(StrictModel):
 
 
 class ArtifactsConfig(StrictModel):
-    dir: str = "artifacts"
+    dir: str = Field("artifacts", description="Where versions are written.")
     keep_last: int | None = Field(None, ge=1, description="Prune older versions after a "
                                                             "successful run (default: keep all).")
     compare_to: str | None = Field("latest", description="Version to diff the new one "
@@ -293,21 +296,3 @@ class RunConfig(StrictModel):
         if self.runner == "dask" and not self.dask.address:
             raise ValueError("runner: dask needs dask.address (an existing scheduler)")
         return self
-
-
-def resolve_path(path: str | Path) -> Path:
-    """A path from a config: relative ones against the working directory; `builtin:NAME`
-    inside the shipped configs (stop-word lists)."""
-    text = str(path)
-    if text.startswith(BUILTIN):
-        return (CONFIGS / text[len(BUILTIN):]).resolve()
-    return Path(text).expanduser().resolve()
-
-
-def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
-    """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
-    data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
-    try:
-        return RunConfig.model_validate(apply_overrides(data, overrides or []))
-    except ValidationError as exc:
-        raise ValueError(validation_message(exc)) from None

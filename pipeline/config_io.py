@@ -1,16 +1,36 @@
-"""Reading configuration text: the YAML file and `--set key=value` overrides, with every
-problem reported as one line that names where it is (file, line and column; the key).
+"""Reading a run's configuration: the YAML file, `--set key=value` overrides, the CLI's and
+the Python API's inputs and folders (`configure`), and config paths (`builtin:` lists,
+relative paths), with every problem reported as one line that names where it is (file, line
+and column; the key). Also every key with its description (`vntopics config show`).
 
 Kept apart from `config.py` (the schema) so that the schema reads as the list of parameters.
 """
 from __future__ import annotations
 
 import copy
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+from vntopics.pipeline.config import RunConfig
+
+# The shipped configuration and stop-word lists (package data `vntopics.configs`; in a
+# source checkout, the repository's configs/ folder).
+CONFIGS = Path(str(resources.files("vntopics.configs")))
+DEFAULT_CONFIG_FILE = CONFIGS / "default.yaml"
+BUILTIN = "builtin:"   # prefix of a path inside CONFIGS, e.g. builtin:stopwords/domain.txt
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A path from a config: relative ones against the working directory; `builtin:NAME`
+    inside the shipped configs (stop-word lists)."""
+    text = str(path)
+    if text.startswith(BUILTIN):
+        return (CONFIGS / text[len(BUILTIN):]).resolve()
+    return Path(text).expanduser().resolve()
 
 
 def yaml_problem(error: yaml.YAMLError) -> str:
@@ -104,3 +124,44 @@ def validation_message(error: ValidationError) -> str:
         got = f" (got {value!r:.60})" if show_value else ""
         problems.append(f"{key}: {text}{got}" if key else text)
     return "invalid config: " + "; ".join(problems)
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
+    """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
+    data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
+    try:
+        return RunConfig.model_validate(apply_overrides(data, overrides or []))
+    except ValidationError as exc:
+        raise ValueError(validation_message(exc)) from None
+
+
+def configure(config_file: str | Path | None = None, overrides: list[str] | None = None,
+              inputs: list[str | Path] | None = None, artifacts_dir: str | Path | None = None,
+              compare_to: str | None = None) -> RunConfig:
+    """The config of a run as the CLI and the Python API build it: the YAML (default: the
+    shipped one), `--set` overrides, then the inputs, artifacts folder and version to diff
+    against when given (`compare_to="none"`: no diff)."""
+    config = load_config(config_file, overrides)
+    if inputs:
+        config.input = config.input.model_copy(update={
+            "paths": [str(Path(p).expanduser().resolve()) for p in inputs]})
+    if artifacts_dir:
+        config.artifacts.dir = str(Path(artifacts_dir).expanduser().resolve())
+    if compare_to:
+        config.artifacts.compare_to = None if compare_to == "none" else compare_to
+    return config
+
+
+def config_keys(config: BaseModel, prefix: str = "") -> list[dict]:
+    """Every key a config accepts, in order: key (dotted), its value in `config`, and the
+    field's description (the text of the Prefect UI form); `vntopics config show`. A section
+    (a nested model) is walked into, every other field is a key, mappings included."""
+    rows = []
+    for name, field in type(config).model_fields.items():
+        value = getattr(config, name)
+        if isinstance(value, BaseModel):
+            rows += config_keys(value, f"{prefix}{name}.")
+        else:
+            rows.append({"key": prefix + name, "default": value,
+                         "description": field.description or ""})
+    return rows

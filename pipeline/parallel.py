@@ -21,6 +21,10 @@ from multiprocessing import get_context
 from typing import Any, Callable, Iterable, Iterator
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+# progress(step, done, total): a long stage tells how far one of its steps got (e.g.
+# ("clean", 1200, 16800) documents), in the calling process, as work finishes. The flow turns
+# it into Prefect progress artifacts and terminal bars; stages never know where it goes.
+Progress = Callable[[str, int, int], None]
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:

@@ -1,11 +1,15 @@
 """Everything a run can check before it reads a single article, so that a wrong path or
 setting costs a second and one line, not a run: the inputs and their sidecars, the stop-word
-lists and the watchlist file, the artifacts and cache folders (config types and values are checked when the config
-is loaded). The CLI calls this before Prefect starts; the flow calls it again first thing
-(a run from the UI or a schedule has no CLI)."""
+lists and the watchlist file, the artifacts and cache folders, the dask extra for `runner:
+dask` (config types and values are checked when the config is loaded). The CLI calls this
+before Prefect starts; the flow calls it again first thing (a run from the UI or a schedule
+has no CLI)."""
 from __future__ import annotations
 
-from vntopics.pipeline.config import RunConfig, resolve_path
+from importlib.util import find_spec
+
+from vntopics.pipeline.config import RunConfig
+from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
 from vntopics.pipeline.text import check_inputs
@@ -13,6 +17,8 @@ from vntopics.pipeline.text import check_inputs
 
 def check_before_work(config: RunConfig) -> None:
     """Raise ValueError (one line, naming the file or folder) for the first problem."""
+    if config.runner == "dask" and find_spec("prefect_dask") is None:   # found, not imported
+        raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'")
     paths = [resolve_path(p) for p in config.input.paths]
     check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar else None)
     check_stopword_files([resolve_path(p) for p in config.text.stopword_files])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from vntopics.flows.server import free_port, wait_until_healthy
+from vntopics.flows.temporary_server import free_port, wait_until_healthy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -115,7 +115,8 @@ def real_corpus():
 
     import pandas as pd
 
-    from vntopics.pipeline.config import RunConfig, resolve_path
+    from vntopics.pipeline.config import RunConfig
+    from vntopics.pipeline.config_io import resolve_path
     from vntopics.pipeline.model.corpus import build_corpus
     from vntopics.pipeline.text.normalise import normalise_document
     from vntopics.pipeline.segment.segmenter import segment_texts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vntopics.pipeline.config import load_config
+from vntopics.pipeline.config_io import load_config
 
 
 def test_default_config_loads():

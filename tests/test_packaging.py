@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import vntopics
-from vntopics.pipeline.config import BUILTIN, DEFAULT_CONFIG_FILE, load_config, resolve_path
+from vntopics.pipeline.config_io import (BUILTIN, DEFAULT_CONFIG_FILE, load_config,
+                                         resolve_path)
 
 PROJECT = Path(__file__).parent.parent
 SETUPTOOLS = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][

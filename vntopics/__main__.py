@@ -1,6 +1,4 @@
 """`python -m vntopics ...` is the `vntopics` command."""
-import sys
+from vntopics.flows.startup import program
 
-from vntopics.flows.cli import main
-
-sys.exit(main())
+program()

@@ -5,6 +5,8 @@ the group's documents, so a province with 6 articles gets an honest, wide interv
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -42,7 +44,9 @@ def indicator(labels: np.ndarray) -> tuple[list[str], sparse.csr_matrix]:
 
 
 def poisson_bootstrap(doc_topic: np.ndarray, members: sparse.csr_matrix, resamples: int,
-                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                      rng: np.random.Generator,
+                      progress: Callable[[int, int], None] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Bootstrap means of each group and of the rest of the corpus, (B × groups × K) each.
 
     Poisson(1) weights per document (the Poisson bootstrap) resample every group at once: one
@@ -62,17 +66,20 @@ def poisson_bootstrap(doc_topic: np.ndarray, members: sparse.csr_matrix, resampl
         with np.errstate(invalid="ignore", divide="ignore"):
             group_means[b] = group_sums / group_weight[:, None]
             rest_means[b] = rest_sums / rest_weight[:, None]
+        if progress:
+            progress(b + 1, resamples)
     return group_means, rest_means
 
 
 def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataFrame,
                      resamples: int, confidence: float, seed: int,
-                     min_group_docs: int = 10) -> pd.DataFrame:
+                     min_group_docs: int = 10,
+                     progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Mean topic weight per group with bootstrap intervals, and its difference from the rest
     of the corpus with an interval, for every dimension.
 
     `documents` are the modelled documents, in the row order of `doc_topic`. Small groups are
-    kept and flagged `low_support`, never dropped.
+    kept and flagged `low_support`, never dropped. `progress(done, total)` counts resamples.
     """
     tail = (1 - confidence) / 2 * 100
     k = doc_topic.shape[1]
@@ -86,7 +93,7 @@ def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataF
     # drawn once and shared, so the dimensions cost one loop instead of three
     all_members = sparse.hstack([members for _, _, members in indicators], format="csr")
     boot_all, rest_all = poisson_bootstrap(doc_topic, all_members, resamples,
-                                           np.random.default_rng(seed))
+                                           np.random.default_rng(seed), progress)
     frames, offset = [], 0
     for dimension, groups, members in indicators:
         columns = slice(offset, offset + len(groups))

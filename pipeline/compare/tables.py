@@ -15,6 +15,7 @@ from vntopics.pipeline.compare.trends import keyword_trends, trend_summary
 from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
 from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.model.topics import TopicModel
+from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.segment.terms import WatchTerm
 
 
@@ -37,14 +38,23 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    token_lists: Sequence[Sequence[str]],
                    citation_lists: Sequence[Sequence[str]], settings: CompareConfig,
                    seed: int, watchlist: Sequence[WatchTerm] = (),
-                   term_counts: Sequence[dict[str, int]] | None = None) -> ComparisonTables:
+                   term_counts: Sequence[dict[str, int]] | None = None,
+                   progress: Progress | None = None) -> ComparisonTables:
     """`documents` are the modelled documents in the row order of every model's doc_topic,
     of `token_lists`, `citation_lists` and `term_counts` (each document's watchlist counts,
-    pipeline/segment/terms.py)."""
+    pipeline/segment/terms.py). `progress` hears the step "bootstrap": resamples drawn, over
+    all models."""
+    total = settings.bootstrap * len(models)
+
+    def resampled(index: int):
+        if progress:
+            return lambda done, _: progress("bootstrap", index * settings.bootstrap + done,
+                                            total)
+
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, documents, settings.bootstrap,
-                                             settings.confidence, seed,
-                                             settings.min_group_docs) for m in models],
-                           ignore_index=True)
+                                             settings.confidence, seed, settings.min_group_docs,
+                                             resampled(index))
+                            for index, m in enumerate(models)], ignore_index=True)
     counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),

@@ -37,14 +37,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from vntopics.pipeline.config import LdaConfig, ModelConfig, NmfConfig
 from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.parallel import Mapper
+from vntopics.pipeline.parallel import Mapper, Progress
 from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores_many,
                                                topic_diversity)
 from vntopics.pipeline.model.lda import fit_lda
@@ -157,8 +157,8 @@ def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) 
 
 
 def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: ModelConfig,
-                  mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None
-                  ) -> FitResult:
+                  mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None,
+                  progress: Progress | None = None) -> FitResult:
     """Fit every model of `model_config.models` over its K values, choose K per model, fit the
     stability seeds at that K, and gather tables and metrics. `texts` are the token lists of
     the corpus' documents (what coherence is counted on).
@@ -169,12 +169,26 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     the topics are a property of the corpus, not of the start).
 
     `model_config.seed_topics` are resolved against the vocabulary first (a seed topic with
-    no word in it stops here, before any fit) and seed every fit (pipeline/model/seeds.py)."""
+    no word in it stops here, before any fit) and seed every fit (pipeline/model/seeds.py).
+
+    `progress` hears one step per model name, counting its fits (every K, every seed)."""
     seeded = tuple(resolve_seed_topics(model_config.seed_topics, corpus.vocabulary))
     warm_start = warm_start or {}
     names, ks, seed = list(model_config.models), model_config.k_values(), model_config.seed
     n_seeds = model_config.stability_seeds
     extra_seeds = [seed + i for i in range(1, n_seeds)]
+    totals = {name: len(ks) + len(extra_seeds) for name in names}
+    done = dict.fromkeys(names, 0)
+
+    def counted(outcomes: Iterable[FitOutcome]) -> Iterator[FitOutcome]:
+        for outcome in outcomes:
+            done[outcome.name] += 1
+            if progress:
+                progress(outcome.name, done[outcome.name], totals[outcome.name])
+            yield outcome
+
+    for name in names if progress else ():
+        progress(name, 0, totals[name])
 
     def job(name: str, k: int, job_seed: int) -> FitJob:
         main_seed = job_seed == seed
@@ -187,7 +201,7 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
         jobs += [job(name, ks[0], s) for name in names for s in extra_seeds]
-    outcomes = list(mapper(run_fit_job, longest_first(jobs)))
+    outcomes = list(counted(mapper(run_fit_job, longest_first(jobs))))
     main = {(o.name, o.k): o for o in outcomes if o.seed == seed}
     score_outcomes(list(main.values()), texts, corpus.dictionary)
 
@@ -201,9 +215,8 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
                               if c.name == "model" else c).reset_index(drop=True)
 
     if len(ks) > 1 and extra_seeds:
-        outcomes += list(mapper(run_fit_job, longest_first([job(name, chosen_k[name], s)
-                                                            for name in names
-                                                            for s in extra_seeds])))
+        outcomes += list(counted(mapper(run_fit_job, longest_first(
+            [job(name, chosen_k[name], s) for name in names for s in extra_seeds]))))
 
     models, stability, metrics = {}, [], {}
     for name in names:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from vntopics.pipeline.report.language import ENGLISH, Language
 
@@ -55,6 +57,8 @@ def markdown_escape(text: str) -> str:
 def cell_text(value) -> str:
     """A value as the report shows it; a missing one (a document without a year) is
     'unknown', as everywhere else in the report, not pandas' '<NA>'."""
+    import pandas as pd   # loaded by then (the tables are DataFrames); not at import time
+
     return "unknown" if value is None or value is pd.NA else str(value)
 
 

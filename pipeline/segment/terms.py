@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from vntopics.pipeline.config import CompareConfig, resolve_path
+from vntopics.pipeline.config import CompareConfig
+from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment.words import CITATION, normalise_citation
 from vntopics.pipeline.text.normalise import normalise_unicode
 

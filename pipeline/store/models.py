@@ -135,7 +135,7 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
     the segmentation cache is reused), then weighted by every saved model. One row per
     document and topic (doc_id, model, topic_id, weight, status, reason); a rejected document
     gets one row with its reason and no topic."""
-    from vntopics.pipeline.config import resolve_path
+    from vntopics.pipeline.config_io import resolve_path
     from vntopics.pipeline.parallel import ProcessMapper
     from vntopics.pipeline.segment import segment_documents
     from vntopics.pipeline.store.versions import read_manifest

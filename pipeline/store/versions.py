@@ -11,7 +11,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 
 VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
@@ -92,6 +91,8 @@ def read_manifest(version: Path) -> dict:
 
 def runs_table(artifacts_dir: Path) -> pd.DataFrame:
     """One row per version, newest first: what `vntopics runs` prints."""
+    import pandas as pd
+
     rows = []
     for version in reversed(list_versions(artifacts_dir)):
         manifest = read_manifest(version)

@@ -14,9 +14,10 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from vntopics.pipeline.store.artifacts_dir import LOCK_NAME, hold_lock
 from vntopics.pipeline.text.folders import walk_folder

@@ -2,11 +2,11 @@
 (date, province, source: given or inferred, with evidence) and `ok` or `rejected` with a
 reason. Reading, normalising, tone marks, dates, provinces, sources, near-duplicates and
 the ingest cache live here."""
-from vntopics.pipeline.text.cache import load_or_prepare
-from vntopics.pipeline.text.documents import (DOCUMENT_COLUMNS, INGEST_COLUMNS, Document,
-                                              documents_table, prepare_documents)
-from vntopics.pipeline.text.read import InputError, check_inputs, input_warnings
+from vntopics.pipeline.lazy import lazy_exports
 
-__all__ = ["load_or_prepare", "prepare_documents", "documents_table", "check_inputs",
-           "input_warnings",
-           "Document", "InputError", "DOCUMENT_COLUMNS", "INGEST_COLUMNS"]
+EXPORTS = {"load_or_prepare": "cache", "prepare_documents": "documents",
+           "documents_table": "documents", "Document": "documents",
+           "DOCUMENT_COLUMNS": "documents", "INGEST_COLUMNS": "documents",
+           "check_inputs": "read", "input_warnings": "read", "InputError": "read"}
+__all__ = list(EXPORTS)
+__getattr__ = lazy_exports(__name__, EXPORTS)

@@ -22,6 +22,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from vntopics.pipeline.config import InputConfig
+from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.text.documents import Document, prepare_documents
 
 STORED_FIELDS = tuple(f.name for f in fields(Document)
@@ -83,16 +84,17 @@ class IngestCache:
 
 def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig,
                     sidecar: Path | None, sidecar_sha256: str | None, cache_dir: Path | None,
-                    workers: int = 1) -> tuple[list[Document], bool]:
+                    workers: int = 1, progress: Progress | None = None
+                    ) -> tuple[list[Document], bool]:
     """The text stage's entry point: cleaned documents of `paths`, from the ingest cache when
     the same inputs were read with the same code and settings (True), else prepared and
-    cached (False). `cache_dir` None: no cache."""
+    cached (False). `cache_dir` None: no cache. `progress`: see `prepare_documents`."""
     cache = IngestCache(cache_dir) if cache_dir is not None else None
     key = ingest_key(inputs, sidecar_sha256, settings)
     documents = cache.load(key) if cache else None
     if documents is not None:
         return documents, True
-    documents = prepare_documents(paths, sidecar, settings, workers)
+    documents = prepare_documents(paths, sidecar, settings, workers, progress=progress)
     if cache:
         cache.save(key, documents)
     return documents, False

@@ -30,6 +30,7 @@ import hashlib
 import os
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import numpy as np
 
@@ -217,10 +218,12 @@ def _jaccard(first: np.ndarray, second: np.ndarray) -> float:
 
 
 def find_duplicates(doc_ids: list[str], texts: list[str], threshold: float = 0.8,
-                    shingle_size: int = 5, seed: int = 0) -> dict[str, str]:
+                    shingle_size: int = 5, seed: int = 0,
+                    progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """{duplicate doc id: kept doc id}; the kept one is the earliest of its group in input order.
 
     Texts with fewer than ``shingle_size`` words are compared for exact equality only.
+    `progress(done, total)` is told the texts hashed after each chunk.
     """
     if len(doc_ids) != len(texts):
         raise ValueError(f"{len(doc_ids)} doc ids but {len(texts)} texts")
@@ -254,6 +257,8 @@ def find_duplicates(doc_ids: list[str], texts: list[str], threshold: float = 0.8
             signed.extend((chunk_start + np.flatnonzero(counts)).tolist())
             signature_chunks.append(_minhash_signatures(shingles[keep], counts[counts > 0],
                                                         multipliers, increments))
+        if progress:
+            progress(chunk_start + len(chunk), len(texts))
 
     union = EarliestRootUnion()
     if len(signed) > 1:

@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from vntopics.pipeline.config import InputConfig
-from vntopics.pipeline.parallel import ProcessMapper, batches
+from vntopics.pipeline.parallel import ProcessMapper, Progress, batches
 from vntopics.pipeline.text.dates import (given_date_problem, infer_publication_date,
                                           parse_given_date)
 from vntopics.pipeline.text.mojibake import detect_mojibake, repair_double_utf8
@@ -167,10 +168,11 @@ def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
     return document
 
 
-def reject_duplicates(documents: list[Document]) -> None:
+def reject_duplicates(documents: list[Document], progress: Progress | None = None) -> None:
     """Exact and near-duplicate articles (syndication): the first kept, the rest rejected."""
     candidates = [d for d in documents if d.status == "ok"]
-    duplicates = find_duplicates([d.doc_id for d in candidates], [d.text for d in candidates])
+    duplicates = find_duplicates([d.doc_id for d in candidates], [d.text for d in candidates],
+                                 progress=partial(progress, "dedupe") if progress else None)
     for document in candidates:
         if document.doc_id in duplicates:
             document.reject(f"duplicate of {duplicates[document.doc_id]}")
@@ -181,30 +183,44 @@ def clean_batch(raws: list[RawDocument], html_policy: str) -> list[Document]:
 
 
 def prepare_documents(paths: list[Path], sidecar: Path | None, settings: InputConfig,
-                      workers: int = 1, parallel_from: int = PARALLEL_FROM) -> list[Document]:
+                      workers: int = 1, parallel_from: int = PARALLEL_FROM,
+                      progress: Progress | None = None) -> list[Document]:
     """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows.
 
     Cleaning and metadata inference (a noticeable cost per article, benchmarks/README.md) run
     on `workers` processes once a corpus has more than `parallel_from` documents; smaller ones
     are not worth the start-up.
     Reading stays in this process, and only a few batches are in flight at a time.
+    `progress` hears the steps "clean" (documents cleaned) and "dedupe" (texts hashed).
     """
     html_policy = settings.html
-    raws = iter(read_documents(paths, sidecar, settings))
+    read = read_documents(paths, sidecar, settings)
+    total, raws = len(read), iter(read)
+
+    def report(done: int) -> None:
+        if progress:
+            progress("clean", done, total)
+
+    report(0)
     head = list(islice(raws, parallel_from))
-    documents = clean_batch(head, html_policy)
-    if workers > 1 and len(head) == parallel_from:
+    parallel = workers > 1 and len(head) == parallel_from
+    documents: list[Document] = []
+    for raw in head if parallel else chain(head, raws):
+        documents.append(clean_document(raw, html_policy))
+        report(len(documents))
+    if parallel:
         clean = partial(clean_batch, html_policy=html_policy)
         for cleaned in ProcessMapper(workers)(clean, batches(raws, CLEAN_BATCH)):
             documents.extend(cleaned)
-    else:
-        documents.extend(clean_document(raw, html_policy) for raw in raws)
-    reject_duplicates(documents)
+            report(len(documents))
+    reject_duplicates(documents, progress)
     return documents
 
 
 def documents_table(documents: Iterable[Document], columns: list[str] = DOCUMENT_COLUMNS
                     ) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame[columns]

@@ -54,3 +54,11 @@ def test_small_groups_are_kept_and_flagged():
     assert np.allclose(ben_tre.prevalence, weights[0])
     unknown = table.assign(province="unknown")
     assert "province" not in set(topic_prevalence("nmf", weights, unknown, 20, 0.9, 0).dimension)
+
+
+def test_bootstrap_progress_counts_every_resample_once():
+    table, weights = planted_documents(10)
+    heard = []
+    topic_prevalence("lda", weights, table, 30, 0.95, seed=1,
+                     progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(b, 30) for b in range(1, 31)]

@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
-from vntopics.pipeline.config import CompareConfig, RunConfig, resolve_path
+from vntopics.pipeline.config import CompareConfig, RunConfig
+from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.parallel import ProcessMapper
 from vntopics.pipeline.segment import segment_documents
 from vntopics.pipeline.segment.terms import parse_watchlist

@@ -175,7 +175,7 @@ def test_reloaded_gensim_model_gives_the_version_weights(weekly_runs):
 
 def token_lists(version: Path, doc_ids: list[str]) -> list[list[str]]:
     """The modelled documents' tokens, re-derived as the run did (segmentation cache hit)."""
-    from vntopics.pipeline.config import load_config, resolve_path
+    from vntopics.pipeline.config_io import load_config, resolve_path
     from vntopics.pipeline.parallel import ProcessMapper
     from vntopics.pipeline.segment import segment_documents
     from vntopics.pipeline.text import prepare_documents

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT
-from vntopics.pipeline.config import DEFAULT_CONFIG_FILE, load_config
+from vntopics.pipeline.config_io import DEFAULT_CONFIG_FILE, load_config
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 from vntopics.flows import topic_report as module
-from vntopics.pipeline.config import load_config
-from vntopics.pipeline.text import InputError
+from vntopics.pipeline.config_io import load_config
+from vntopics.pipeline.text import InputError, cache
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def run_read_and_clean(calls, monkeypatch, failures):
             raise failures.pop(0)
         return [], False
 
-    monkeypatch.setattr(module, "load_or_prepare", flaky)
+    monkeypatch.setattr(cache, "load_or_prepare", flaky)   # the task imports it when it runs
     config = load_config(overrides=[f"input.paths=[{FIXTURES / 'seeds'}]"])
     task = module.read_and_clean.with_options(retry_delay_seconds=0)
     return task([FIXTURES / "seeds"], [], config)

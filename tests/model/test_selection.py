@@ -161,3 +161,14 @@ def test_longest_fits_are_dispatched_first(real_corpus):
     order = [(j.name, j.k, j.sample) for j in longest_first(jobs)]
     assert order == [("lda", 6, 1.0), ("lda", 4, 1.0), ("lda", 6, 0.8), ("lda", 4, 0.8),
                      ("nmf", 6, 1.0), ("nmf", 4, 1.0), ("nmf", 6, 0.8), ("nmf", 4, 0.8)]
+
+
+def test_progress_counts_every_fit_of_each_model_across_both_rounds(real_corpus):
+    corpus, texts, _ = real_corpus
+    heard = []
+    sweep_and_fit(corpus, texts, small_config(num_topics=[3, 4], stability_seeds=2),
+                  progress=lambda step, done, total: heard.append((step, done, total)))
+    for name in ("lda", "nmf"):
+        counts = [(done, total) for step, done, total in heard if step == name]
+        # two Ks in the sweep, then one more seed at the chosen K: three fits, counted on
+        assert counts == [(0, 3), (1, 3), (2, 3), (3, 3)], counts

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from vntopics.pipeline.config import resolve_path
+from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.text.dates import parse_given_date
 from vntopics.pipeline.text.normalise import guess_title
 from vntopics.pipeline.text.normalise import normalise_document

@@ -59,3 +59,16 @@ def test_cleaning_on_worker_processes_gives_the_same_documents():
     assert len(serial) > 100
     assert documents_table(parallel).equals(documents_table(serial))
     assert [d.text for d in parallel] == [d.text for d in serial]
+
+
+def test_preparing_documents_reports_cleaning_and_dedupe_to_the_last_document():
+    heard = []
+    documents = prepare_documents([FIXTURES / "seeds", FIXTURES / "unc-small.jsonl.gz"], None,
+                                  InputConfig(max_file_mb=20),
+                                  progress=lambda *update: heard.append(update))
+    clean = [(done, total) for step, done, total in heard if step == "clean"]
+    dedupe = [(done, total) for step, done, total in heard if step == "dedupe"]
+    assert clean[0] == (0, len(documents)) and clean[-1] == (len(documents),) * 2
+    assert [done for done, _ in clean] == sorted(done for done, _ in clean)
+    ok = sum(d.status == "ok" for d in documents)   # dedupe hashes the readable ones
+    assert dedupe and dedupe[-1][0] == dedupe[-1][1] >= ok

@@ -1,0 +1,95 @@
+"""The fixed cost of one `vntopics run`, cut where it was measured (benchmarks/README.md,
+"Where the fixed cost of a run goes"):
+
+- without a configured Prefect server, its temporary server (flows/temporary_server.py) is
+  started as soon as the run's config and inputs have passed their checks (a bad input
+  still fails in one line before any of Prefect starts) and boots while this process imports
+  the libraries the run needs, Prefect included, instead of after them;
+- as a program, the process ends with `os._exit` once every atexit handler (Prefect's log and
+  event drains, the temporary server's stop) has run and the streams are flushed: the
+  interpreter's teardown of the imported libraries took ~0.6 s and writes nothing.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import sys
+
+from vntopics.flows.temporary_server import TemporaryServer
+
+server: TemporaryServer | None = None
+exit_code = 1   # what the process ends with when main() raised
+
+
+def prewarm() -> None:
+    """The libraries every run imports (not Prefect: PREFECT_API_URL must be set first)."""
+    import sklearn.decomposition  # noqa: F401  (NMF, and LDA's NMF start)
+
+    import vntopics.pipeline.compare  # noqa: F401
+    import vntopics.pipeline.segment  # noqa: F401
+    import vntopics.pipeline.store  # noqa: F401
+
+
+def start_temporary_server() -> None:
+    """Start the temporary server unless a server is configured; import while it boots, then
+    point Prefect at it; stopped at exit, after Prefect has sent its last logs and events
+    (threading's exit hooks run before atexit's). Any trouble: leave it to Prefect's own
+    temporary server."""
+    global server
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return
+    atexit.register(stop_temporary_server)
+    try:
+        server = TemporaryServer()
+        prewarm()
+        url = server.api_url()
+    except (OSError, RuntimeError) as error:
+        logging.getLogger("vntopics").debug("early temporary server: %s", error)
+        url = None
+    if url is None:
+        stop_temporary_server()
+        return
+    os.environ["PREFECT_API_URL"] = url
+    os.environ.setdefault("PREFECT_UI_URL", "")   # it serves no UI: no links to one
+
+
+def wait_for_server() -> None:
+    if server is not None:
+        server.wait_until_up(float(os.environ.get(
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+
+
+def stop_temporary_server() -> None:
+    global server
+    if server is not None:
+        server.stop()
+        server = None
+
+
+def finish() -> None:
+    """The last atexit handler (registered first): flush, then end without teardown."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(exit_code)
+
+
+def program() -> None:
+    """`vntopics` as a program (console script, `python -m vntopics`)."""
+    global exit_code
+    from vntopics.flows.cli import main
+
+    atexit.register(finish)
+    try:
+        exit_code = main()
+    except SystemExit as stop:   # argparse errors, --help, --version
+        exit_code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        raise
+    except KeyboardInterrupt:
+        exit_code = 130
+        raise
+    sys.exit(exit_code)

@@ -1,0 +1,130 @@
+"""Prefect's temporary server for a `vntopics run` or `serve` without a configured server:
+started before the heavy imports, and unable to outlive the run.
+
+Prefect starts its temporary server itself when a flow begins without an API URL: only after
+the CLI's imports, so its start (importing the server, migrating the database: ~3 s on 2
+cores, benchmarks/README.md) adds to every run; and as a plain child, which a SIGKILL of
+`vntopics run` leaves behind, still listening. Here instead:
+
+- `TemporaryServer()` launches this module as a subprocess as soon as the CLI's checks have
+  passed (flows/startup.py); the subprocess decides with Prefect's own settings (so a
+  profile, .env or prefect.toml counts) whether a server is configured and, if not, serves
+  the app Prefect's temporary server serves (`prefect.server.api.server:create_app`, UI off,
+  ephemeral services) on a free loopback port. The CLI points PREFECT_API_URL at it before
+  importing Prefect, imports while it boots, and waits for it only when the flow starts.
+- It is started through a launcher that arms PR_SET_PDEATHSIG before exec'ing it, so the
+  kernel kills it with the CLI however the CLI dies (tests/e2e/test_orphans.py); on a normal
+  exit it is stopped like Prefect stops its own.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+CONFIGURED = "configured"
+MODULE = "vntopics.flows.temporary_server"
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+              "PREFECT__SERVER_FINAL": "1"}   # as Prefect's own temporary server
+# Arms the death signal, checks the parent is still the one that asked, then becomes the server.
+LAUNCHER = """
+import ctypes, os, signal, sys
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> None:
+    """Until `url`/health answers; RuntimeError when `process` exits or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"the Prefect server for {url} exited with code "
+                               f"{process.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the Prefect server at {url} did not answer within "
+                               f"{timeout:.0f} s")
+        time.sleep(0.05)
+
+
+class TemporaryServer:
+    """The subprocess from the CLI's side: `api_url()` is None when a server is configured."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(os.getpid()), "-m", MODULE],
+            stdout=subprocess.PIPE, text=True, env={**os.environ, **SERVER_ENV})
+        self.verdict: str | None = None
+        self.answered = False
+
+    def api_url(self) -> str | None:
+        """The server's API URL (None: a server is configured, use it); waits for the
+        subprocess's verdict, not for the server to be up."""
+        if self.verdict is None:
+            line = self.process.stdout.readline().strip()
+            if not line:
+                raise RuntimeError("the temporary Prefect server did not start "
+                                   f"(exit code {self.process.wait()})")
+            self.verdict = line
+        return None if self.verdict == CONFIGURED else self.verdict
+
+    def wait_until_up(self, timeout: float) -> None:
+        url = self.api_url()
+        if url:
+            wait_until_healthy(self.process, url, timeout)
+            self.answered = True
+
+    def stop(self) -> None:
+        """Graceful once it has served (SQLite closed cleanly); one still starting up (the
+        CLI failed) is killed at once: it has served nothing, and SQLite's journal keeps the
+        database whole."""
+        if self.process.poll() is None and not self.answered:
+            self.process.kill()
+            self.process.wait()
+        elif self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def serve() -> None:
+    """The subprocess: `configured`, or the API URL, on its first stdout line; then serve."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        print(CONFIGURED, flush=True)
+        return
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    print(f"http://127.0.0.1:{listener.getsockname()[1]}/api", flush=True)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # the CLI reads no further line
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config("prefect.server.api.server:create_app", factory=True,
+                                  log_level="error", lifespan="on")).run(sockets=[listener])
+
+
+if __name__ == "__main__":
+    serve()
