@@ -36,7 +36,7 @@ def fixed_cost(wall: float, stages: dict, milestones: dict) -> dict:
     """Wall time outside the manifest's stages, and its parts: before the flow run began
     (interpreter, imports, Prefect's server, flow registration), write-version, the end of
     the flow after the UI artifacts, the process exit; the rest is between the stages (task
-    runs, UI artifacts)."""
+    runs, UI artifacts, and any part a version of the CLI does not log: None)."""
     outside = wall - sum(stages.values())
     parts = {"outside_stages": outside, "before_flow": milestones.get("flow_started"),
              "write_version": milestones.get("write_version_s"),
@@ -45,9 +45,8 @@ def fixed_cost(wall: float, stages: dict, milestones: dict) -> dict:
                           else None),
              "exit": wall - milestones["flow_finished"] if "flow_finished" in milestones
              else None}
-    if None not in parts.values():
-        parts["between_stages"] = outside - sum(v for k, v in parts.items()
-                                                if k != "outside_stages")
+    parts["between_stages"] = outside - sum(v for k, v in parts.items()
+                                            if k != "outside_stages" and v is not None)
     return parts
 
 

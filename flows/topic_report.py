@@ -163,8 +163,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
-    from vntopics.pipeline.store import (RunResults, check_artifacts_dir, describe_inputs,
-                                         previous_version)
+    from vntopics.pipeline.store import check_artifacts_dir, describe_inputs, previous_version
     from vntopics.pipeline.text import check_inputs
 
     seconds: dict[str, float] = {}
@@ -187,6 +186,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
                        quote(lineage))
     with timed(seconds, "compare"):
         comparisons = compare(quote(fitted), quote(modelled), config)
+    from vntopics.pipeline.store import RunResults   # with the store's libraries, now loaded
+
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus,
                          models=list(fitted.models.values()), comparisons=comparisons,
