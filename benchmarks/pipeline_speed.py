@@ -2,6 +2,7 @@
 
     python benchmarks/pipeline_speed.py [--corpus PATH] [--workers 2] [--scaling-docs 1000]
     python benchmarks/pipeline_speed.py --full [--timeout-min 90] [--rss-limit-gb 8]
+    python benchmarks/pipeline_speed.py --fixed-cost [--corpus tests/fixtures/unc-small.jsonl.gz]
 
 Default run, on one corpus and N worker processes:
   1. bare: underthesea `word_tokenize` of every text on N spawned processes (pool start-up
@@ -15,6 +16,8 @@ charged to the Prefect task running at the time.
 
 --full does 1-3 on vntc-full (84,132 documents) and also checks the peak RSS goal; any run
 is stopped if its tree exceeds --rss-limit-gb or --timeout-min, naming the stage it was in.
+--fixed-cost measures only the time outside the stages of warm re-runs, without and with a
+configured Prefect server (benchmarks/fixed_cost.py).
 """
 from __future__ import annotations
 
@@ -22,27 +25,23 @@ import argparse
 import gzip
 import json
 import os
-import re
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from multiprocessing import get_context
 from pathlib import Path
 
-import psutil
-
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from fixed_cost import measure, print_fixed_cost  # noqa: E402
+from run_monitor import Run  # noqa: E402
 
 SHARED = PROJECT.parent / "shared" / "corpora"
 SAMPLE = SHARED / "vntc-sample-3000.jsonl.gz"
 FULL = SHARED / "vntc-full.jsonl.gz"
-VNTOPICS = Path(sys.executable).parent / "vntopics"
-TASK_LINE = re.compile(r"Task run '([a-z][a-z0-9-]*?)-[0-9a-f]{3,}'")
 GOAL_COLD_OVER_BARE, GOAL_WARM_OVER_COLD, GOAL_FULL_RSS_GB = 1.3, 0.15, 3.0
 BATCH = 64
 
@@ -92,114 +91,6 @@ def pipeline_segmentation(texts: list[str], workers: int) -> float:
     return time.perf_counter() - start
 
 
-# --- one monitored `vntopics run` ------------------------------------------------------------
-
-class Run:
-    """`vntopics run` as a subprocess: wall time, tree RSS peaks (total and per stage)."""
-
-    def __init__(self, corpus: Path, artifacts: Path, cache: Path, workers: int,
-                 overrides: list[str], log: Path, timeout_s: float, rss_limit: float):
-        self.command = [str(VNTOPICS), "run", "--input", str(corpus), "--artifacts-dir",
-                        str(artifacts), "--set", f"cache.dir={cache}",
-                        "--set", f"workers={workers}"]
-        for override in overrides:
-            self.command += ["--set", override]
-        self.log, self.timeout_s, self.rss_limit = log, timeout_s, rss_limit
-        self.stage = "startup"
-        self.stage_started: dict[str, float] = {}
-        self.peak_total = 0
-        self.peak_by_stage: dict[str, int] = {}
-        self.peak_by_role: dict[str, int] = {}
-        self.stopped_because = ""
-
-    def role(self, process: psutil.Process, root: psutil.Process) -> str:
-        if process.pid == root.pid:
-            return "main"
-        try:
-            line = " ".join(process.cmdline())
-        except psutil.Error:
-            return "other"
-        if "prefect" in line and "server" in line:
-            return "prefect-server"
-        if "multiprocessing" in line:
-            return "pool-worker"
-        return "other"
-
-    def follow(self, stream, sink) -> None:
-        for line in stream:
-            sink.write(line)
-            sink.flush()        # the log can be followed while a long run goes on
-            match = TASK_LINE.search(line)
-            if not match:
-                continue
-            # Most tasks log only when they end, so a task's work is what happens after the
-            # previous task finished: "after X" is charged with the next task's memory.
-            stage = (f"after {match.group(1)}" if "Finished in state" in line
-                     else match.group(1))
-            if stage != self.stage:
-                self.stage = stage
-                self.stage_started.setdefault(stage, time.perf_counter() - self.start)
-
-    def execute(self) -> dict:
-        self.start = time.perf_counter()
-        with open(self.log, "w", encoding="utf-8") as sink:
-            process = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True, cwd=PROJECT)
-            out_lines: list[str] = []
-            readers = [threading.Thread(target=self.follow, args=(process.stderr, sink)),
-                       threading.Thread(target=lambda: out_lines.extend(process.stdout))]
-            for reader in readers:
-                reader.start()
-            root = psutil.Process(process.pid)
-            while process.poll() is None:
-                self.sample(root)
-                elapsed = time.perf_counter() - self.start
-                if elapsed > self.timeout_s or self.peak_total > self.rss_limit:
-                    self.stopped_because = (f"time limit {self.timeout_s / 60:.0f} min"
-                                            if elapsed > self.timeout_s else
-                                            f"RSS limit {self.rss_limit / 2**30:.1f} GB")
-                    for child in root.children(recursive=True):
-                        child.kill()
-                    root.kill()
-                    break
-                time.sleep(0.1)
-            process.wait()
-            for reader in readers:
-                reader.join()
-        wall = time.perf_counter() - self.start
-        version = out_lines[-1].strip() if out_lines and process.returncode == 0 else None
-        manifest = {}
-        if version and (Path(version) / "manifest.json").is_file():
-            manifest = json.loads((Path(version) / "manifest.json").read_text())
-        return {"wall_s": wall, "returncode": process.returncode, "version": version,
-                "stopped_because": self.stopped_because, "stage_at_end": self.stage,
-                "stage_seconds": manifest.get("stage_seconds", {}),
-                "documents": manifest.get("documents", {}),
-                "segmentation": manifest.get("segmentation", {}),
-                "peak_tree_rss": self.peak_total, "peak_rss_by_stage": self.peak_by_stage,
-                "peak_rss_by_role": self.peak_by_role,
-                "stage_started_s": self.stage_started, "log": str(self.log)}
-
-    def sample(self, root: psutil.Process) -> None:
-        total, by_role = 0, {}
-        try:
-            processes = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return
-        for process in processes:
-            try:
-                rss = process.memory_info().rss
-            except psutil.Error:
-                continue
-            total += rss
-            role = self.role(process, root)
-            by_role[role] = by_role.get(role, 0) + rss
-        self.peak_total = max(self.peak_total, total)
-        self.peak_by_stage[self.stage] = max(self.peak_by_stage.get(self.stage, 0), total)
-        for role, rss in by_role.items():
-            self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
-
-
 # --- report ----------------------------------------------------------------------------------
 
 def gb(value: float) -> str:
@@ -224,8 +115,9 @@ def print_run(name: str, result: dict) -> None:
     if stages:
         accounted = sum(stages.values())
         print("  stage seconds (manifest): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
-              + f"; outside stages (Prefect start-up, server, write-version, UI artifacts) "
-                f"{result['wall_s'] - accounted:.1f}")
+              + f"; outside stages {result['wall_s'] - accounted:.1f} = " + ", ".join(
+                  f"{k.replace('_', ' ')} {v:.1f}" for k, v in result["fixed_cost"].items()
+                  if k != "outside_stages" and v is not None))
     if result["stage_started_s"]:
         print("  log milestones (s after launch; 'after X' = X finished): "
               + ", ".join(f"{k} {v:.0f}" for k, v in result["stage_started_s"].items()))
@@ -245,6 +137,11 @@ def main() -> int:
                         help="documents for the 1-vs-2-process scaling (0: skip)")
     parser.add_argument("--full", action="store_true",
                         help=f"bare, cold and warm on {FULL.name}, no scaling")
+    parser.add_argument("--fixed-cost", action="store_true",
+                        help="only the time outside the stages, without and with a Prefect "
+                             "server (use a small --corpus)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="warm runs per server mode for --fixed-cost")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="extra overrides for every vntopics run (say so when reporting)")
     parser.add_argument("--timeout-min", type=float, default=120)
@@ -262,6 +159,10 @@ def main() -> int:
     print(f"scratch folder {work}")
     sys.stdout.flush()
     try:
+        if args.fixed_cost:
+            results["fixed_cost"] = measure(corpus, work, args.workers, args.repeats, limits)
+            print_fixed_cost(results["fixed_cost"], args.repeats)
+            return 0
         texts = read_texts(corpus)
         syllables = sum(len(text.split()) for text in texts)
         bare_s, words = bare_segmentation(texts, args.workers)

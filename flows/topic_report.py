@@ -191,7 +191,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
-    from vntopics.pipeline.store import RunResults, describe_inputs, previous_version
+    from vntopics.pipeline.store import describe_inputs, previous_version
     from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
     from vntopics.pipeline.text import input_warnings
 
@@ -220,6 +220,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
                        quote(lineage))
     with timed(seconds, "compare"):
         comparisons = compare(quote(fitted), quote(modelled), config, watchlist)
+    from vntopics.pipeline.store import RunResults   # with the store's libraries, now loaded
+
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
                          documents=documents, modelled=modelled, corpus=corpus,
                          models=list(fitted.models.values()), comparisons=comparisons,

@@ -7,8 +7,7 @@ differ from gensim's on purpose: gensim's `_slide_window` unsets a word when one
 leaves the window while another copy is still inside (on `a b a c d e` with window 3 gensim
 counts `a` in 1 window, the truth is 3), so it undercounts repeated words. Here they are exact
 (tests compare with a brute-force count) and vectorised.
-Window counts kept by hand: exact where gensim's are not, and ~30x faster than gensim's loop
-(measured once by hand at d1fec60, no benchmark yet; benchmarks/README.md).
+Kept over gensim's: exact and 22x faster (python benchmarks/kept_by_hand.py --only coherence).
 
 Window counts: p(w) and p(w1, w2) are the shares of sliding windows (10 tokens for NPMI, 110
 for c_v; a document shorter than the window is one window) containing the word, or both. For

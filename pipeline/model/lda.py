@@ -12,8 +12,7 @@ documents that have not converged yet. The topics equal gensim's up to floating-
 rounding (tests/model/test_lda.py). The M-step, alpha/eta optimisation and the online schedule
 (rho, decay, offset) are gensim's own: `update_counts` is gensim's `update` loop for a
 single process, fed CSR row blocks instead of lists of tuples.
-Batched E-step kept by hand: 1.8x gensim's speed at equal topics (measured once by hand at
-d1fec60, no benchmark yet; benchmarks/README.md).
+Kept over gensim's E-step: 1.9x as fast, same topics (python benchmarks/kept_by_hand.py --only estep)
 """
 from __future__ import annotations
 

