@@ -101,7 +101,7 @@ def dedupe(limit: int) -> None:
 def coherence(corpus, texts) -> None:
     from gensim.models import CoherenceModel
 
-    from vntopics.pipeline.config import load_config
+    from vntopics.pipeline.config_io import load_config
     from vntopics.pipeline.model.coherence import coherence_scores_many
     from vntopics.pipeline.model.nmf import fit_nmf
     from vntopics.pipeline.model.topics import top_word_lists
@@ -125,7 +125,7 @@ def estep(corpus) -> None:
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
 
-    from vntopics.pipeline.config import load_config
+    from vntopics.pipeline.config_io import load_config
     from vntopics.pipeline.model.lda import fit_lda
 
     model = fit_lda(corpus, 10, load_config().model.lda, 42).estimator

@@ -17,7 +17,8 @@ from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_table_artifact)
 from prefect.cache_policies import NO_CACHE
 
-from vntopics.pipeline.report import Language, language
+from vntopics.pipeline.report.language import Language, language
+from vntopics.pipeline.store.versions import read_table
 from vntopics.pipeline.report.format import markdown_escape
 
 MAX_TABLE_ROWS = 400
@@ -37,14 +38,6 @@ def read_manifest(version: Path) -> dict:
 
 def language_of(manifest: dict) -> Language:
     return language(manifest.get("config", {}).get("report", {}).get("language", "en"))
-
-
-def read_table(version: Path, name: str):
-    """A table of the version as a DataFrame (pandas is imported here, when the version has
-    been written, not when the flow module loads)."""
-    import pandas as pd
-
-    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)
 
 
 def summary_markdown(version: Path) -> str:

@@ -3,8 +3,8 @@ needs from the fitted models (`explorer_inputs`); report.md and one offline repo
 (explorer on top, static sections below), in the configured language."""
 from vntopics.pipeline.lazy import lazy_exports
 
+# (names that are also submodules, explorer_inputs and language, are imported from them)
 EXPORTS = {"write_reports": "build", "ReportInputs": "inputs", "ExplorerInputs": "inputs",
-           "explorer_inputs": "explorer_inputs", "Language": "language",
-           "language": "language"}
+           "Language": "language"}
 __all__ = list(EXPORTS)
 __getattr__ = lazy_exports(__name__, EXPORTS)

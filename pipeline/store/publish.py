@@ -17,7 +17,8 @@ from vntopics.pipeline.model.seeds import SeedTopic
 from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
 from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
                                             representative_documents, topics_table)
-from vntopics.pipeline.report import ReportInputs, explorer_inputs, write_reports
+from vntopics.pipeline.report import ReportInputs, write_reports
+from vntopics.pipeline.report.explorer_inputs import explorer_inputs
 from vntopics.pipeline.segment.terms import WatchTerm
 from vntopics.pipeline.store.diff import diff_versions
 from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,

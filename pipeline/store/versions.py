@@ -109,6 +109,8 @@ def runs_table(artifacts_dir: Path) -> pd.DataFrame:
 def read_table(version: Path, name: str) -> pd.DataFrame:
     """A version's table by name (`doc_topics`, `topics` …): the Parquet file when there is
     one (large document-level tables are only Parquet), else the CSV."""
+    import pandas as pd
+
     parquet = version / "tables" / f"{name}.parquet"
     if parquet.is_file():
         return pd.read_parquet(parquet)

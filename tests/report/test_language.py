@@ -13,7 +13,8 @@ import pytest
 
 from tests import browser
 from tests.conftest import english_leftovers
-from vntopics.pipeline.config import RunConfig, load_config
+from vntopics.pipeline.config import RunConfig
+from vntopics.pipeline.config_io import load_config
 from vntopics.pipeline.report.language import language
 
 SAME_IN_BOTH = {"format.with_n", "trends.rate", "k_sweep.chosen_item", "changes.summary_item",
