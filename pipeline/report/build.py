@@ -30,6 +30,7 @@ table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .55em;text-align:left;vertical-align:top}
 th{background:#f2f4f7} nav ul{columns:2} .note{color:#555;font-size:.9em}
 svg.chart{display:block;margin:.5em 0 1.5em;max-width:100%;height:auto}
+body>section{content-visibility:auto;contain-intrinsic-size:auto 900px}
 """
 
 

@@ -28,7 +28,8 @@ def significant(value: float, digits: int = 4) -> float:
 
 def prevalence_block(rows: pd.DataFrame, dimension: str, topics: int) -> dict | None:
     """{groups, n, low, values}: values[group][topic] = [prevalence, ci_low, ci_high,
-    diff_vs_rest, diff_low, diff_high]; provinces by size, years and cells by name."""
+    diff_vs_rest, diff_low, diff_high] (null when not measured); provinces by size, years
+    and cells by name."""
     rows = rows[rows["dimension"] == dimension]
     if rows.empty:
         return None
@@ -39,7 +40,8 @@ def prevalence_block(rows: pd.DataFrame, dimension: str, topics: int) -> dict | 
     values = []
     for group in groups:
         own = cells.loc[group].reindex(range(topics))
-        values.append([[rounded(v) for v in row] for row in own.itertuples(index=False)])
+        rows_of_group = [[rounded(v) for v in row] for row in own.itertuples(index=False)]
+        values.append([None if row[0] is None else row for row in rows_of_group])
     return {"groups": [str(g) for g in groups],
             "n": [int(sizes.at[g, "n_docs"]) for g in groups],
             "low": [int(bool(sizes.at[g, "low_support"])) for g in groups],

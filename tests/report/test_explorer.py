@@ -140,6 +140,8 @@ def test_choosing_a_province_filters_shares_map_and_articles(english, session):
     assert articles and articles != before
     assert all(meta.startswith("Gia Lai · ") for _, meta in articles)
     assert "province=Gia%20Lai" in session.evaluate("location.hash")
+    group = session.evaluate("document.querySelector('#explorer .ex-group').innerText")
+    assert group.startswith(f"Gia Lai: {int(gia_lai['n_docs'].iloc[0])} documents")
     series = session.evaluate("Array.from(document.querySelectorAll('#ex-topic svg text'))"
                               ".map(t => t.textContent)")
     assert "Gia Lai" in series                  # its own line in the by-year chart

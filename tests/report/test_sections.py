@@ -123,6 +123,20 @@ def test_corpus_sections_count_documents_by_province_and_year():
                                                  "reason": r"duplicate of a.txt \| bản sao"}
 
 
+def test_a_long_list_of_rejected_documents_is_cut_and_says_where_the_rest_is():
+    many = pd.DataFrame({"doc_id": [f"trùng-{i}.txt" for i in range(250)], "title": "Bản sao",
+                         "status": "rejected", "reason": "duplicate of a.txt",
+                         "province": "unknown", "year": pd.array([None] * 250, dtype="Int64")})
+    documents = pd.concat([inputs().documents, many], ignore_index=True)
+    manifest = {**inputs().manifest, "documents": {"in": 254, "ok": 3, "rejected": 251}}
+    _, _, rejected = sections.corpus_section(inputs(documents=documents, manifest=manifest))
+    assert "The first 200 of the 251 rejected inputs" in rejected.markdown
+    assert "tables/documents.csv" in rejected.markdown
+    assert rejected.markdown.count("\n| ") == 201                      # header + 200 rows
+    assert "| d.txt |" in rejected.markdown                             # in input order
+    assert "trùng-198.txt" in rejected.html and "trùng-199.txt" not in rejected.html
+
+
 def test_topics_section_lists_words_with_weights_and_articles():
     section = sections.topics_section(inputs(), "lda")
     assert section.title == "Topics (LDA)" and section.anchor == "topics-lda"

@@ -106,7 +106,7 @@ function render() {
   const pick = (i) => choose({topic: i});
   const map = topicMap(model, sharesOf(model, state), state.topic, pick);
   const list = html("div", {class: "ex-list"}, topicList(model, state, pick)
-    .concat([groupWords(state)]));
+    .concat([groupWords(model, state)]));
   const actions = {lambdaMoved: writeHash, pickProvince: (p) => choose({province: p})};
   APP.replaceChildren(controls(), html("div", {class: "ex-top"}, [
     html("figure", {class: "ex-map"}, [html("figcaption", {text: t("map_title",

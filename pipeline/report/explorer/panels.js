@@ -49,13 +49,16 @@ function topicList(model, state, pick) {
     : t("everywhere")})}), table];
 }
 
-function groupWords(state) {
+// The selection's size and the distinctive words of its province (or year).
+function groupWords(model, state) {
   const selection = selectionOf(state);
   if (!selection) return null;
+  const cell = cellOf(model, selection.dimension, selection.group);
   const dimension = state.province ? "province" : "year";
   const group = state.province || state.year;
   const words = (DATA.distinctive[dimension] || {})[group];
   return html("div", {class: "ex-group"}, [
+    html("p", {text: t("group_title", {group: selection.label, n: count(cell ? cell.n : 0)})}),
     html("h4", {text: t("group_words", {group: group})}),
     html("p", {text: words && words.length ? words.map((w) => w[0] + " (" + num(w[1], 1) +
       ")").join(", ") : t("no_words")})]);
