@@ -2,8 +2,8 @@
 block and one inline script, allowed by its hash in the page's Content-Security-Policy.
 
 The script is plain DOM code in `explorer/` (about 30 kB) and needs no library: the one we
-would reach for, d3, is 614 kB installed as Debian's libjs-d3 3.5.17, for circles, bars and
-lines this code draws directly; nothing is fetched or vendored.
+would reach for, d3, is 614 kB installed as Debian's libjs-d3 3.5.17 (half the full-VNTC
+report, benchmarks/README.md), for circles, bars and lines this code draws directly.
 """
 from __future__ import annotations
 
