@@ -29,11 +29,11 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
 class TemporaryServer:
     """The subprocess from the CLI's side: `api_url()` is None when a server is configured."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vntopics.flows.temporary_server"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, **SERVER_ENV})
+            env={**(os.environ if env is None else env), **SERVER_ENV})
         self.verdict: str | None = None
         self.answered = False
 
