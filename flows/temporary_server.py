@@ -1,7 +1,7 @@
 """Prefect's temporary server for a `vntopics run` without a configured one, started first.
 
 Prefect starts its temporary server when the flow begins, after the CLI's imports, and its
-start (importing the server, migrating the database: ~3 s on 2 cores, benchmarks/README.md)
+start (importing the server, checking the database: ~3.5 s on 2 cores, benchmarks/README.md)
 then adds to every run. `TemporaryServer.start()` launches this module as a subprocess at the
 top of the CLI, before anything heavy is imported; the subprocess decides (with Prefect's own
 settings, so a profile, .env or prefect.toml counts) whether a server is configured and, if
