@@ -82,32 +82,41 @@ def median(values: list) -> float | None:
     return statistics.median(known) if known else None
 
 
-def measure(corpus: Path, work: Path, workers: int, repeats: int, limits: dict) -> dict:
-    results = {}
+def measure(corpus: Path, work: Path, workers: int, repeats: int, limits: dict,
+            clis: dict[str, Path]) -> dict:
+    """{cli name: {mode: figures}}; with several CLIs (e.g. an older checkout's venv) their
+    runs alternate, so a change in the machine's load falls on all of them alike."""
+    results: dict = {name: {} for name in clis}
     for mode in GOALS:
         with server_mode(mode, work):
-            runs = []
+            runs: dict[str, list] = {name: [] for name in clis}
             for index in range(repeats + 1):
-                run = Run(corpus, work / f"artifacts-{mode}-{index}", work / "cache", workers, [],
-                          work / f"{mode}-{index}.log", **limits).execute()
-                if run["returncode"] != 0:
-                    raise RuntimeError(f"{mode} run {index} failed: see {run['log']}")
-                if index:                       # the first one filled the caches
-                    runs.append(run)
-        results[mode] = {"runs": [{"wall_s": r["wall_s"], **r["fixed_cost"]} for r in runs],
-                         "median": {part: median([r["fixed_cost"][part] for r in runs])
-                                    for part in ["outside_stages", *PARTS]},
-                         "median_wall_s": statistics.median(r["wall_s"] for r in runs)}
+                for name, vntopics in clis.items():
+                    tag = f"{name}-{mode}-{index}"
+                    run = Run(corpus, work / f"artifacts-{tag}", work / f"cache-{name}",
+                              workers, [], work / f"{tag}.log", **limits,
+                              vntopics=vntopics).execute()
+                    if run["returncode"] != 0:
+                        raise RuntimeError(f"{tag} failed: see {run['log']}")
+                    if index:                   # the first one filled the caches
+                        runs[name].append(run)
+        for name, done in runs.items():
+            results[name][mode] = {
+                "runs": [{"wall_s": r["wall_s"], **r["fixed_cost"]} for r in done],
+                "median": {part: median([r["fixed_cost"][part] for r in done])
+                           for part in ["outside_stages", *PARTS]},
+                "median_wall_s": statistics.median(r["wall_s"] for r in done)}
     return results
 
 
 def print_fixed_cost(results: dict, repeats: int) -> None:
-    for mode, result in results.items():
-        figures, goal = result["median"], GOALS[mode]
-        verdict = "met" if figures["outside_stages"] <= goal else "MISSED"
-        print(f"fixed cost, {mode} Prefect server (median of {repeats} warm runs): wall "
-              f"{result['median_wall_s']:.1f} s, outside the stages "
-              f"{figures['outside_stages']:.1f} s (goal <= {goal:.0f} s: {verdict}) = "
-              + " + ".join(f"{part.replace('_', ' ')} "
-                           + ("n/a" if figures[part] is None else f"{figures[part]:.1f}")
-                           for part in PARTS))
+    for name, modes in results.items():
+        for mode, result in modes.items():
+            figures, goal = result["median"], GOALS[mode]
+            verdict = "met" if figures["outside_stages"] <= goal else "MISSED"
+            print(f"fixed cost [{name}], {mode} Prefect server (median of {repeats} warm "
+                  f"runs): wall {result['median_wall_s']:.1f} s, outside the stages "
+                  f"{figures['outside_stages']:.1f} s (goal <= {goal:.0f} s: {verdict}) = "
+                  + " + ".join(f"{part.replace('_', ' ')} "
+                               + ("n/a" if figures[part] is None else f"{figures[part]:.1f}")
+                               for part in PARTS))

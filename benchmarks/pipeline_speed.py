@@ -37,7 +37,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from fixed_cost import measure, print_fixed_cost  # noqa: E402
-from run_monitor import Run  # noqa: E402
+from run_monitor import VNTOPICS, Run  # noqa: E402
 
 SHARED = PROJECT.parent / "shared" / "corpora"
 SAMPLE = SHARED / "vntc-sample-3000.jsonl.gz"
@@ -142,6 +142,9 @@ def main() -> int:
                              "server (use a small --corpus)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="warm runs per server mode for --fixed-cost")
+    parser.add_argument("--compare-with", type=Path, metavar="VNTOPICS",
+                        help="--fixed-cost: another `vntopics` executable (e.g. an older "
+                             "checkout's venv) measured in alternation with this one")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="extra overrides for every vntopics run (say so when reporting)")
     parser.add_argument("--timeout-min", type=float, default=120)
@@ -160,7 +163,10 @@ def main() -> int:
     sys.stdout.flush()
     try:
         if args.fixed_cost:
-            results["fixed_cost"] = measure(corpus, work, args.workers, args.repeats, limits)
+            clis = {"this": VNTOPICS, **({"other": args.compare_with} if args.compare_with
+                                         else {})}
+            results["fixed_cost"] = measure(corpus, work, args.workers, args.repeats, limits,
+                                            clis)
             print_fixed_cost(results["fixed_cost"], args.repeats)
             return 0
         texts = read_texts(corpus)

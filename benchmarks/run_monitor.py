@@ -23,11 +23,11 @@ MILESTONES = {"flow_started": re.compile(r"Beginning flow run"),
               "flow_finished": re.compile(r"Flow run '[^']+' - Finished in state")}
 
 
-@lru_cache(maxsize=1)
-def verbose_flag() -> list[str]:
+@lru_cache(maxsize=None)
+def verbose_flag(vntopics: Path = VNTOPICS) -> list[str]:
     """`-v` where the CLI has it (Prefect's own lines are what the stages are told by); older
     versions printed them by default."""
-    help_text = subprocess.run([str(VNTOPICS), "run", "--help"], capture_output=True,
+    help_text = subprocess.run([str(vntopics), "run", "--help"], capture_output=True,
                                text=True).stdout
     return ["-v"] if "--verbose" in help_text else []
 
@@ -54,8 +54,9 @@ class Run:
     """`vntopics run` as a subprocess: wall time, tree RSS peaks (total and per stage)."""
 
     def __init__(self, corpus: Path, artifacts: Path, cache: Path, workers: int,
-                 overrides: list[str], log: Path, timeout_s: float, rss_limit: float):
-        self.command = [str(VNTOPICS), "run", *verbose_flag(), "--input", str(corpus),
+                 overrides: list[str], log: Path, timeout_s: float, rss_limit: float,
+                 vntopics: Path = VNTOPICS):
+        self.command = [str(vntopics), "run", *verbose_flag(vntopics), "--input", str(corpus),
                         "--artifacts-dir", str(artifacts), "--set", f"cache.dir={cache}",
                         "--set", f"workers={workers}"]
         for override in overrides:

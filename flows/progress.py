@@ -128,12 +128,12 @@ display: Display = LogLines()
 
 
 class StepArtifact:
-    """A step's Prefect progress artifact: created at 0 %, updated every few seconds."""
+    """A step's Prefect progress artifact, updated every few seconds; a step done within the
+    first interval costs one round trip (created at 100 %), not two."""
 
     def __init__(self, step: str) -> None:
-        self.step, self.shown, self.shown_at = step, -1.0, 0.0
+        self.step, self.shown, self.shown_at = step, -1.0, time.monotonic()
         self.artifact_id, self.failed = None, False
-        self.set(0.0)
 
     def set(self, percent: float, force: bool = False) -> None:
         now = time.monotonic()

@@ -68,10 +68,11 @@ def wait_until_healthy(process: subprocess.Popen, url: str, timeout: float) -> N
 class TemporaryServer:
     """The subprocess from the CLI's side: `api_url()` is None when a server is configured."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", LAUNCHER, str(os.getpid()), "-m", MODULE],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, **SERVER_ENV})
+            stdout=subprocess.PIPE, text=True,
+            env={**(os.environ if env is None else env), **SERVER_ENV})
         self.verdict: str | None = None
         self.answered = False
 

@@ -1,0 +1,44 @@
+"""The lighter start of `vntopics run`: the early temporary Prefect server (flows/
+temporary_server.py) and the exit without teardown (flows/startup.py)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+
+from tests.conftest import run_cli
+from vntopics.flows.temporary_server import TemporaryServer
+
+
+def test_a_configured_server_means_no_temporary_one(cli_env):
+    server = TemporaryServer(cli_env)
+    assert server.api_url() is None
+    assert server.process.wait(timeout=60) == 0
+
+
+def test_without_a_server_one_answers_and_stops_with_its_parent(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(PREFECT_HOME=str(tmp_path), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    server = TemporaryServer(env)
+    try:
+        url = server.api_url()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
+        server.wait_until_up(180)
+        with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
+            assert response.status == 200
+        server.process.stdin.close()          # what the CLI's death looks like to it
+        assert server.process.wait(timeout=30) == 0
+    finally:
+        server.stop()
+
+
+def test_exit_codes_survive_the_fast_exit(tmp_path):
+    assert run_cli(["no-such-command"]).returncode == 2                  # argparse
+    assert run_cli(["--version"]).returncode == 0
+    bad = run_cli(["runs", "--config", str(tmp_path / "missing.yaml")])
+    assert bad.returncode == 2 and "config file not found" in bad.stderr  # ValueError
+    crash = subprocess.run([sys.executable, "-c", "from vntopics.flows import startup, cli; "
+                            "cli.main = lambda: 1 / 0; startup.program()"],
+                           capture_output=True, text=True, timeout=60)
+    assert crash.returncode == 1 and "ZeroDivisionError" in crash.stderr
