@@ -7,7 +7,7 @@
 - as a program, the process ends with `os._exit` once every atexit handler (Prefect's log and
   event drains, the temporary server's stop) has run and the streams are flushed: the
   interpreter's teardown of the imported libraries writes nothing.
-Kept by hand: 9.4 -> 5.8 s outside the stages without a server, exit 0.8 -> 0.1 s with one
+Kept by hand: without a server 9.9 -> 5.2 s outside the stages, exit 0.8 -> 0.0 s with one
 (python benchmarks/pipeline_speed.py --fixed-cost --compare-with OLDER/bin/vntopics).
 """
 from __future__ import annotations
