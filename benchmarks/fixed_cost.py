@@ -23,7 +23,7 @@ from typing import Iterator
 from run_monitor import Run
 
 GOALS = {"temporary": 5.0, "configured": 3.0}   # seconds outside the stages (issue 21)
-PARTS = ["before_flow", "write_version", "between_stages", "flow_end", "exit"]
+PARTS = ["before_flow", "write_version", "ui_artifacts", "between_stages", "flow_end", "exit"]
 
 
 @contextmanager

@@ -19,6 +19,7 @@ VNTOPICS = Path(sys.executable).parent / "vntopics"
 TASK_LINE = re.compile(r"Task run '([a-z][a-z0-9-]*?)-[0-9a-f]{3,}'")
 MILESTONES = {"flow_started": re.compile(r"Beginning flow run"),
               "write_version_s": re.compile(r"published \S+ in ([\d.]+) s"),
+              "write_version_done": re.compile(r"Task run 'write-version-\w+' - Finished"),
               "ui_artifacts_done": re.compile(r"Task run 'publish-ui-artifacts-\w+' - Finished"),
               "flow_finished": re.compile(r"Flow run '[^']+' - Finished in state")}
 
@@ -34,12 +35,15 @@ def verbose_flag(vntopics: Path = VNTOPICS) -> list[str]:
 
 def fixed_cost(wall: float, stages: dict, milestones: dict) -> dict:
     """Wall time outside the manifest's stages, and its parts: before the flow run began
-    (interpreter, imports, Prefect's server, flow registration), write-version, the end of
-    the flow after the UI artifacts, the process exit; the rest is between the stages (task
-    runs, UI artifacts, and any part a version of the CLI does not log: None)."""
+    (interpreter, imports, Prefect's server, flow registration), write-version, the UI
+    artifacts task, the end of the flow after it, the process exit; the rest is between the
+    stages (task runs, and any part a version of the CLI does not log: None)."""
     outside = wall - sum(stages.values())
     parts = {"outside_stages": outside, "before_flow": milestones.get("flow_started"),
              "write_version": milestones.get("write_version_s"),
+             "ui_artifacts": (milestones["ui_artifacts_done"] - milestones["write_version_done"]
+                              if {"ui_artifacts_done", "write_version_done"} <= set(milestones)
+                              else None),
              "flow_end": (milestones["flow_finished"] - milestones["ui_artifacts_done"]
                           if {"flow_finished", "ui_artifacts_done"} <= set(milestones)
                           else None),

@@ -86,12 +86,13 @@ def flow_run_output(verbosity: str = NORMAL) -> Iterator[None]:
     handlers = configure_console(verbosity)
     console = handlers[0].console if handlers else None
     try:
-        if verbosity != QUIET and console is not None and console.is_terminal:
-            bars = RichBars(console)
-            flow_progress.display = bars
-            with bars.bars:
+        with startup.temporary_server_settings():
+            if verbosity != QUIET and console is not None and console.is_terminal:
+                bars = RichBars(console)
+                flow_progress.display = bars
+                with bars.bars:
+                    yield
+            else:
                 yield
-        else:
-            yield
     finally:
         flow_progress.display = flow_progress.LogLines()

@@ -157,13 +157,20 @@ class StageProgress:
     """The `progress(step, done, total)` callback of one stage: artifacts and display."""
 
     def __init__(self, steps: tuple[str, ...]) -> None:
-        self.states = {step: StepState(step) for step in steps}
+        self.last_heard = time.monotonic()
+        self.states = {step: StepState(step, started=self.last_heard) for step in steps}
         self.artifacts = {step: StepArtifact(step) for step in steps}
+        self.heard: set[str] = set()
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if step not in self.states:
-            self.states[step], self.artifacts[step] = StepState(step), StepArtifact(step)
+            self.states[step] = StepState(step, started=self.last_heard)
+            self.artifacts[step] = StepArtifact(step)
         state = self.states[step]
+        if step not in self.heard:   # its clock starts when the stage last heard of another
+            self.heard.add(step)
+            state.started = self.last_heard
+        self.last_heard = time.monotonic()
         state.done, state.total = done, total
         self.artifacts[step].set(state.percent, force=state.finished)
         display.show(state)
@@ -171,9 +178,9 @@ class StageProgress:
     def finish(self) -> None:
         """The stage ended: every step is complete, also those served from a cache."""
         for step, state in self.states.items():
-            if not state.finished or self.artifacts[step].shown < 100:
+            self.artifacts[step].set(100.0, force=True)   # no round trip if already there
+            if step not in self.heard or not state.finished:
                 state.done = state.total = max(state.total, state.done)
-                self.artifacts[step].set(100.0, force=True)
                 display.show(state)
 
 

@@ -130,3 +130,24 @@ def test_log_lines_wait_for_five_percent_and_ten_seconds(monkeypatch):
     assert lines[0].endswith("8.0 documents/s, ETA 1 min 50 s")
     assert progress_line(StepState("lda", done=0, total=3, started=clock[0])).endswith(
         "ETA unknown")
+
+
+def test_a_steps_clock_starts_after_the_step_before_and_each_ends_once(monkeypatch):
+    from vntopics.flows import progress
+
+    clock = [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(progress.StepArtifact, "set", lambda self, *args, **kwargs: None)
+    shown = []
+    monkeypatch.setattr(progress, "display", type("Recorder", (), {
+        "show": lambda self, state: shown.append((state.step, state.finished,
+                                                  round(state.elapsed, 1)))})())
+    stage = progress.StageProgress(("clean", "dedupe", "segment"))
+    stage("clean", 0, 100)
+    clock[0] = 30.0
+    stage("clean", 100, 100)
+    clock[0] = 40.0
+    stage("dedupe", 100, 100)       # its only report: it ran from 30 s to 40 s
+    stage.finish()                  # segment (cached, never heard) is shown once, done
+    assert shown == [("clean", False, 0.0), ("clean", True, 30.0), ("dedupe", True, 10.0),
+                     ("segment", True, 40.0)]
