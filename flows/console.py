@@ -74,6 +74,9 @@ class RichBars:
         if state.total > 0:
             self.bars.update(self.tasks[state.step], completed=state.done, total=state.total,
                              count=f"{state.done:,}/{state.total:,} {state.unit}")
+        elif not state.known:  # a stream: counted as it goes, total unknown
+            self.bars.update(self.tasks[state.step], completed=state.done, total=None,
+                             count=f"{state.done:,} {state.unit}")
         elif state.finished:   # nothing to do: served from a cache
             self.bars.update(self.tasks[state.step], completed=1, total=1, count="cached")
 

@@ -58,12 +58,19 @@ class StepState:
         return STEPS.get(self.step, (self.step, "items"))[1]
 
     @property
+    def known(self) -> bool:
+        """False while a step cannot know its total (documents read from a stream: -1)."""
+        return self.total >= 0
+
+    @property
     def percent(self) -> float:
-        return 100.0 if self.total <= 0 else min(100.0, 100.0 * self.done / self.total)
+        if not self.known:
+            return 0.0
+        return 100.0 if self.total == 0 else min(100.0, 100.0 * self.done / self.total)
 
     @property
     def finished(self) -> bool:
-        return self.done >= self.total
+        return self.known and self.done >= self.total
 
     @property
     def elapsed(self) -> float:
@@ -99,6 +106,9 @@ def progress_line(state: StepState) -> str:
     if state.finished:
         return (f"{state.title}: {state.done:,} {state.unit} in {duration(state.elapsed)} "
                 f"({state.rate:,.1f} {state.unit}/s)")
+    if not state.known:
+        return (f"{state.title}: {state.done:,} {state.unit} so far, "
+                f"{state.rate:,.1f} {state.unit}/s")
     return (f"{state.title}: {state.done:,} / {state.total:,} {state.unit} "
             f"({state.percent:.0f}%), {state.rate:,.1f} {state.unit}/s, "
             f"ETA {duration(state.seconds_left)}")
@@ -118,8 +128,9 @@ class LogLines:
     def show(self, state: StepState) -> None:
         percent, now = state.percent, time.monotonic()
         shown_percent, shown_at = self.last.get(state.step, (0.0, state.started))
-        due = percent - shown_percent >= LINE_EVERY_PERCENT and now - shown_at >= LINE_EVERY_S
-        if state.total > 0 and (state.finished or due):
+        due = ((percent - shown_percent >= LINE_EVERY_PERCENT or not state.known)
+               and now - shown_at >= LINE_EVERY_S)
+        if state.total != 0 and (state.finished or due):
             self.last[state.step] = (percent, now)
             run_logger().info(progress_line(state))
 

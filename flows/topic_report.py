@@ -31,9 +31,9 @@ from vntopics.pipeline.parallel import Mapper, default_workers
 if TYPE_CHECKING:
     from vntopics.pipeline.compare import ComparisonTables
     from vntopics.pipeline.model import Corpus, FitResult
-    from vntopics.pipeline.segment import SegmentationStats, WatchTerm
+    from vntopics.pipeline.segment import SegmentationStats, TokenRows, WatchTerm
     from vntopics.pipeline.store import Lineage, RunResults
-    from vntopics.pipeline.text import Document
+    from vntopics.pipeline.text import Document, DocumentSet
 
 
 def cache_dir(config: RunConfig) -> Path | None:
@@ -54,8 +54,8 @@ def only_transient(task, task_run, state) -> bool:
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
       retry_condition_fn=only_transient)
-def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
-                   ) -> tuple[list[Document], bool]:
+def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig, work_dir: Path
+                   ) -> tuple[DocumentSet, bool]:
     from vntopics.pipeline.store import sha256_of
     from vntopics.pipeline.text import load_or_prepare
 
@@ -64,7 +64,8 @@ def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
         documents, reused = load_or_prepare(paths, inputs, config.input, sidecar,
                                             sha256_of(sidecar) if sidecar else None,
                                             cache_dir(config),
-                                            config.workers or default_workers(), progress)
+                                            config.workers or default_workers(), progress,
+                                            work_dir)
     ok = sum(d.status == "ok" for d in documents)
     get_run_logger().info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
                           len(documents) - ok, " (cleaned documents reused from the cache)"
@@ -73,23 +74,25 @@ def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig
 
 
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
-def segment(documents: list[Document], config: RunConfig, mapper: Mapper,
-            watchlist: list[WatchTerm]) -> tuple[list[Document], SegmentationStats]:
-    from vntopics.pipeline.segment import segment_documents
+def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
+            watchlist: list[WatchTerm], work_dir: Path
+            ) -> tuple[DocumentSet, SegmentationStats]:
+    from vntopics.pipeline.segment import TokenStore, segment_documents
 
     logger = get_run_logger()
     with stage_progress("segment") as progress:
         stats = segment_documents(
             documents, config.text, [resolve_path(p) for p in config.text.stopword_files],
             cache_dir(config), mapper, config.segment.batch_size,
-            lambda done, total: progress("segment", done, total), watchlist)
+            lambda done, total: progress("segment", done, total), watchlist,
+            TokenStore(work_dir / "tokens"))
     logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
                 stats.documents, stats.cache_hits, stats.segmented, mapper.description)
     return documents, stats
 
 
 @task(name="build-vocabulary", cache_policy=NO_CACHE)
-def vocabulary(documents: list[Document], config: RunConfig) -> tuple[Corpus, list[Document]]:
+def vocabulary(documents: DocumentSet, config: RunConfig) -> tuple[Corpus, list[Document]]:
     from vntopics.pipeline.model import build_modelling_corpus
 
     settings = config.corpus
@@ -110,7 +113,7 @@ def recall_topics(config: RunConfig) -> Lineage:
 
 
 @task(name="fit-topic-models", cache_policy=NO_CACHE)
-def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapper: Mapper,
+def fit_models(corpus: Corpus, texts: TokenRows, config: RunConfig, mapper: Mapper,
                lineage: Lineage) -> FitResult:
     """Every model at every K (coherence-scored), K chosen, stability seeds at that K; with
     `model.continue_from: latest`, each model starts from the lineage's topics."""
@@ -119,8 +122,7 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
     warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
             else None)
     with stage_progress(*config.model.models) as progress:
-        result = sweep_and_fit(corpus, [d.tokens for d in modelled], config.model, mapper,
-                               warm, progress)
+        result = sweep_and_fit(corpus, texts, config.model, mapper, warm, progress)
     for seeded in result.seed_topics:
         if seeded.missing:
             get_run_logger().warning("seeded topic %r: %s not in the vocabulary (stop-word, "
@@ -135,14 +137,14 @@ def fit_models(corpus: Corpus, modelled: list[Document], config: RunConfig, mapp
 
 
 @task(name="compare-groups", cache_policy=NO_CACHE)
-def compare(fitted: FitResult, modelled: list[Document], config: RunConfig,
+def compare(fitted: FitResult, modelled: list[Document], texts: TokenRows, config: RunConfig,
             watchlist: list[WatchTerm]) -> ComparisonTables:
     from vntopics.pipeline.compare import compare_groups
     from vntopics.pipeline.text import documents_table
 
     with stage_progress("bootstrap") as progress:
         tables = compare_groups(list(fitted.models.values()), documents_table(modelled),
-                                [d.tokens for d in modelled], [d.citations for d in modelled],
+                                texts, [d.citations for d in modelled],
                                 config.compare, config.model.seed, watchlist,
                                 [d.term_counts for d in modelled], progress)
     logger = get_run_logger()
@@ -191,11 +193,9 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
-    from vntopics.pipeline.store import describe_inputs, previous_version
-    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging
-    from vntopics.pipeline.text import input_warnings
+    from vntopics.pipeline.store import previous_version
+    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging, work_folder
 
-    seconds: dict[str, float] = {}
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]
     artifacts_dir = resolve_path(config.artifacts.dir)
@@ -203,23 +203,36 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
         get_run_logger().warning("removed %s: left by a run killed while writing it", name)
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
+    with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
+        return run_stages(config, paths, artifacts_dir, previous, watchlist, mapper, work_dir)
+
+
+def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
+               previous: Path | None, watchlist: list[WatchTerm], mapper: Mapper,
+               work_dir: Path) -> str:
+    """The stages, in order; large values live in `work_dir` (removed when the run ends)."""
+    from vntopics.pipeline.store import describe_inputs
+    from vntopics.pipeline.text import input_warnings
+
+    seconds: dict[str, float] = {}
     with timed(seconds, "ingest"):
         inputs = describe_inputs(paths, config.input.symlinks)
         warnings = input_warnings(paths, inputs)
         for warning in warnings:
             get_run_logger().warning(warning)
-        documents, reused = read_and_clean(paths, inputs, config)
+        documents, reused = read_and_clean(paths, inputs, config, work_dir)
     with timed(seconds, "segment"):
         documents, segmentation = stage(config, segment, quote(documents), config, mapper,
-                                        watchlist)
+                                        watchlist, work_dir)
     with timed(seconds, "vocabulary"):
         corpus, modelled = vocabulary(quote(documents), config)
+        texts = documents.tokens.rows([d.token_row for d in modelled])
     with timed(seconds, "models"):
         lineage = recall_topics(config)
-        fitted = stage(config, fit_models, quote(corpus), quote(modelled), config, mapper,
+        fitted = stage(config, fit_models, quote(corpus), quote(texts), config, mapper,
                        quote(lineage))
     with timed(seconds, "compare"):
-        comparisons = compare(quote(fitted), quote(modelled), config, watchlist)
+        comparisons = compare(quote(fitted), quote(modelled), quote(texts), config, watchlist)
     from vntopics.pipeline.store import RunResults   # with the store's libraries, now loaded
 
     results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,

@@ -180,7 +180,7 @@ def real_results(real_corpus, real_articles):
         documents.append(Document(doc_id=row.doc_id, text=article["text"], title=row.title,
                                   date=article["date"], year=int(row.year),
                                   province=row.province, province_source="given",
-                                  source=article["source"], tokens=list(words)))
+                                  source=article["source"], n_tokens=len(words)))
     for document in documents:
         document.release_text()
     first = documents[0].doc_id

@@ -24,6 +24,8 @@ from scipy import sparse
 
 from vntopics.pipeline.compare.prevalence import indicator
 from vntopics.pipeline.model.corpus import flat_token_ids
+from vntopics.pipeline.model.stored_corpus import word_counts_matrix
+from vntopics.pipeline.segment.tokens import TokenRows
 
 DISTINCTIVE_COLUMNS = ["dimension", "group", "word", "zscore", "log_odds", "count_group",
                        "count_rest"]
@@ -31,11 +33,15 @@ PRIOR_SCALE = 1000.0
 GROUP_CHUNK = 64   # groups scored at once: bounds the dense groups × vocabulary arrays
 
 
-def count_matrix(token_lists: Sequence[Sequence[str]]) -> tuple[list[str], sparse.csr_matrix]:
+def count_matrix(token_lists: Sequence[Sequence[str]] | TokenRows
+                 ) -> tuple[list[str], sparse.csr_matrix]:
     """Alphabetically sorted vocabulary and the documents × vocabulary count matrix.
 
     Columns are in word order so that a stable sort on any score breaks ties by word.
+    Rows of a TokenStore are counted from their ids (model/stored_corpus.py).
     """
+    if isinstance(token_lists, TokenRows):
+        return word_counts_matrix(token_lists)
     words = sorted(dict.fromkeys(chain.from_iterable(token_lists)))
     index = dict(zip(words, range(len(words))))
     lengths, columns = flat_token_ids(token_lists, index)

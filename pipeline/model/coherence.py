@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+
+from vntopics.pipeline.parallel import batches
+from vntopics.pipeline.segment.tokens import TokenRows
 
 DOCUMENTS_PER_CHUNK = 5000
 
@@ -75,22 +78,35 @@ class Runs:
                     - large.covered_up_to(small.starts - 1)).sum())
 
 
-def window_counts(texts: Iterable[Sequence[str]], words: Sequence[str],
+def id_chunks(texts: Iterable[Sequence[str]] | TokenRows, words: Sequence[str]
+              ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(tokens per document, index into `words` of each token or -1) a chunk of documents
+    at a time; rows of a TokenStore are read as ids, never as strings."""
+    if isinstance(texts, TokenRows):
+        lookup = np.full(len(texts.store.words), -1, dtype=np.int64)
+        for i, word in enumerate(words):
+            if word in texts.store.index:
+                lookup[texts.store.index[word]] = i
+        for positions, ids in texts.blocks():
+            yield texts.store.lengths([texts.row_numbers[p] for p in positions.tolist()]), \
+                lookup[ids]
+        return
+    index = {word: i for i, word in enumerate(words)}
+    for chunk in batches(texts, DOCUMENTS_PER_CHUNK):
+        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        yield lengths, np.fromiter((index.get(token, -1) for text in chunk for token in text),
+                                   dtype=np.int64, count=int(lengths.sum()))
+
+
+def window_counts(texts: Iterable[Sequence[str]] | TokenRows, words: Sequence[str],
                   pairs: Iterable[tuple[int, int]], window: int) -> WindowCounts:
     """Windows containing each of `words` and each pair (indices into `words`)."""
-    index = {word: i for i, word in enumerate(words)}
     found_words, lows, highs = [], [], []
     windows = 0
-    chunk: list[Sequence[str]] = []
-
-    def flush() -> None:
-        nonlocal windows
-        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+    for lengths, ids in id_chunks(texts, words):
         per_doc = np.maximum(lengths - window + 1, 1)
         offsets = windows + np.concatenate([[0], np.cumsum(per_doc)[:-1]])
-        ids = np.fromiter((index.get(token, -1) for text in chunk for token in text),
-                          dtype=np.int64, count=int(lengths.sum()))
-        doc = np.repeat(np.arange(len(chunk)), lengths)
+        doc = np.repeat(np.arange(len(lengths)), lengths)
         position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         keep = ids >= 0
         ids, doc, position = ids[keep], doc[keep], position[keep]
@@ -98,14 +114,6 @@ def window_counts(texts: Iterable[Sequence[str]], words: Sequence[str],
         lows.append(offsets[doc] + np.maximum(position - window + 1, 0))
         highs.append(offsets[doc] + np.minimum(position, per_doc[doc] - 1))
         windows += int(per_doc.sum())
-        chunk.clear()
-
-    for text in texts:
-        chunk.append(text)
-        if len(chunk) >= DOCUMENTS_PER_CHUNK:
-            flush()
-    if chunk:
-        flush()
     word_ids = np.concatenate(found_words) if found_words else np.zeros(0, dtype=np.int64)
     low = np.concatenate(lows) if lows else word_ids
     high = np.concatenate(highs) if highs else word_ids
@@ -122,7 +130,8 @@ COHERENCE_TOP_N = 10
 MEASURES = ("c_npmi", "c_v")
 
 
-def coherence_scores_many(topic_sets: list[list[list[str]]], texts: list[list[str]],
+def coherence_scores_many(topic_sets: list[list[list[str]]],
+                          texts: Sequence[Sequence[str]] | TokenRows,
                           dictionary, measures: Sequence[str] = MEASURES,
                           top_n: int = COHERENCE_TOP_N) -> list[dict]:
     """c_npmi and c_v of several fits at once (one dict per entry of `topic_sets`).

@@ -18,6 +18,10 @@ import numpy as np
 from gensim.corpora import Dictionary
 from scipy import sparse
 
+from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
+from vntopics.pipeline.segment.tokens import TokenRows
+from vntopics.pipeline.text.documents import DocumentSet
+
 
 @dataclass
 class Corpus:
@@ -37,10 +41,13 @@ class Corpus:
         return [self.dictionary[i] for i in range(len(self.dictionary))]
 
 
-def build_corpus(token_lists: Sequence[Sequence[str]], no_below: int, no_above: float,
-                 keep_n: int) -> Corpus:
-    """Vocabulary filtered by document frequency; documents left empty by it are not kept."""
-    dictionary = filtered_dictionary(token_lists, no_below, no_above, keep_n)
+def build_corpus(token_lists: Sequence[Sequence[str]] | TokenRows, no_below: int,
+                 no_above: float, keep_n: int) -> Corpus:
+    """Vocabulary filtered by document frequency; documents left empty by it are not kept.
+    Rows of a TokenStore are counted from their ids a block at a time (stored_corpus.py)."""
+    dictionary = (stored_dictionary(token_lists, no_below, no_above, keep_n)
+                  if isinstance(token_lists, TokenRows) else
+                  filtered_dictionary(token_lists, no_below, no_above, keep_n))
     counts = counts_matrix(token_lists, dictionary)
     kept = np.flatnonzero(np.diff(counts.indptr) > 0).astype(np.int64)
     return Corpus(dictionary=dictionary, counts=counts[kept], kept=kept)
@@ -93,6 +100,8 @@ def flat_token_ids(token_lists: Sequence[Sequence[str]], index: dict[str, int]
 def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
                   ) -> sparse.csr_matrix:
     """documents x vocabulary counts (ids sorted within each row, as doc2bow gives them)."""
+    if isinstance(token_lists, TokenRows):
+        return stored_counts(token_lists, dictionary.token2id)
     lengths, ids = flat_token_ids(token_lists, TokenIds(dictionary.token2id))
     rows = np.repeat(np.arange(len(token_lists)), lengths)
     known = ids >= 0
@@ -116,13 +125,15 @@ def release_freed_memory() -> None:
         pass
 
 
-def build_modelling_corpus(documents: Sequence, no_below: int, no_above: float, keep_n: int,
-                           largest_k: int) -> tuple[Corpus, list]:
-    """The model stage's first step: the vocabulary and counts of the `ok` documents; those
-    left with no word of the vocabulary are rejected. Returns the corpus and the documents
-    it models (in corpus order). Too few of them for `largest_k` topics is an error."""
+def build_modelling_corpus(documents: DocumentSet, no_below: int, no_above: float,
+                           keep_n: int, largest_k: int) -> tuple[Corpus, list]:
+    """The model stage's first step: the vocabulary and counts of the `ok` documents (their
+    tokens in `documents.tokens`); those left with no word of the vocabulary are rejected.
+    Returns the corpus and the documents it models (in corpus order). Too few of them for
+    `largest_k` topics is an error."""
     candidates = [d for d in documents if d.status == "ok"]
-    corpus = build_corpus([d.tokens for d in candidates], no_below, no_above, keep_n)
+    corpus = build_corpus(documents.tokens.rows([d.token_row for d in candidates]), no_below,
+                          no_above, keep_n)
     kept = set(corpus.kept.tolist())
     for index, document in enumerate(candidates):
         if index not in kept:

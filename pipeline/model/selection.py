@@ -119,7 +119,7 @@ def score_outcomes(outcomes: Sequence[FitOutcome], texts: Sequence[Sequence[str]
                    dictionary) -> None:
     """Fill each outcome's scores: c_npmi, c_v (means and per topic) and diversity."""
     scores = coherence_scores_many([[w[:COHERENCE_TOP_N] for w in o.top_words]
-                                    for o in outcomes], list(texts), dictionary)
+                                    for o in outcomes], texts, dictionary)
     for outcome, score in zip(outcomes, scores):
         outcome.scores = {**score,
                           "diversity": topic_diversity(outcome.top_words, DIVERSITY_TOP_N)}

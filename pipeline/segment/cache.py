@@ -69,6 +69,17 @@ class SegmentationCache:
                 found[key] = shape(words)
         return found
 
+    def known(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` are cached."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            batch = unique[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update(key for key, in self.connection.execute(
+                f"SELECT key FROM words WHERE key IN ({marks})", batch))
+        return found
+
     def put_joined(self, items: dict[str, str]) -> None:
         """key -> words already joined with SEPARATOR (what the worker processes return)."""
         with self.connection:

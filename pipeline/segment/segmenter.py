@@ -1,32 +1,45 @@
 """The segmentation stage: underthesea word segmentation (cached, in parallel), then the
 token filter; documents left with too few tokens are rejected.
 
-In: `text.documents.Document`s with cleaned text. Out: the same documents with `tokens`,
-`citations` and the watchlist's `term_counts` filled and their text released, plus
-`SegmentationStats` for the manifest.
+In: `text.documents.DocumentSet` (documents with metadata, their texts on disk). Out: the
+same documents with `token_row`/`n_tokens`, `citations` and the watchlist's `term_counts`
+filled, their tokens in a `TokenStore` (`documents.tokens`), plus `SegmentationStats`.
+
+Two streamed passes keep memory independent of the corpus: the first segments every text
+not yet in the segmentation cache (a temporary one when the run has none) and writes the
+results there as batches finish; the second reads texts and cached words back a window at
+a time, filters them and appends the tokens to the store. Records that came with their own
+words (pre-segmented input) skip the first pass and go through the same filter.
 """
 from __future__ import annotations
 
+import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from vntopics.pipeline.config import TextConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper, batches
 from vntopics.pipeline.segment.cache import (SEPARATOR, SegmentationCache, cache_key,
                                              split_joined, split_words)
 from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
-from vntopics.pipeline.segment.words import (TokenFilter, join_phrases, load_stopwords,
-                                             segment_words)
-from vntopics.pipeline.text.documents import Document
+from vntopics.pipeline.segment.tokens import TokenStore
+from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
+                                             load_stopwords, segment_words)
+from vntopics.pipeline.text.documents import Document, DocumentSet, document_set
+
+WINDOW = 4096      # documents whose texts and cached words are in memory at once
 
 
 @dataclass
 class SegmentationStats:
-    """Counts for the manifest: documents seen, served from the cache, newly segmented."""
+    """Documents seen, served from the cache, newly segmented, given pre-segmented."""
     documents: int = 0
     cache_hits: int = 0
     segmented: int = 0
+    pre_segmented: int = 0     # records that gave their own words (`tokens`)
 
 
 def segment_batch_joined(texts: list[str]) -> list[str]:
@@ -36,103 +49,163 @@ def segment_batch_joined(texts: list[str]) -> list[str]:
     return [SEPARATOR.join(segment_words(text)) for text in texts]
 
 
-def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int,
-                  batch_size: int = 64,
-                  progress: Callable[[int, int], None] | None = None,
-                  mapper: Callable[[Callable, list], Iterable] | None = None,
-                  shape: Callable[[str], Any] = split_words
-                  ) -> tuple[list[Any], SegmentationStats]:
-    """Segmented words for every text: cached ones read, the rest segmented in `workers`
-    processes (batches of `batch_size` texts) and written back as they finish. A `mapper`
-    (pipeline/parallel.py) replaces the local processes.
-
-    Each text's result is `shape(tab-joined words)`: by default its list of (interned) words;
-    a caller that filters them passes its filter, so the raw words of the whole corpus are
-    never held at once.
-    """
-    keys = [cache_key(text) for text in texts]
-    known = cache.get_many(keys, shape) if cache else {}
-    stats = SegmentationStats(documents=len(texts),
-                              cache_hits=sum(key in known for key in keys))
-    todo = list(dict.fromkeys(k for k in keys if k not in known))
-    text_of = dict(zip(keys, texts))
-    work = list(batches(todo, batch_size))
-    done = 0
-
-    def record(batch_keys: Sequence[str], results: list[str]) -> None:
-        nonlocal done
-        fresh = dict(zip(batch_keys, results))
-        if cache:
-            cache.put_joined(fresh)
-        for key, joined in fresh.items():
-            known[key] = shape(joined)
-        done += len(batch_keys)
-        if progress:
-            progress(done, len(todo))
-
+def segment_into_cache(keys: Sequence[str], texts_at: Callable[[list[int]], Iterator[str]],
+                       cache: SegmentationCache, batch_size: int = 64,
+                       progress: Callable[[int, int], None] | None = None,
+                       mapper: Mapper | None = None, workers: int = 1) -> int:
+    """Segment the texts whose key is not cached (each distinct one once), in batches of
+    `batch_size` on `mapper` (or `workers` local processes), written to `cache` as they
+    finish. `texts_at(positions)` yields the texts at those positions of `keys`, in order
+    (read from disk as needed). Returns how many texts were segmented."""
+    todo: list[int] = []
+    planned: set[str] = set()
+    for start in range(0, len(keys), WINDOW):
+        window = keys[start:start + WINDOW]
+        cached = cache.known(window)
+        for offset, key in enumerate(window):
+            if key not in cached and key not in planned:
+                planned.add(key)
+                todo.append(start + offset)
+    del planned
+    work = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
+    texts = texts_at(todo)
+    tagged = ((tuple(keys[p] for p in batch), list(islice(texts, len(batch))))
+              for batch in work)
     mapper = mapper or ProcessMapper(workers if len(work) > 1 else 1)
-    tagged = ((tuple(b), [text_of[k] for k in b]) for b in work)
     if hasattr(mapper, "unordered"):   # recorded as they finish: no worker waits on a slow one
         finished = mapper.unordered(segment_batch_joined, tagged)
     else:                              # e.g. Prefect tasks on a Dask cluster
-        finished = zip(work, mapper(segment_batch_joined, (batch for _, batch in tagged)))
+        tags = [tuple(keys[p] for p in batch) for batch in work]
+        finished = zip(tags, mapper(segment_batch_joined, (batch for _, batch in tagged)))
+    done = 0
     for batch_keys, segmented in finished:
-        record(batch_keys, segmented)
-    stats.segmented = len(todo)
-    del text_of, work
+        cache.put_joined(dict(zip(batch_keys, segmented)))
+        done += len(batch_keys)
+        if progress:
+            progress(done, len(todo))
+    return len(todo)
+
+
+class WorkingCache:
+    """The run's segmentation cache, or a temporary one when caching is off (the streamed
+    passes read segmented words back from it)."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.temporary = tempfile.TemporaryDirectory(prefix="vntopics-segments-") \
+            if cache_dir is None else None
+        self.cache = SegmentationCache(Path(self.temporary.name) if self.temporary
+                                       else cache_dir)
+
+    def __enter__(self) -> SegmentationCache:
+        return self.cache
+
+    def __exit__(self, *exc) -> None:
+        self.cache.close()
+        if self.temporary:
+            self.temporary.cleanup()
+
+
+def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int,
+                  batch_size: int = 64,
+                  progress: Callable[[int, int], None] | None = None,
+                  mapper: Mapper | None = None,
+                  shape: Callable[[str], Any] = split_words
+                  ) -> tuple[list[Any], SegmentationStats]:
+    """Segmented words for every text of a list (through `cache`, or a temporary one), each
+    as `shape(tab-joined words)`: by default its list of (interned) words."""
+    keys = [cache_key(text) for text in texts]
+    with WorkingCache(None) if cache is None else nullcontext(cache) as working:
+        segmented = segment_into_cache(keys, lambda positions: (texts[p] for p in positions),
+                                       working, batch_size, progress, mapper, workers)
+        known = working.get_many(keys, shape)
+    stats = SegmentationStats(documents=len(texts), segmented=segmented,
+                              cache_hits=len(texts) - segmented)
     return [known[key] for key in keys], stats
 
 
-def tokenize_documents(documents: Iterable[Document], token_filter: TokenFilter,
-                       min_doc_tokens: int, cache: SegmentationCache | None = None,
+def tokenize_documents(documents: DocumentSet | list[Document], token_filter: TokenFilter,
+                       min_doc_tokens: int, cache_dir: Path | None = None,
                        workers: int = 1, batch_size: int = 64,
                        progress: Callable[[int, int], None] | None = None,
-                       mapper: Callable | None = None,
-                       count_terms: TermCounter | None = None) -> SegmentationStats:
+                       mapper: Mapper | None = None,
+                       count_terms: TermCounter | None = None,
+                       tokens: TokenStore | None = None) -> SegmentationStats:
     """Segment (cached, in parallel), filter, count the watchlist terms in the text while it
-    is still there (`count_terms`), and reject documents left with too few tokens."""
+    is read (`count_terms`), and reject documents left with too few tokens; the tokens go
+    to `tokens` (a new store by default), which becomes `documents.tokens`."""
+    documents = document_set(documents)
+    texts, store = documents.texts, tokens if tokens is not None else TokenStore()
     candidates = [d for d in documents if d.status == "ok"]
+    to_segment = [d.text_row for d in candidates if not d.pre_segmented]
+    stats = SegmentationStats(documents=len(candidates),
+                              pre_segmented=len(candidates) - len(to_segment))
+
     def filtered(joined: str) -> tuple[list[str], list[str]]:
         return token_filter(split_joined(joined))
 
-    results, stats = segment_texts([d.text for d in candidates], cache, workers, batch_size,
-                                   progress, mapper, shape=filtered)
-    for document, (tokens, citations) in zip(candidates, results):
-        document.tokens, document.citations = tokens, citations
-        if count_terms is not None:
-            document.term_counts = count_terms(document.text, citations)
-        document.release_text()
-        if len(document.tokens) < min_doc_tokens:
-            document.reject(f"too few tokens after stop-word filtering "
-                            f"({len(document.tokens)} < {min_doc_tokens})")
+    with WorkingCache(cache_dir) as cache:
+        keys = [cache_key(text) for text, _ in texts.pairs(to_segment)]
+        stats.segmented = segment_into_cache(
+            keys, lambda positions: (text for text, _ in texts.pairs(
+                [to_segment[p] for p in positions])), cache, batch_size, progress, mapper,
+            workers)
+        stats.cache_hits = len(keys) - stats.segmented
+        next_key = iter(keys)
+        for window in batches(candidates, WINDOW):
+            pairs = list(texts.pairs([d.text_row for d in window]))
+            window_keys = [None if d.pre_segmented else next(next_key) for d in window]
+            found = cache.get_many([k for k in window_keys if k], filtered)
+            for document, (text, words), key in zip(window, pairs, window_keys):
+                kept, citations = (found[key] if key else
+                                   token_filter(given_segmentation(words)))
+                document.token_row, document.n_tokens = store.append(kept), len(kept)
+                document.citations = citations
+                if count_terms is not None:
+                    document.term_counts = count_terms(text or words.replace("_", " "),
+                                                       citations)
+                if len(kept) < min_doc_tokens:
+                    document.reject(f"too few tokens after stop-word filtering "
+                                    f"({len(kept)} < {min_doc_tokens})")
+    documents.tokens = store.flush()
     return stats
 
 
-def apply_phrases(documents: Iterable[Document], min_count: int, threshold: float) -> None:
+def apply_phrases(documents: DocumentSet, min_count: int, threshold: float) -> None:
+    """Frequent pairs joined (gensim Phrases): a new store with the joined tokens. Phrases
+    trains on token lists in memory, so this option costs what the store saves."""
     ok = [d for d in documents if d.status == "ok"]
-    for document, tokens in zip(ok, join_phrases([d.tokens for d in ok], min_count,
-                                                 threshold)):
-        document.tokens = tokens
+    old = documents.tokens
+    joined = join_phrases(list(old.rows([d.token_row for d in ok])), min_count, threshold)
+    store = TokenStore()
+    for document, tokens in zip(ok, joined):
+        document.token_row, document.n_tokens = store.append(tokens), len(tokens)
+    documents.tokens = store.flush()
 
 
-def segment_documents(documents: list[Document], text: TextConfig, stopword_files: list[Path],
+def segment_documents(documents: DocumentSet, text: TextConfig, stopword_files: list[Path],
                       cache_dir: Path | None, mapper: Mapper, batch_size: int = 64,
                       progress: Callable[[int, int], None] | None = None,
-                      watchlist: Sequence[WatchTerm] = ()) -> SegmentationStats:
+                      watchlist: Sequence[WatchTerm] = (),
+                      tokens: TokenStore | None = None) -> SegmentationStats:
     """The segment stage's entry point: segment every `ok` document (through the cache in
     `cache_dir` unless None, batches on `mapper`), filter stop-words, count the `watchlist`
     terms (pipeline/segment/terms.py), reject documents left too short, and join frequent
-    phrases when `text.phrases` asks for it."""
+    phrases when `text.phrases` asks for it. The tokens end in `tokens` (a TokenStore in
+    the run's work folder; a temporary one by default), set as `documents.tokens`."""
     token_filter = TokenFilter(load_stopwords(stopword_files, text.extra_stopwords),
                                text.min_token_chars)
-    cache = SegmentationCache(cache_dir) if cache_dir is not None else None
-    try:
-        stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache,
-                                   batch_size=batch_size, progress=progress, mapper=mapper,
-                                   count_terms=TermCounter(watchlist) if watchlist else None)
-    finally:
-        if cache:
-            cache.close()
+    stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache_dir,
+                               batch_size=batch_size, progress=progress, mapper=mapper,
+                               count_terms=TermCounter(watchlist) if watchlist else None,
+                               tokens=tokens)
     if text.phrases:
         apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
     return stats
+
+
+def token_lists(documents: DocumentSet) -> list[list[str]]:
+    """Each document's tokens as a list of strings ([] before segmentation): for tests and
+    small corpora; a large one is read through `documents.tokens.rows(...)`."""
+    rows = [d.token_row for d in documents]
+    decoded = iter(documents.tokens.rows([r for r in rows if r >= 0]))
+    return [next(decoded) if r >= 0 else [] for r in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 SEGMENTER_VERSION = "underthesea-word_tokenize-1"
 
@@ -73,12 +73,24 @@ def segment_words(text: str) -> list[str]:
     """
     from underthesea import word_tokenize
 
+    return marked_words(text, lambda chunk: ("_".join(w.split()) for w in word_tokenize(chunk)))
+
+
+def given_segmentation(joined: str) -> list[str]:
+    """A pre-segmented record's words (tab- or space-joined, compounds with '_') in the form
+    `segment_words` gives: lowercased, edge punctuation off, citation codes whole and marked
+    (also when the other segmenter cut "18-NQ/TW" into pieces)."""
+    return marked_words(joined.replace("\t", " "), str.split)
+
+
+def marked_words(text: str, split: Callable[[str], Iterable[str]]) -> list[str]:
+    """`split`'s words of the text between citation codes, then each code, in order."""
     words: list[str] = []
     position = 0
     for match in [*CITATION.finditer(text), None]:
         chunk = text[position:match.start()] if match else text[position:]
-        for word in word_tokenize(chunk) if chunk.strip() else ():
-            token = EDGE_PUNCT.sub("", "_".join(word.lower().split()))
+        for word in split(chunk) if chunk.strip() else ():
+            token = EDGE_PUNCT.sub("", word.lower())
             if token:
                 words.append(token)
         if match:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 # Whole trees of the operating system, and top-level folders that hold other things.
 SYSTEM_TREES = ("/proc", "/sys", "/dev", "/boot", "/etc", "/bin", "/sbin", "/lib", "/lib32",
@@ -95,3 +97,19 @@ def clean_stale_staging(folder: Path) -> list[str]:
         except OSError:
             continue           # vanished meanwhile (published or cleaned by another run)
     return removed
+
+
+@contextmanager
+def work_folder(artifacts_dir: Path) -> Iterator[Path]:
+    """The run's work folder (`.tmp-work-...` in the artifacts folder): the texts and token
+    ids of the run on disk (text.TextShards, segment.TokenStore). Held by its lock like a
+    staging folder, so the folder of a killed run is removed at the next start; removed
+    when the run ends."""
+    artifacts_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".tmp-work-{os.getpid()}-", dir=artifacts_dir))
+    descriptor = hold_lock(folder)
+    try:
+        yield folder
+    finally:
+        os.close(descriptor)
+        shutil.rmtree(folder, ignore_errors=True)

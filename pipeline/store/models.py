@@ -148,11 +148,14 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
                       [resolve_path(p) for p in config.text.stopword_files], cache_dir,
                       mapper or ProcessMapper(config.workers), config.segment.batch_size)
     known = saved.dictionary.token2id
-    for document in documents:
-        if document.status == "ok" and not any(t in known for t in document.tokens):
+    candidates = [d for d in documents if d.status == "ok"]
+    for document, tokens in zip(candidates, documents.tokens.rows(
+            [d.token_row for d in candidates])):
+        if not any(t in known for t in tokens):
             document.reject("no word of the version's vocabulary")
     ok = [d for d in documents if d.status == "ok"]
-    scores = score_table(saved, [d.doc_id for d in ok], [d.tokens for d in ok])
+    scores = score_table(saved, [d.doc_id for d in ok],
+                         documents.tokens.rows([d.token_row for d in ok]))
     scores = scores.assign(status="ok", reason="")
     rejected = pd.DataFrame({"doc_id": [d.doc_id for d in documents if d.status != "ok"],
                              "status": "rejected",

@@ -1,4 +1,5 @@
-"""Text stage: raw files and records in; cleaned `Document`s out, each with its metadata
+"""Text stage: raw files and records in; a `DocumentSet` out (cleaned `Document`s in memory,
+their texts in Parquet shards on disk: `TextShards`), each with its metadata
 (date, province, source: given or inferred, with evidence) and `ok` or `rejected` with a
 reason. Reading, normalising, tone marks, dates, provinces, sources, near-duplicates and
 the ingest cache live here."""
@@ -6,6 +7,7 @@ from vntopics.pipeline.lazy import lazy_exports
 
 EXPORTS = {"load_or_prepare": "cache", "prepare_documents": "documents",
            "documents_table": "documents", "Document": "documents",
+           "DocumentSet": "documents", "document_set": "documents", "TextShards": "shards",
            "DOCUMENT_COLUMNS": "documents", "INGEST_COLUMNS": "documents",
            "check_inputs": "read", "input_warnings": "read", "InputError": "read"}
 __all__ = list(EXPORTS)

@@ -8,14 +8,18 @@ manifest records anyway), the ingest settings, and the source of every file of t
 package (every module that shapes a document lives here), so editing the cleaner or the
 gazetteer rules, or adding or moving a module, invalidates the entry.
 
-Entries are JSON lines (no pickle: nothing in a cache folder can run code), written to a
-temporary file and renamed, so a killed run never leaves a half entry.
+An entry is a folder: the documents' metadata as JSON lines and their texts as Parquet
+shards (no pickle: nothing in a cache folder can run code), written under a temporary name
+and renamed, so a killed run never leaves a half entry (its partial folder is removed by a
+later run).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
+import time
 from dataclasses import fields
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -23,11 +27,14 @@ from pathlib import Path
 
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
-from vntopics.pipeline.text.documents import Document, prepare_documents
+from vntopics.pipeline.text.documents import Document, DocumentSet, prepare_documents
+from vntopics.pipeline.text.shards import TextShards
 
 STORED_FIELDS = tuple(f.name for f in fields(Document)
-                      if f.name not in ("tokens", "citations", "term_counts"))
+                      if f.name not in ("given_words", "citations", "term_counts",
+                                        "token_row", "n_tokens"))
 KEEP_ENTRIES = 8
+ABANDONED_AFTER_S = 24 * 3600   # a partial entry this old belongs to a killed run
 
 
 @lru_cache(maxsize=1)
@@ -51,50 +58,75 @@ def ingest_key(inputs: list[dict], sidecar_sha256: str | None, settings: InputCo
 
 
 class IngestCache:
+    """One entry per key: a folder with the documents' metadata (`documents.jsonl`) and
+    their texts (the TextShards files), so a cached run reads its texts where they are."""
+
     def __init__(self, folder: Path):
         self.folder = folder / "ingest"
 
-    def load(self, key: str) -> list[Document] | None:
-        path = self.folder / f"{key}.jsonl"
+    def load(self, key: str) -> DocumentSet | None:
+        entry = self.folder / key
         try:
-            with path.open(encoding="utf-8") as handle:
-                documents = [Document(**json.loads(line)) for line in handle]
+            with (entry / "documents.jsonl").open(encoding="utf-8") as handle:
+                documents = DocumentSet((Document(**json.loads(line)) for line in handle),
+                                        TextShards.reopen(entry))
         except (OSError, ValueError, TypeError):
             return None          # missing, or written by an incompatible version: rebuild
-        os.utime(path)           # recently used entries survive pruning
+        os.utime(entry)          # recently used entries survive pruning
         return documents
 
-    def save(self, key: str, documents: list[Document]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        final = self.folder / f"{key}.jsonl"
-        partial = self.folder / f".{key}.{os.getpid()}.partial"
-        with partial.open("w", encoding="utf-8") as handle:
+    def staging(self, key: str) -> Path:
+        """Where a new entry's texts are written while it is prepared."""
+        return self.folder / f".{key}.{os.getpid()}.partial"
+
+    def save(self, key: str, documents: DocumentSet) -> None:
+        """Publish `documents` as the entry `key`; their texts move in when they were written
+        to `staging(key)`, else they are copied."""
+        texts, partial = documents.texts.flush(), self.staging(key)
+        if texts.folder != partial:
+            partial.mkdir(parents=True, exist_ok=True)
+            for path in texts.files:
+                shutil.copyfile(path, partial / path.name)
+        with (partial / "documents.jsonl").open("w", encoding="utf-8") as handle:
             for document in documents:
                 record = {name: getattr(document, name) for name in STORED_FIELDS}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        final = self.folder / key
+        shutil.rmtree(final, ignore_errors=True)
         os.replace(partial, final)
+        if texts.folder == partial:
+            texts.moved_to(final)
         self.prune()
 
     def prune(self) -> None:
-        entries = sorted(self.folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime,
-                         reverse=True)
-        for stale in entries[KEEP_ENTRIES:]:
-            stale.unlink(missing_ok=True)
+        entries = sorted((p for p in self.folder.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        abandoned = [p for p in self.folder.glob(".*.partial")
+                     if time.time() - p.stat().st_mtime > ABANDONED_AFTER_S]
+        for stale in entries[KEEP_ENTRIES:] + abandoned:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)    # an entry of an older version (one file)
 
 
 def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig,
                     sidecar: Path | None, sidecar_sha256: str | None, cache_dir: Path | None,
-                    workers: int = 1, progress: Progress | None = None
-                    ) -> tuple[list[Document], bool]:
+                    workers: int = 1, progress: Progress | None = None,
+                    work_dir: Path | None = None) -> tuple[DocumentSet, bool]:
     """The text stage's entry point: cleaned documents of `paths`, from the ingest cache when
     the same inputs were read with the same code and settings (True), else prepared and
-    cached (False). `cache_dir` None: no cache. `progress`: see `prepare_documents`."""
+    cached (False). `cache_dir` None: no cache, the texts go to `work_dir` (the run's work
+    folder; a temporary one by default). `progress`: see `prepare_documents`."""
     cache = IngestCache(cache_dir) if cache_dir is not None else None
     key = ingest_key(inputs, sidecar_sha256, settings)
     documents = cache.load(key) if cache else None
     if documents is not None:
         return documents, True
-    documents = prepare_documents(paths, sidecar, settings, workers, progress=progress)
+    texts = (TextShards(cache.staging(key)) if cache else
+             TextShards(work_dir / "texts") if work_dir else None)
+    documents = prepare_documents(paths, sidecar, settings, workers, progress=progress,
+                                  texts=texts)
     if cache:
         cache.save(key, documents)
     return documents, False

@@ -24,7 +24,8 @@ from vntopics.pipeline.text.dedupe import find_duplicates
 from vntopics.pipeline.text.normalise import (clean_lines, guess_title, looks_like_html,
                                               normalise_unicode, strip_html)
 from vntopics.pipeline.text.provinces import canonical_province, infer_province, province_2025
-from vntopics.pipeline.text.read import RawDocument, read_documents
+from vntopics.pipeline.text.read import RawDocument, iter_raw_documents
+from vntopics.pipeline.text.shards import TextShards, TextsOf
 from vntopics.pipeline.text.sources import infer_source
 
 DOCUMENT_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_chars",
@@ -55,12 +56,14 @@ def lead_of(text: str, title: str, limit: int = LEAD_CHARS) -> str:
     return body[:limit].rsplit(" ", 1)[0] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One input record through the run: filled by `clean_document` (text, metadata with
-    where each value came from, status), then by the segment stage (`tokens`, `citations`,
-    the watchlist's `term_counts`; the text is released), and rejected with a reason at
-    whichever stage finds it unusable."""
+    where each value came from, status); its text then goes to the run's `TextShards`
+    (`text_row`) and only its first lines stay (`lead`); the segment stage fills `n_tokens`
+    and `token_row` (its row in the run's TokenStore), `citations` and the watchlist's
+    `term_counts`; rejected with a reason at whichever stage finds it unusable. Slots: a
+    large corpus holds a million of these."""
     doc_id: str
     text: str
     title: str = ""
@@ -75,18 +78,21 @@ class Document:
     province_source: str = UNKNOWN
     source_source: str = UNKNOWN
     evidence: str = ""
-    tokens: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)   # watchlist term -> count
-    released_chars: int | None = None   # len(text) once the text is dropped after segmentation
-    lead: str = ""                      # the body's first lines, kept when the text is dropped
+    released_chars: int | None = None   # len(text) once the text is stored away
+    lead: str = ""                      # the body's first lines, kept when the text is stored
+    given_words: str = ""               # pre-segmented input: its words, normalised, tab-joined
+    pre_segmented: bool = False         # the record gave its own words (`tokens`)
+    text_row: int = -1                  # row of its text in the run's TextShards
+    token_row: int = -1                 # row of its tokens in the run's TokenStore
+    n_tokens: int = 0
 
     def release_text(self) -> None:
-        """Segmented documents need only their tokens and, for the report, their first lines:
-        on a large corpus their texts are memory the model-fitting stage would otherwise
-        carry (benchmarks/README.md)."""
+        """Keep the first lines for the report; the text itself goes to disk (TextShards)."""
         self.lead = lead_of(self.text, self.title) if self.text else self.lead
-        self.released_chars, self.text = len(self.text), ""
+        self.pre_segmented = self.pre_segmented or bool(self.given_words)
+        self.released_chars, self.text, self.given_words = len(self.text), "", ""
 
     @property
     def n_chars(self) -> int:
@@ -98,18 +104,54 @@ class Document:
     def row(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "date": self.date or "",
                 "year": self.year, "province": self.province, "source": self.source,
-                "n_chars": self.n_chars, "n_tokens": len(self.tokens),
+                "n_chars": self.n_chars, "n_tokens": self.n_tokens,
                 "citations": " ".join(self.citations), "status": self.status,
                 "reason": self.reason, "province_2025": self.province_2025,
                 "date_source": self.date_source, "province_source": self.province_source,
                 "source_source": self.source_source, "evidence": self.evidence}
 
 
+class DocumentSet(list):
+    """The run's documents (metadata in memory, in input order) with their texts on disk
+    (`texts`) and, after segmentation, their tokens (`tokens`, a segment.TokenStore)."""
+
+    def __init__(self, documents: Iterable[Document] = (), texts: TextShards | None = None):
+        super().__init__(documents)
+        self.texts = texts if texts is not None else TextShards()
+        self.tokens = None
+
+    def text_of(self, document: Document) -> str:
+        return self.texts.text(document.text_row) if document.text_row >= 0 else document.text
+
+
+def document_set(documents: Iterable[Document]) -> DocumentSet:
+    """`documents` as a DocumentSet: a list of documents still holding their texts (tests,
+    a notebook) has them stored away first."""
+    if isinstance(documents, DocumentSet):
+        return documents
+    result = DocumentSet()
+    for document in documents:
+        store_text(document, result.texts)
+        result.append(document)
+    result.texts.flush()
+    return result
+
+
+def store_text(document: Document, texts: TextShards) -> None:
+    if document.status == "ok" and document.text_row < 0:
+        document.text_row = texts.append(document.text, document.given_words)
+        document.release_text()
+
+
 def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
-    """Normalised text plus metadata: given values win, the rest is inferred with evidence."""
+    """Normalised text plus metadata: given values win, the rest is inferred with evidence.
+    A pre-segmented record's words are normalised the same way; without a text, its
+    metadata is what the record gives."""
     document = Document(doc_id=raw.doc_id, text="", status=raw.status, reason=raw.reason)
     if raw.status != "ok":
         return document
+    if raw.tokens is not None:
+        document.given_words = "\t".join(normalise_unicode(" ".join(raw.tokens)).split())
     body = raw.text
     if looks_like_html(body):
         if html_policy == "reject":
@@ -130,7 +172,7 @@ def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
     given = {k: normalise_unicode(v).strip() for k, v in given_raw.items()}
     document.text = "\n".join(lines)
     document.title = given.get("title") or guess_title(lines)
-    if not document.text.strip():
+    if not document.text.strip() and not document.given_words:
         document.reject("no text after cleaning")
         return document
     date_text, year = parse_given_date(given.get("date"))
@@ -168,10 +210,11 @@ def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
     return document
 
 
-def reject_duplicates(documents: list[Document], progress: Progress | None = None) -> None:
+def reject_duplicates(documents: DocumentSet, progress: Progress | None = None) -> None:
     """Exact and near-duplicate articles (syndication): the first kept, the rest rejected."""
     candidates = [d for d in documents if d.status == "ok"]
-    duplicates = find_duplicates([d.doc_id for d in candidates], [d.text for d in candidates],
+    duplicates = find_duplicates([d.doc_id for d in candidates],
+                                 TextsOf(documents.texts, [d.text_row for d in candidates]),
                                  progress=partial(progress, "dedupe") if progress else None)
     for document in candidates:
         if document.doc_id in duplicates:
@@ -184,35 +227,44 @@ def clean_batch(raws: list[RawDocument], html_policy: str) -> list[Document]:
 
 def prepare_documents(paths: list[Path], sidecar: Path | None, settings: InputConfig,
                       workers: int = 1, parallel_from: int = PARALLEL_FROM,
-                      progress: Progress | None = None) -> list[Document]:
+                      progress: Progress | None = None, texts: TextShards | None = None
+                      ) -> DocumentSet:
     """Read, clean, attach metadata and drop duplicates: what `vntopics ingest` shows.
 
-    Cleaning and metadata inference (a noticeable cost per article, benchmarks/README.md) run
-    on `workers` processes once a corpus has more than `parallel_from` documents; smaller ones
-    are not worth the start-up.
-    Reading stays in this process, and only a few batches are in flight at a time.
-    `progress` hears the steps "clean" (documents cleaned) and "dedupe" (texts hashed).
+    Records are read one at a time and each cleaned text goes to `texts` (TextShards in the
+    given folder; a temporary one by default) as soon as it is made, so memory holds the
+    documents' metadata, not their texts. Cleaning and metadata inference (a noticeable cost
+    per article, benchmarks/README.md) run on `workers` processes once a corpus has more than
+    `parallel_from` documents; smaller ones are not worth the start-up. Reading stays in this
+    process, and only a few batches are in flight at a time.
+    `progress` hears the steps "clean" (documents cleaned, total unknown: -1) and "dedupe"
+    (texts hashed).
     """
     html_policy = settings.html
-    read = read_documents(paths, sidecar, settings)
-    total, raws = len(read), iter(read)
+    raws = iter_raw_documents(paths, sidecar, settings)
+    documents = DocumentSet(texts=texts)
 
-    def report(done: int) -> None:
+    def keep(document: Document) -> None:
+        store_text(document, documents.texts)
+        documents.append(document)
         if progress:
-            progress("clean", done, total)
+            progress("clean", len(documents), -1)
 
-    report(0)
+    if progress:
+        progress("clean", 0, -1)
     head = list(islice(raws, parallel_from))
     parallel = workers > 1 and len(head) == parallel_from
-    documents: list[Document] = []
     for raw in head if parallel else chain(head, raws):
-        documents.append(clean_document(raw, html_policy))
-        report(len(documents))
+        keep(clean_document(raw, html_policy))
+    del head
     if parallel:
         clean = partial(clean_batch, html_policy=html_policy)
         for cleaned in ProcessMapper(workers)(clean, batches(raws, CLEAN_BATCH)):
-            documents.extend(cleaned)
-            report(len(documents))
+            for document in cleaned:
+                keep(document)
+    documents.texts.flush()
+    if progress:
+        progress("clean", len(documents), len(documents))
     reject_duplicates(documents, progress)
     return documents
 

@@ -13,13 +13,14 @@ class RawDocument:
     from, the given metadata (title, date, province, source) from the record, a
     `# key = value` header or a metadata.csv sidecar, and `ok` or `rejected` with a reason.
     Filled by `read.read_documents`; `text.documents.clean_document` turns it into a
-    `Document`."""
+    `Document`. A record segmented by another tool carries its words in `tokens`."""
     doc_id: str
     text: str
     origin: str
     metadata: dict[str, str] = field(default_factory=dict)
     status: str = "ok"
     reason: str = ""
+    tokens: list[str] | None = None   # given words (pre-segmented input), None: segment the text
 
     def reject(self, reason: str) -> "RawDocument":
         self.status, self.reason = "rejected", reason
@@ -43,17 +44,50 @@ def size_problem(chars: int, max_doc_chars: int) -> str | None:
             "input.max_doc_chars)")
 
 
+def given_words(value: object) -> list[str] | str:
+    """A record's `tokens` as a list of words, or the reason it cannot be used (a str).
+
+    Two forms, as other segmenters write them: one string of space-separated words with
+    compounds joined by '_' (underthesea's `format="text"`, pyvi, VnCoreNLP), or a list of
+    words (a word may hold spaces: "chuyển đổi" is joined to "chuyển_đổi")."""
+    if isinstance(value, str):
+        words = value.split()
+    elif isinstance(value, (list, tuple)):
+        strange = next((w for w in value if not isinstance(w, str)), None)
+        if strange is not None:
+            return (f"tokens field: a list of strings expected, it holds a "
+                    f"{type(strange).__name__} ({str(strange)[:40]!r})")
+        words = ["_".join(w.split()) for w in value if w.strip()]
+    else:
+        return (f"tokens field: a string of space-separated words or a list of strings "
+                f"expected, not a {type(value).__name__}")
+    return words or "empty tokens field (no words)"
+
+
 def record_to_document(record: dict, fallback_id: str, origin: str, max_doc_chars: int
                        ) -> RawDocument:
+    """A JSONL/CSV/Parquet record: `text`, or pre-segmented `tokens`, or both (the text then
+    gives the metadata inferred from it and the report's first lines, the tokens the words)."""
     doc_id = str(record.get("id") or record.get("doc_id") or fallback_id)
-    text = record.get("text")
+    text, tokens = record.get("text"), record.get("tokens")
     document = RawDocument(doc_id=doc_id, text="", origin=origin)
     document.metadata = {k: str(record[k]) for k in METADATA_FIELDS
                          if record.get(k) not in (None, "") and record.get(k) == record.get(k)}
-    if not isinstance(text, str) or not text.strip():
-        return document.reject("no text field")
-    too_large = size_problem(len(text), max_doc_chars)
-    if too_large:
-        return document.reject(too_large)
-    document.text = text
+    has_text = isinstance(text, str) and bool(text.strip())
+    if tokens is not None and tokens == tokens and not (tokens == "" and has_text):
+        words = given_words(tokens)     # NaN (pandas) and a blank CSV cell beside a text: none
+        if isinstance(words, str):
+            return document.reject(words)
+        too_large = size_problem(sum(map(len, words)) + len(words), max_doc_chars)
+        if too_large:
+            return document.reject(too_large)
+        document.tokens = words
+    elif not has_text:
+        return document.reject("no text field" if tokens is None or tokens != tokens
+                               else "empty tokens field (no words)")
+    if has_text:
+        too_large = size_problem(len(text), max_doc_chars)
+        if too_large:
+            return document.reject(too_large)
+        document.text = text
     return document

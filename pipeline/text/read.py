@@ -16,7 +16,8 @@ from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.text.folders import walk_folder
 from vntopics.pipeline.text.raw import (METADATA_FIELDS, InputError, RawDocument, size_problem,
                                         suffix_of)
-from vntopics.pipeline.text.records import iter_csv, iter_jsonl, iter_parquet
+from vntopics.pipeline.text.records import (has_words_column, iter_csv, iter_jsonl,
+                                            iter_parquet, no_words_column)
 
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".jsonl.gz", ".csv", ".parquet"}
@@ -158,7 +159,7 @@ def csv_header(path: Path) -> list[str]:
 
 def check_inputs(paths: Iterable[Path], sidecar: Path | None = None) -> None:
     """Fail before any work on an input that cannot be used at all: a missing path, a file
-    of an unknown type, a CSV without a 'text' column, a sidecar (given, or a metadata.csv
+    of an unknown type, a CSV without a 'text' or 'tokens' column, a sidecar (given, or a metadata.csv
     in an input folder) that is missing, not UTF-8 or has no 'file' column."""
     if sidecar is not None:
         if not sidecar.is_file():
@@ -173,26 +174,33 @@ def check_inputs(paths: Iterable[Path], sidecar: Path | None = None) -> None:
         elif suffix_of(path) not in TEXT_SUFFIXES | TABLE_SUFFIXES:
             raise InputError(f"{path}: unsupported input type (use a folder of .txt, "
                              ".jsonl, .jsonl.gz, .csv or .parquet)")
-        elif suffix_of(path) == ".csv" and "text" not in (header := csv_header(path)):
-            raise InputError(f"{path}: no 'text' column (columns: {', '.join(header)})")
+        elif suffix_of(path) == ".csv" and not has_words_column(header := csv_header(path)):
+            raise InputError(f"{path}: {no_words_column(header)}")
+
+
+def iter_raw_documents(paths: Iterable[Path], sidecar: Path | None = None,
+                       settings: InputConfig | None = None) -> Iterator[RawDocument]:
+    """All documents of all inputs, a record at a time; a repeated doc_id is kept once, the
+    rest rejected. The inputs are checked (`check_inputs`) before the first one is read."""
+    paths, settings = list(paths), settings or InputConfig()
+    check_inputs(paths, sidecar)
+    seen: set[str] = set()
+    count = 0
+    for path in paths:
+        for document in iter_path(path, sidecar, settings):
+            if document.doc_id in seen:
+                document.doc_id = f"{document.doc_id}#{count}"
+                if document.status == "ok":      # an unreadable one keeps its own reason
+                    document.reject("duplicate id")
+            seen.add(document.doc_id)
+            count += 1
+            yield document
 
 
 def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
                    settings: InputConfig | None = None) -> list[RawDocument]:
-    """All documents of all inputs; a repeated doc_id is kept once, the rest rejected."""
-    paths, settings = list(paths), settings or InputConfig()
-    check_inputs(paths, sidecar)
-    documents: list[RawDocument] = []
-    seen: set[str] = set()
-    for path in paths:
-        for document in iter_path(path, sidecar, settings):
-            if document.doc_id in seen:
-                document.doc_id = f"{document.doc_id}#{len(documents)}"
-                if document.status == "ok":      # an unreadable one keeps its own reason
-                    document.reject("duplicate id")
-            seen.add(document.doc_id)
-            documents.append(document)
-    return documents
+    """`iter_raw_documents` as a list (small inputs, tests)."""
+    return list(iter_raw_documents(paths, sidecar, settings))
 
 
 def input_warnings(paths: Iterable[Path], inputs: list[dict]) -> list[str]:

@@ -33,6 +33,14 @@ def line_limit(max_doc_chars: int) -> int:
     return BYTES_PER_CHAR * max_doc_chars + METADATA_BYTES
 
 
+def has_words_column(columns: list[str]) -> bool:
+    return "text" in columns or "tokens" in columns
+
+
+def no_words_column(columns: list[str]) -> str:
+    return f"no 'text' or 'tokens' column (columns: {one_line(', '.join(columns))})"
+
+
 class RecordTooLarge(Exception):
     pass
 
@@ -140,10 +148,10 @@ def iter_csv(path: Path, max_doc_chars: int) -> Iterator[RawDocument]:
     with path.open("rb") as handle:
         records = csv_records(bounded_lines(handle, limit), limit)
         header_line, header, problem = next(records, (1, None, "no header line"))
-        if header is None or "text" not in header or NOT_UTF8.search("".join(header)):
+        if header is None or not has_words_column(header) or NOT_UTF8.search("".join(header)):
             reason = (f"unreadable header ({problem})" if header is None else
                       "header is not UTF-8 text" if NOT_UTF8.search("".join(header)) else
-                      f"no 'text' column (columns: {one_line(', '.join(header))})")
+                      no_words_column(header))
             yield RawDocument(path.name, "", str(path)).reject(reason)
             return
         count = 0
@@ -176,9 +184,8 @@ def iter_parquet(path: Path, max_doc_chars: int) -> Iterator[RawDocument]:
         yield RawDocument(path.name, "", str(path)).reject(
             f"unreadable table ({type(exc).__name__}: {one_line(exc, 80)})")
         return
-    if "text" not in columns:
-        yield RawDocument(path.name, "", str(path)).reject(
-            f"no 'text' column (columns: {one_line(', '.join(columns))})")
+    if not has_words_column(columns):
+        yield RawDocument(path.name, "", str(path)).reject(no_words_column(columns))
         return
     row = 0
     for batch in table.iter_batches(batch_size=PARQUET_BATCH):

@@ -153,7 +153,7 @@ def test_bad_input_of_every_kind_is_a_row_with_its_reason(bad_input_run):
                                             "header has 3")
     assert reason(f"table.csv:{nul}") == (f"bad CSV record at line {nul}: binary content "
                                           "(NUL characters)")
-    assert reason("notes.csv") == "no 'text' column (columns: id, body)"
+    assert reason("notes.csv") == "no 'text' or 'tokens' column (columns: id, body)"
     for name, encoding in (("vni.txt", "VNI"), ("tcvn3.txt", "TCVN3 (ABC)"),
                            ("cp1258.txt", "Windows-1258")):
         assert reason(name).startswith(f"mojibake: Vietnamese in the legacy {encoding} ")
@@ -226,7 +226,7 @@ def test_csv_without_text_column_fails_before_any_work(cli_env, tmp_path):
     result = run_cli(["run", "--input", str(table), "--artifacts-dir", str(tmp_path / "out")],
                      env=cli_env)
     assert result.returncode == 2
-    assert "articles.csv: no 'text' column" in result.stderr
+    assert "articles.csv: no 'text' or 'tokens' column" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

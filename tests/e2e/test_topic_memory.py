@@ -178,6 +178,7 @@ def token_lists(version: Path, doc_ids: list[str]) -> list[list[str]]:
     from vntopics.pipeline.config_io import load_config, resolve_path
     from vntopics.pipeline.parallel import ProcessMapper
     from vntopics.pipeline.segment import segment_documents
+    from vntopics.pipeline.segment.segmenter import token_lists
     from vntopics.pipeline.text import prepare_documents
 
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
@@ -187,7 +188,7 @@ def token_lists(version: Path, doc_ids: list[str]) -> list[list[str]]:
     segment_documents(documents, config.text,
                       [resolve_path(p) for p in config.text.stopword_files],
                       resolve_path(config.cache.dir), ProcessMapper(1))
-    by_id = {d.doc_id: d.tokens for d in documents}
+    by_id = dict(zip((d.doc_id for d in documents), token_lists(documents)))
     return [by_id[d] for d in doc_ids]
 
 

@@ -32,7 +32,7 @@ def versions(real_corpus, tmp_path_factory):
     count = TermCounter(terms)
     # tokens stand in for the text here (syllables joined back with spaces)
     documents = [Document(doc_id=row.doc_id, text="", title=row.title, year=int(row.year),
-                          province=row.province, tokens=list(words),
+                          province=row.province, n_tokens=len(words),
                           term_counts=count(" ".join(words).replace("_", " "), []))
                  for row, words in zip(modelled.itertuples(), tokens)]
     comparisons = compare_groups(list(fitted.models.values()),

@@ -9,21 +9,27 @@ from vntopics.pipeline.text.documents import LEAD_CHARS, lead_of
 
 
 def test_lead_skips_title_and_time_stamps_and_cuts_at_a_word():
-    documents = {d.doc_id: d for d in prepare_documents([FIXTURES / "seeds"], None, InputConfig())}
+    prepared = prepare_documents([FIXTURES / "seeds"], None, InputConfig())
+    documents = {d.doc_id: d for d in prepared}
     an_giang = documents["000_96066fe42e697fa6.txt"]
     dien_bien = documents["002_e149c863b3391813.txt"]
-    assert lead_of(an_giang.text, an_giang.title).startswith(
+    assert an_giang.lead == lead_of(prepared.text_of(an_giang), an_giang.title)
+    assert an_giang.lead.startswith(
         "An Giang thực hiện Nghị quyết số 18-NQ/TW")              # not '28/01/2021 - 07:39'
-    lead = lead_of(dien_bien.text, dien_bien.title)                 # not '08:59 - Thứ Tư, …'
+    lead = dien_bien.lead                                           # not '08:59 - Thứ Tư, …'
     assert lead.startswith("ĐBP - Xây dựng Đảng là nhiệm vụ then chốt")
     assert lead.endswith("…") and len(lead) <= LEAD_CHARS + 1
-    assert dien_bien.text.replace("\n", " ").find(lead[:-1].rsplit(" ", 1)[0]) > 0
+    assert prepared.text_of(dien_bien).replace("\n", " ").find(
+        lead[:-1].rsplit(" ", 1)[0]) > 0
     assert lead_of("Tiêu đề\nNgắn gọn.", "Tiêu đề") == "Ngắn gọn."
 
 
 def test_release_keeps_the_lead_and_drops_the_text():
-    document = prepare_documents([FIXTURES / "seeds"], None, InputConfig())[0]
-    length = len(document.text)
+    prepared = prepare_documents([FIXTURES / "seeds"], None, InputConfig())
+    document = prepared[0]
+    length = len(prepared.text_of(document))
+    assert document.text == "" and document.n_chars == length > 1000   # stored on disk
+    document.text = prepared.text_of(document)
     document.release_text()
     assert document.text == "" and document.n_chars == length
     assert document.lead.startswith("An Giang thực hiện")

@@ -78,7 +78,7 @@ def test_jsonl_broken_line_is_rejected_with_its_line_number(tmp_path):
 def test_csv_without_text_column_fails_before_any_work(tmp_path):
     path = tmp_path / "articles.csv"
     path.write_text("id,body\n1,Đảng bộ\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no 'text' column"):
+    with pytest.raises(InputError, match="no 'text' or 'tokens' column"):
         read_documents([path])
 
 
@@ -145,7 +145,7 @@ def test_a_csv_without_text_column_inside_a_folder_is_one_rejected_row(tmp_path)
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     documents = {d.doc_id: d for d in read_documents([tmp_path])}
     assert documents["a.txt"].status == "ok"
-    assert documents["notes.csv"].reason == "no 'text' column (columns: id, body)"
+    assert documents["notes.csv"].reason == "no 'text' or 'tokens' column (columns: id, body)"
 
 
 @pytest.mark.parametrize("name,data", [("empty.jsonl", b""), ("blank.jsonl", b"\n\n"),

@@ -1,0 +1,152 @@
+"""Every document's kept tokens, as uint32 ids on disk: what the later stages read instead of
+a Python list of strings per document.
+
+A token list costs 8 bytes a token as a list of (shared) strings plus the list itself, and
+the modelling corpus, the coherence windows and the comparisons used to read them all from
+memory at once: tens of KB per article on a large corpus (benchmarks/README.md, "Memory
+against corpus size"). Here a token is 4 bytes in a file under the run's work folder, read
+back a block at a time; the distinct tokens (a few hundred thousand, whatever the corpus
+size) are the only strings kept. Ids number tokens in order of first appearance.
+"""
+from __future__ import annotations
+
+import tempfile
+import weakref
+from array import array
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from vntopics.pipeline.text.shards import remove_folder
+
+FLUSH_TOKENS = 1 << 20          # ids buffered before they are appended to the file (4 MB)
+READ_TOKENS = 1 << 22           # ids read back at once (16 MB)
+
+
+class TokenStore:
+    """Rows of token ids: `append` one document's tokens (its row is returned), `close`,
+    then read rows back through `rows(...)` views."""
+
+    def __init__(self, folder: Path | None = None):
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="vntopics-tokens-"))
+            weakref.finalize(self, remove_folder, str(folder))
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / "tokens.u32"
+        self.path.write_bytes(b"")
+        self.words: list[str] = []
+        self.index: dict[str, int] = {}
+        self.offsets = array("q", [0])
+        self.pending = array("I")
+        self.written = 0
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def id_of(self, word: str) -> int:
+        found = self.index.get(word)
+        if found is None:
+            found = self.index[word] = len(self.words)
+            self.words.append(word)
+        return found
+
+    def append(self, tokens: Sequence[str]) -> int:
+        index = self.index
+        if all(map(index.__contains__, tokens)):       # the common case: no new word
+            self.pending.extend(map(index.__getitem__, tokens))
+        else:
+            self.pending.extend(map(self.id_of, tokens))
+        self.offsets.append(self.offsets[-1] + len(tokens))
+        if len(self.pending) >= FLUSH_TOKENS:
+            self.flush()
+        return len(self.offsets) - 2
+
+    def flush(self) -> "TokenStore":
+        if self.pending:
+            with self.path.open("ab") as handle:
+                self.pending.tofile(handle)
+            self.written += len(self.pending)
+            self.pending = array("I")
+        return self
+
+    def lengths(self, rows: Sequence[int] | None = None) -> np.ndarray:
+        offsets = np.frombuffer(self.offsets, dtype=np.int64)
+        lengths = np.diff(offsets)
+        return lengths if rows is None else lengths[np.asarray(rows, dtype=np.int64)]
+
+    def blocks(self, rows: Sequence[int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(row positions, their ids concatenated) for consecutive pieces of `rows` holding
+        about READ_TOKENS ids each; positions index into `rows`."""
+        self.flush()
+        rows = np.asarray(rows, dtype=np.int64)
+        offsets = np.frombuffer(self.offsets, dtype=np.int64)
+        starts, ends = offsets[rows], offsets[rows + 1]
+        position = 0
+        with self.path.open("rb") as handle:
+            while position < len(rows):
+                stop = int(np.searchsorted(np.cumsum(ends[position:] - starts[position:]),
+                                           READ_TOKENS, side="right")) + position
+                stop = max(stop, position + 1)
+                first, last = int(starts[position:stop].min()), int(ends[position:stop].max())
+                handle.seek(first * 4)
+                span = np.fromfile(handle, dtype=np.uint32, count=last - first)
+                pieces = [span[s - first:e - first] for s, e in
+                          zip(starts[position:stop].tolist(), ends[position:stop].tolist())]
+                yield (np.arange(position, stop),
+                       np.concatenate(pieces) if pieces else np.empty(0, np.uint32))
+                position = stop
+
+    def rows(self, rows: Sequence[int]) -> "TokenRows":
+        return TokenRows(self, list(rows))
+
+    def __getstate__(self) -> dict:
+        """Sent to another process (a Dask worker on this machine): the file's path, the
+        distinct words and the offsets, not the ids."""
+        self.flush()
+        state = dict(self.__dict__)
+        state.pop("index")
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.index = {word: i for i, word in enumerate(self.words)}
+
+
+class TokenRows(Sequence):
+    """Some rows of a TokenStore as a sequence of token lists (decoded as they are read), for
+    code written against lists; `blocks`/`ids` give the ids without making strings."""
+
+    def __init__(self, store: TokenStore, rows: list[int]):
+        self.store, self.row_numbers = store, rows
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def lengths(self) -> np.ndarray:
+        return self.store.lengths(self.row_numbers)
+
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        return self.store.blocks(self.row_numbers)
+
+    def ids(self) -> Iterator[np.ndarray]:
+        """Each row's ids, in order."""
+        for positions, ids in self.blocks():
+            bounds = np.concatenate([[0], np.cumsum(self.store.lengths(
+                [self.row_numbers[p] for p in positions.tolist()]))])
+            for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+                yield ids[start:end]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        words = self.store.words
+        for ids in self.ids():
+            yield list(map(words.__getitem__, ids.tolist()))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return TokenRows(self.store, self.row_numbers[index])
+        return next(iter(TokenRows(self.store, [self.row_numbers[index]])))
+
+    def subset(self, positions: Sequence[int]) -> "TokenRows":
+        return TokenRows(self.store, [self.row_numbers[p] for p in positions])
