@@ -56,11 +56,11 @@ def given_words(value: object) -> list[str] | str:
         strange = next((w for w in value if not isinstance(w, str)), None)
         if strange is not None:
             return (f"tokens field: a list of strings expected, it holds a "
-                    f"{type(strange).__name__} ({str(strange)[:40]!r})")
+                    f"{type(strange).__name__} ({str(strange)[:40]})")
         words = ["_".join(w.split()) for w in value if w.strip()]
     else:
         return (f"tokens field: a string of space-separated words or a list of strings "
-                f"expected, not a {type(value).__name__}")
+                f"expected, not {type(value).__name__}")
     return words or "empty tokens field (no words)"
 
 
