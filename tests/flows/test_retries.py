@@ -19,7 +19,7 @@ def calls(prefect_server, monkeypatch):
         yield []
 
 
-def run_read_and_clean(calls, monkeypatch, failures):
+def run_read_and_clean(calls, monkeypatch, failures, work_dir):
     def flaky(*args, **kwargs):
         calls.append(1)
         if failures:
@@ -29,15 +29,17 @@ def run_read_and_clean(calls, monkeypatch, failures):
     monkeypatch.setattr(cache, "load_or_prepare", flaky)   # the task imports it when it runs
     config = load_config(overrides=[f"input.paths=[{FIXTURES / 'seeds'}]"])
     task = module.read_and_clean.with_options(retry_delay_seconds=0)
-    return task([FIXTURES / "seeds"], [], config)
+    return task([FIXTURES / "seeds"], [], config, work_dir)
 
 
-def test_bad_input_is_not_retried(calls, monkeypatch):
+def test_bad_input_is_not_retried(calls, monkeypatch, tmp_path):
     with pytest.raises(InputError, match="no 'text' column"):
-        run_read_and_clean(calls, monkeypatch, [InputError("a.csv: no 'text' column")])
+        run_read_and_clean(calls, monkeypatch, [InputError("a.csv: no 'text' column")],
+                           tmp_path)
     assert len(calls) == 1
 
 
-def test_a_transient_read_error_is_retried(calls, monkeypatch):
-    assert run_read_and_clean(calls, monkeypatch, [OSError("stale NFS handle")]) == ([], False)
+def test_a_transient_read_error_is_retried(calls, monkeypatch, tmp_path):
+    assert run_read_and_clean(calls, monkeypatch, [OSError("stale NFS handle")],
+                              tmp_path) == ([], False)
     assert len(calls) == 2
