@@ -72,8 +72,7 @@ class TokenStore:
         return self
 
     def lengths(self, rows: Sequence[int] | None = None) -> np.ndarray:
-        offsets = np.frombuffer(self.offsets, dtype=np.int64)
-        lengths = np.diff(offsets)
+        lengths = np.diff(np.frombuffer(self.offsets, dtype=np.int64))
         return lengths if rows is None else lengths[np.asarray(rows, dtype=np.int64)]
 
     def blocks(self, rows: Sequence[int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -83,12 +82,18 @@ class TokenStore:
         rows = np.asarray(rows, dtype=np.int64)
         offsets = np.frombuffer(self.offsets, dtype=np.int64)
         starts, ends = offsets[rows], offsets[rows + 1]
+        del offsets                      # a view: `append` may resize the array again
+        read_before = np.concatenate([[0], np.cumsum(ends - starts)])
+        ascending = bool(np.all(np.diff(rows) > 0))
         position = 0
         with self.path.open("rb") as handle:
             while position < len(rows):
-                stop = int(np.searchsorted(np.cumsum(ends[position:] - starts[position:]),
-                                           READ_TOKENS, side="right")) + position
-                stop = max(stop, position + 1)
+                stop = int(np.searchsorted(read_before, read_before[position] + READ_TOKENS,
+                                           side="right")) - 1
+                if ascending:            # a sparse subset: the span read stays bounded too
+                    stop = min(stop, int(np.searchsorted(
+                        ends, starts[position] + 2 * READ_TOKENS, side="right")))
+                stop = min(max(stop, position + 1), len(rows))
                 first, last = int(starts[position:stop].min()), int(ends[position:stop].max())
                 handle.seek(first * 4)
                 span = np.fromfile(handle, dtype=np.uint32, count=last - first)

@@ -77,10 +77,10 @@ def segment_words(text: str) -> list[str]:
 
 
 def given_segmentation(joined: str) -> list[str]:
-    """A pre-segmented record's words (tab- or space-joined, compounds with '_') in the form
+    """A pre-segmented record's words (whitespace-separated, compounds with '_') in the form
     `segment_words` gives: lowercased, edge punctuation off, citation codes whole and marked
     (also when the other segmenter cut "18-NQ/TW" into pieces)."""
-    return marked_words(joined.replace("\t", " "), str.split)
+    return marked_words(joined, str.split)
 
 
 def marked_words(text: str, split: Callable[[str], Iterable[str]]) -> list[str]:

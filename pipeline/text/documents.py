@@ -82,7 +82,7 @@ class Document:
     term_counts: dict[str, int] = field(default_factory=dict)   # watchlist term -> count
     released_chars: int | None = None   # len(text) once the text is stored away
     lead: str = ""                      # the body's first lines, kept when the text is stored
-    given_words: str = ""               # pre-segmented input: its words, normalised, tab-joined
+    given_words: str = ""               # pre-segmented input: its words, normalised
     pre_segmented: bool = False         # the record gave its own words (`tokens`)
     text_row: int = -1                  # row of its text in the run's TextShards
     token_row: int = -1                 # row of its tokens in the run's TokenStore
@@ -151,7 +151,7 @@ def clean_document(raw: RawDocument, html_policy: str = "strip") -> Document:
     if raw.status != "ok":
         return document
     if raw.tokens is not None:
-        document.given_words = "\t".join(normalise_unicode(" ".join(raw.tokens)).split())
+        document.given_words = normalise_unicode(raw.tokens)
     body = raw.text
     if looks_like_html(body):
         if html_policy == "reject":

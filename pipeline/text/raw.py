@@ -20,7 +20,7 @@ class RawDocument:
     metadata: dict[str, str] = field(default_factory=dict)
     status: str = "ok"
     reason: str = ""
-    tokens: list[str] | None = None   # given words (pre-segmented input), None: segment the text
+    tokens: str | None = None   # given words, space-separated (pre-segmented input); None: none
 
     def reject(self, reason: str) -> "RawDocument":
         self.status, self.reason = "rejected", reason
@@ -44,24 +44,25 @@ def size_problem(chars: int, max_doc_chars: int) -> str | None:
             "input.max_doc_chars)")
 
 
-def given_words(value: object) -> list[str] | str:
-    """A record's `tokens` as a list of words, or the reason it cannot be used (a str).
+def given_words(value: object) -> tuple[str | None, str]:
+    """(A record's `tokens` as one space-separated string, '') or (None, the reason they
+    cannot be used).
 
     Two forms, as other segmenters write them: one string of space-separated words with
     compounds joined by '_' (underthesea's `format="text"`, pyvi, VnCoreNLP), or a list of
     words (a word may hold spaces: "chuyển đổi" is joined to "chuyển_đổi")."""
     if isinstance(value, str):
-        words = value.split()
+        words = value
     elif isinstance(value, (list, tuple)):
         strange = next((w for w in value if not isinstance(w, str)), None)
         if strange is not None:
-            return (f"tokens field: a list of strings expected, it holds a "
-                    f"{type(strange).__name__} ({str(strange)[:40]})")
-        words = ["_".join(w.split()) for w in value if w.strip()]
+            return None, (f"tokens field: a list of strings expected, it holds a "
+                          f"{type(strange).__name__} ({str(strange)[:40]})")
+        words = " ".join("_".join(w.split()) for w in value)
     else:
-        return (f"tokens field: a string of space-separated words or a list of strings "
-                f"expected, not {type(value).__name__}")
-    return words or "empty tokens field (no words)"
+        return None, (f"tokens field: a string of space-separated words or a list of "
+                      f"strings expected, not {type(value).__name__}")
+    return (words, "") if words.strip() else (None, "empty tokens field (no words)")
 
 
 def record_to_document(record: dict, fallback_id: str, origin: str, max_doc_chars: int
@@ -75,10 +76,10 @@ def record_to_document(record: dict, fallback_id: str, origin: str, max_doc_char
                          if record.get(k) not in (None, "") and record.get(k) == record.get(k)}
     has_text = isinstance(text, str) and bool(text.strip())
     if tokens is not None and tokens == tokens and not (tokens == "" and has_text):
-        words = given_words(tokens)     # NaN (pandas) and a blank CSV cell beside a text: none
-        if isinstance(words, str):
-            return document.reject(words)
-        too_large = size_problem(sum(map(len, words)) + len(words), max_doc_chars)
+        words, problem = given_words(tokens)   # NaN (pandas), a blank CSV cell beside a text: none
+        if words is None:
+            return document.reject(problem)
+        too_large = size_problem(len(words), max_doc_chars)
         if too_large:
             return document.reject(too_large)
         document.tokens = words

@@ -5,7 +5,7 @@ A text is the largest part of a document and is needed only twice after cleaning
 near-duplicate detection and by segmentation (which keeps the first lines for the report).
 Held as Python strings, the texts of one million articles are several GB (two bytes per
 character once a string holds a Vietnamese letter); on disk they cost one shard of buffer.
-A pre-segmented record's words (`tokens` in the input) are kept beside its text, tab-joined.
+A pre-segmented record's words (`tokens` in the input) are kept beside its text.
 """
 from __future__ import annotations
 
