@@ -56,8 +56,12 @@ def restrict_rows(words: list[str], counts: sparse.csr_matrix, rows: Sequence[in
                   ) -> tuple[list[str], sparse.csr_matrix]:
     """count_matrix of a subset of the documents, cut from the whole corpus's matrix (the
     same words and counts as counting the subset again, without another pass over tokens)."""
-    subset = counts[np.asarray(rows, dtype=np.int64)]
-    present = np.flatnonzero(np.asarray(subset.sum(axis=0)).ravel() > 0)
+    rows = np.asarray(rows, dtype=np.int64)
+    every_row = len(rows) == counts.shape[0] and np.array_equal(rows, np.arange(len(rows)))
+    subset = counts if every_row else counts[rows]   # copies only when rows are left out
+    present = np.flatnonzero(np.bincount(subset.indices, minlength=subset.shape[1]) > 0)
+    if len(present) == subset.shape[1]:
+        return list(words), subset
     return [words[i] for i in present], subset[:, present].tocsr()
 
 
@@ -114,7 +118,7 @@ def distinctive_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[
         return pd.DataFrame(columns=DISTINCTIVE_COLUMNS)
     # Kept words plus one "other" column holding every rarer word.
     by_group = members.T.tocsr()
-    group_kept = (by_group @ counts[:, kept]).tocsr()                       # G × K, sparse
+    group_kept = (by_group @ counts).tocsc()[:, kept].tocsr()              # G × K, sparse
     group_tokens = by_group @ np.asarray(counts.sum(axis=1)).ravel()         # G
     corpus_lumped = np.append(corpus[kept], corpus.sum() - corpus[kept].sum())
     prior = prior_scale * corpus_lumped / corpus_lumped.sum()

@@ -106,17 +106,17 @@ def keyword_trends(token_lists: Sequence[Sequence[str]], years: Sequence, top_n:
     if not words:
         return pd.DataFrame(columns=TREND_COLUMNS)
     year_list, members = indicator(year_labels)
-    present = counts.copy()
-    present.data[:] = 1
     totals = np.asarray(counts.sum(axis=0)).ravel()
-    doc_freq = np.asarray(present.sum(axis=0)).ravel()
+    doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])  # one entry a document
     eligible = np.flatnonzero(doc_freq >= min_docs)
     top = eligible[np.argsort(-totals[eligible], kind="stable")[:top_n]]  # stable: ties by word
     if top.size == 0:
         return pd.DataFrame(columns=TREND_COLUMNS)
     by_year = members.T.tocsr()
-    word_counts = np.asarray((by_year @ counts[:, top]).todense()).T     # words × years
-    word_docs = np.asarray((by_year @ present[:, top]).todense()).T
+    top_counts = counts[:, top]
+    word_counts = np.asarray((by_year @ top_counts).todense()).T         # words × years
+    top_counts.data[:] = 1                                               # present or not
+    word_docs = np.asarray((by_year @ top_counts).todense()).T
     year_tokens = by_year @ np.asarray(counts.sum(axis=1)).ravel()       # years
     year_docs = np.asarray(members.sum(axis=0)).ravel()                  # years
     scores = np.asarray(year_list, dtype=np.float64)

@@ -50,7 +50,9 @@ def build_corpus(token_lists: Sequence[Sequence[str]] | TokenRows, no_below: int
                   filtered_dictionary(token_lists, no_below, no_above, keep_n))
     counts = counts_matrix(token_lists, dictionary)
     kept = np.flatnonzero(np.diff(counts.indptr) > 0).astype(np.int64)
-    return Corpus(dictionary=dictionary, counts=counts[kept], kept=kept)
+    if len(kept) < counts.shape[0]:     # else no copy: on a large corpus, one is hundreds of MB
+        counts = counts[kept]
+    return Corpus(dictionary=dictionary, counts=counts, kept=kept)
 
 
 def filtered_dictionary(token_lists: Sequence[Sequence[str]], no_below: int, no_above: float,

@@ -53,10 +53,24 @@ def stored_dictionary(rows: TokenRows, no_below: int, no_above: float, keep_n: i
     return dictionary
 
 
+def block_entries(rows: TokenRows, positions: np.ndarray, ids: np.ndarray,
+                  column_of: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row-major keys row*width+column, counts) of a block's counted tokens, sorted: the
+    block's CSR entries in order."""
+    mapped = column_of[ids]
+    known = mapped >= 0
+    keys = (row_index(rows, positions) - positions[0])[known] * width + mapped[known]
+    return np.unique(keys, return_counts=True)
+
+
 def stored_counts(rows: TokenRows, columns: Mapping[str, int], width: int | None = None,
                   dtype=np.float64) -> sparse.csr_matrix:
     """documents x `columns` counts of the rows' tokens (a token without a column is not
-    counted), indices sorted within each row, as `corpus.counts_matrix` gives them."""
+    counted), indices sorted within each row, as `corpus.counts_matrix` gives them.
+
+    Two passes over the ids: the first counts each row's entries, so the matrix is
+    allocated once at its final size and filled block by block (building it from blocks
+    and stacking them held it twice, the largest memory of the vocabulary stage)."""
     store = rows.store
     width = len(columns) if width is None else width
     column_of = np.full(len(store.words) + 1, -1, dtype=np.int64)
@@ -64,21 +78,20 @@ def stored_counts(rows: TokenRows, columns: Mapping[str, int], width: int | None
         found = store.index.get(word)
         if found is not None:
             column_of[found] = column
-    pieces = []
+    entries = np.zeros(len(rows), dtype=np.int64)
     for positions, ids in rows.blocks():
-        documents = row_index(rows, positions) - positions[0]
-        mapped = column_of[ids]
-        known = mapped >= 0
-        piece = sparse.csr_matrix((np.ones(int(known.sum()), dtype=dtype),
-                                   (documents[known], mapped[known])),
-                                  shape=(len(positions), width))
-        piece.sum_duplicates()
-        pieces.append(piece)
-    if not pieces:
-        return sparse.csr_matrix((0, width), dtype=dtype)
-    counts = sparse.vstack(pieces, format="csr")
-    counts.indices = counts.indices.astype(np.int32)
-    return counts
+        keys, _ = block_entries(rows, positions, ids, column_of, width)
+        entries[positions[0]:positions[-1] + 1] = np.bincount(keys // width,
+                                                              minlength=len(positions))
+    indptr = np.concatenate([[0], np.cumsum(entries)])
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=dtype)
+    for positions, ids in rows.blocks():
+        keys, counts = block_entries(rows, positions, ids, column_of, width)
+        start, end = indptr[positions[0]], indptr[positions[-1] + 1]
+        indices[start:end] = keys % width
+        data[start:end] = counts
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
 def word_counts_matrix(rows: TokenRows) -> tuple[list[str], sparse.csr_matrix]:
