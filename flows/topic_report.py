@@ -114,10 +114,14 @@ def recall_topics(config: RunConfig) -> Lineage:
 
 @task(name="fit-topic-models", cache_policy=NO_CACHE)
 def fit_models(corpus: Corpus, texts: TokenRows, config: RunConfig, mapper: Mapper,
-               lineage: Lineage) -> FitResult:
+               lineage: Lineage, work_dir: Path) -> FitResult:
     """Every model at every K (coherence-scored), K chosen, stability seeds at that K; with
-    `model.continue_from: latest`, each model starts from the lineage's topics."""
+    `model.continue_from: latest`, each model starts from the lineage's topics. Local
+    workers read the counts from the work folder (a cluster gets them pickled)."""
     from vntopics.pipeline.model import sweep_and_fit
+
+    if config.runner == "local":
+        corpus.share(work_dir / "corpus")
 
     warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
             else None)
@@ -230,7 +234,7 @@ def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
     with timed(seconds, "models"):
         lineage = recall_topics(config)
         fitted = stage(config, fit_models, quote(corpus), quote(texts), config, mapper,
-                       quote(lineage))
+                       quote(lineage), work_dir)
     with timed(seconds, "compare"):
         comparisons = compare(quote(fitted), quote(modelled), quote(texts), config, watchlist)
     from vntopics.pipeline.store import RunResults   # with the store's libraries, now loaded

@@ -12,12 +12,14 @@ from collections import Counter
 from functools import partial
 from itertools import chain
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from gensim.corpora import Dictionary
 from scipy import sparse
 
+from vntopics.pipeline.model.saved_counts import SavedCounts
 from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
 from vntopics.pipeline.segment.tokens import TokenRows
 from vntopics.pipeline.text.documents import DocumentSet
@@ -29,12 +31,34 @@ class Corpus:
     (a gensim Dictionary), the documents x vocabulary counts, and which input documents
     (indices into the token lists given) kept at least one word."""
     dictionary: Dictionary
-    counts: sparse.csr_matrix          # documents x vocabulary, raw counts
+    counts: sparse.csr_matrix | None   # documents x vocabulary, raw counts
     kept: np.ndarray                   # indices (into the input list) of documents kept
+    saved: SavedCounts | None = None   # counts also in files: pickled without them (`share`)
+    owned: bool = False                # counts read for one fit alone: may change in place
 
     @property
     def num_docs(self) -> int:
-        return self.counts.shape[0]
+        return self.counts.shape[0] if self.counts is not None else self.saved.shape[0]
+
+    def share(self, folder: Path) -> "Corpus":
+        """Save the counts to `folder` (the run's work folder) so that fits in worker
+        processes read them from there instead of receiving a pickled copy each."""
+        self.saved = SavedCounts.save(self.counts, folder)
+        return self
+
+    def rows(self, rows: np.ndarray | None = None) -> "Corpus":
+        """The corpus (`rows` None) or some of its documents, with counts of its own."""
+        if rows is None and self.counts is not None:
+            return self
+        counts = (self.saved.load(rows) if self.counts is None else self.counts[rows])
+        return Corpus(self.dictionary, counts,
+                      self.kept if rows is None else self.kept[rows], owned=True)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if self.saved is not None:
+            state["counts"] = None      # the worker reads what it needs from the files
+        return state
 
     @property
     def vocabulary(self) -> list[str]:

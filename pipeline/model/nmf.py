@@ -21,12 +21,13 @@ class NmfEstimator:
     nmf: object     # sklearn NMF
 
 
-def tfidf_weighting(corpus: Corpus):
-    """(fitted transformer, matrix): sublinear tf-idf (1 + log tf), rows L2-normalised."""
+def tfidf_weighting(corpus: Corpus, in_place: bool = False):
+    """(fitted transformer, matrix): sublinear tf-idf (1 + log tf), rows L2-normalised;
+    `in_place`: the corpus' own counts become the matrix (a fit's private copy)."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    transformer = TfidfTransformer(sublinear_tf=True)
-    return transformer, transformer.fit_transform(corpus.counts)
+    transformer = TfidfTransformer(sublinear_tf=True).fit(corpus.counts)
+    return transformer, transformer.transform(corpus.counts, copy=not in_place)
 
 
 def tfidf_matrix(corpus: Corpus):
@@ -70,7 +71,8 @@ def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
     the previous version's topics) starts H there instead of `config.init`. `seed_topics`
     (pipeline/model/seeds.py) become the first rows of H, started at their seed words; the
     other rows start from `init_topics` or from an unseeded fit."""
-    transformer, tfidf = tfidf_weighting(corpus)
+    # a worker's own copy of the counts is not needed once weighted (seeds read them later)
+    transformer, tfidf = tfidf_weighting(corpus, in_place=corpus.owned and not seed_topics)
 
     def factors(start: np.ndarray | None):
         return nmf_factors(tfidf, num_topics, seed, config.init, config.beta_loss,

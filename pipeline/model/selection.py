@@ -76,12 +76,11 @@ class FitJob:
 def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
     """A seeded random `share` of the documents (input order kept), same vocabulary."""
     if share >= 1.0:
-        return corpus
+        return corpus.rows(None)
     n_docs = corpus.num_docs
     size = max(2, int(round(share * n_docs)))
-    rows = np.sort(np.random.default_rng(seed).choice(n_docs, size=size, replace=False))
-    return Corpus(dictionary=corpus.dictionary, counts=corpus.counts[rows],
-                  kept=corpus.kept[rows])
+    return corpus.rows(np.sort(np.random.default_rng(seed).choice(n_docs, size=size,
+                                                                  replace=False)))
 
 
 def longest_first(jobs: list[FitJob]) -> list[FitJob]:

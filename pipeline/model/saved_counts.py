@@ -1,0 +1,71 @@
+"""The corpus' counts matrix as files that worker processes read themselves, instead of a
+pickled copy per fit.
+
+Sent by pickle, every fit job held the whole matrix three times at once: pickled in the
+flow's process, received and unpickled in the worker; a stability refit then cut its
+subsample beside it. Saved once to the run's work folder, each job reads only the rows it
+fits, a block at a time, into arrays of their final size (benchmarks/README.md, "Memory
+against corpus size").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.lib import format as npy_format
+from scipy import sparse
+
+PARTS = ("data", "indices", "indptr")
+BLOCK_ENTRIES = 1 << 22          # matrix entries read at once
+
+
+@dataclass(frozen=True)
+class SavedCounts:
+    folder: Path
+    shape: tuple[int, int]
+
+    @classmethod
+    def save(cls, counts: sparse.csr_matrix, folder: Path) -> "SavedCounts":
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in PARTS:
+            np.save(folder / f"{part}.npy", getattr(counts, part))
+        return cls(folder, counts.shape)
+
+    def read(self, part: str, start: int, stop: int) -> np.ndarray:
+        """Elements start..stop of one saved array, read from the file (not mapped: mapped
+        pages would count as this process's memory until unmapped)."""
+        with (self.folder / f"{part}.npy").open("rb") as handle:
+            version = npy_format.read_magic(handle)
+            read_header = (npy_format.read_array_header_1_0 if version == (1, 0)
+                           else npy_format.read_array_header_2_0)
+            shape, _, dtype = read_header(handle)
+            stop = min(stop, shape[0])
+            handle.seek(handle.tell() + start * dtype.itemsize)
+            return np.fromfile(handle, dtype=dtype, count=max(stop - start, 0))
+
+    def load(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
+        """The matrix, or its `rows` (ascending), as a private CSR matrix."""
+        indptr = self.read("indptr", 0, self.shape[0] + 1)
+        rows = np.arange(self.shape[0]) if rows is None else np.asarray(rows, np.int64)
+        sizes = indptr[rows + 1] - indptr[rows]
+        new_indptr = np.concatenate([[0], np.cumsum(sizes)])
+        data = np.empty(int(new_indptr[-1]), dtype=self.read("data", 0, 0).dtype)
+        indices = np.empty(int(new_indptr[-1]), dtype=self.read("indices", 0, 0).dtype)
+        position = 0
+        while position < len(rows):
+            first = int(indptr[rows[position]])
+            stop = max(int(np.searchsorted(indptr[rows + 1], first + BLOCK_ENTRIES,
+                                           side="right")), position + 1)
+            last = int(indptr[rows[stop - 1] + 1])
+            block_data, block_indices = (self.read("data", first, last),
+                                         self.read("indices", first, last))
+            starts = indptr[rows[position:stop]] - first      # the block's wanted rows,
+            ends = indptr[rows[position:stop] + 1] - first     # ascending, never overlapping
+            size = last - first + 1
+            wanted = np.cumsum(np.bincount(starts, minlength=size)
+                               - np.bincount(ends, minlength=size))[:-1] > 0
+            into = slice(int(new_indptr[position]), int(new_indptr[stop]))
+            data[into], indices[into] = block_data[wanted], block_indices[wanted]
+            position = stop
+        return sparse.csr_matrix((data, indices, new_indptr), shape=(len(rows), self.shape[1]))
