@@ -41,10 +41,18 @@ class Corpus:
         return self.counts.shape[0] if self.counts is not None else self.saved.shape[0]
 
     def share(self, folder: Path) -> "Corpus":
-        """Save the counts to `folder` (the run's work folder) so that fits in worker
-        processes read them from there instead of receiving a pickled copy each."""
+        """Move the counts to `folder` (the run's work folder): fits, here or in worker
+        processes, read the rows they need from there instead of receiving a pickled copy
+        each, and this process no longer holds them while the fits run."""
         self.saved = SavedCounts.save(self.counts, folder)
+        self.counts = None
         return self
+
+    def word_totals(self) -> np.ndarray:
+        """Occurrences of each vocabulary word in the corpus."""
+        if self.counts is not None:
+            return np.asarray(self.counts.sum(axis=0), dtype=np.float64).ravel()
+        return self.saved.column_totals()
 
     def rows(self, rows: np.ndarray | None = None) -> "Corpus":
         """The corpus (`rows` None) or some of its documents, with counts of its own."""

@@ -26,7 +26,7 @@ from scipy import sparse
 
 from vntopics.pipeline.config import LdaConfig
 from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.nmf import nmf_factors, tfidf_matrix
+from vntopics.pipeline.model.nmf import nmf_factors, tfidf_float32
 from vntopics.pipeline.model.seeds import SeedTopic, place_seeds, seeded_eta
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
 
@@ -168,7 +168,7 @@ def nmf_start(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int
               ) -> tuple[np.ndarray, np.ndarray]:
     """(documents × K, K × V) of the sparse NMF of tf-idf that LDA starts from."""
     # float32: faster on VNTC and the same topics after VB (benchmarks/README.md)
-    tfidf = tfidf_matrix(corpus).astype(np.float32)
+    tfidf = tfidf_float32(corpus)
     doc_topic, topic_word, _ = nmf_factors(tfidf, num_topics, seed, init="nndsvda",
                                            beta_loss="frobenius", alpha_W=config.init_nmf_alpha,
                                            alpha_H="same", l1_ratio=0.5, max_iter=400)

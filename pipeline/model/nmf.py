@@ -24,15 +24,30 @@ class NmfEstimator:
 def tfidf_weighting(corpus: Corpus, in_place: bool = False):
     """(fitted transformer, matrix): sublinear tf-idf (1 + log tf), rows L2-normalised;
     `in_place`: the corpus' own counts become the matrix (a fit's private copy)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    transformer = TfidfTransformer(sublinear_tf=True).fit(corpus.counts)
+    transformer = fitted_tfidf(corpus.counts)
     return transformer, transformer.transform(corpus.counts, copy=not in_place)
 
 
-def tfidf_matrix(corpus: Corpus):
-    """What NMF factorises: the corpus' sublinear tf-idf matrix."""
-    return tfidf_weighting(corpus)[1]
+def fitted_tfidf(counts):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return TfidfTransformer(sublinear_tf=True).fit(counts)
+
+
+def tfidf_float32(corpus: Corpus, rows_at_once: int = 20000):
+    """The tf-idf matrix in float32, the same values as `tfidf_weighting`'s cast down, made
+    a block of rows at a time (each row is weighted on its own): a float64 copy of the
+    whole matrix is never held beside the counts, whose indices it shares."""
+    from scipy import sparse
+
+    counts = corpus.counts
+    transformer = fitted_tfidf(counts)
+    data = np.empty(counts.nnz, dtype=np.float32)
+    for start in range(0, counts.shape[0], rows_at_once):
+        block = transformer.transform(counts[start:start + rows_at_once])
+        data[counts.indptr[start]:counts.indptr[min(start + rows_at_once,
+                                                    counts.shape[0])]] = block.data
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, alpha_W: float,

@@ -44,6 +44,16 @@ class SavedCounts:
             handle.seek(handle.tell() + start * dtype.itemsize)
             return np.fromfile(handle, dtype=dtype, count=max(stop - start, 0))
 
+    def column_totals(self) -> np.ndarray:
+        """Sum of each column, read a block at a time."""
+        totals = np.zeros(self.shape[1], dtype=np.float64)
+        nnz = int(self.read("indptr", self.shape[0], self.shape[0] + 1)[0])
+        for start in range(0, nnz, BLOCK_ENTRIES):
+            totals += np.bincount(self.read("indices", start, start + BLOCK_ENTRIES),
+                                  weights=self.read("data", start, start + BLOCK_ENTRIES),
+                                  minlength=self.shape[1])
+        return totals
+
     def load(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
         """The matrix, or its `rows` (ascending), as a private CSR matrix."""
         indptr = self.read("indptr", 0, self.shape[0] + 1)

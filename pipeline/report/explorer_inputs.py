@@ -27,7 +27,7 @@ GROUP_ARTICLES = 3        # … and in each province and each year
 
 def word_shares(corpus: Corpus) -> np.ndarray:
     """p(w): each vocabulary word's share of all modelled tokens."""
-    counts = np.asarray(corpus.counts.sum(axis=0), dtype=np.float64).ravel()
+    counts = corpus.word_totals()
     return counts / max(counts.sum(), 1.0)
 
 
