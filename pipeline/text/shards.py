@@ -23,19 +23,26 @@ def remove_folder(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def folder_for(owner: object, folder: Path | None, prefix: str) -> Path:
+    """`folder` (created if needed), or a temporary one removed when `owner` is garbage
+    collected: a store made in a notebook cleans up after itself."""
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+        weakref.finalize(owner, remove_folder, str(folder))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 class TextShards:
-    """Row-numbered (text, words) pairs: `append` while cleaning, then `close` and read.
+    """Row-numbered (text, words) pairs: `append` while cleaning, then `flush` and read.
 
     `folder` None: a temporary folder, removed when this object is garbage collected (a
     notebook's call cleans up after itself); the flow gives a folder in the run's work
     folder instead, removed when the run ends."""
 
     def __init__(self, folder: Path | None = None):
-        if folder is None:
-            folder = Path(tempfile.mkdtemp(prefix="vntopics-texts-"))
-            weakref.finalize(self, remove_folder, str(folder))
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder_for(self, folder, "vntopics-texts-")
         self.files: list[Path] = []
         self.starts: list[int] = []       # first row of each file
         self.rows = 0
