@@ -3,8 +3,10 @@
 `runner: local` maps on local processes (`pipeline.parallel.ProcessMapper`, inside one Prefect
 task per stage, no per-batch overhead); `runner: dask` runs the flow on prefect-dask's
 DaskTaskRunner against an existing `dask.distributed` scheduler and submits every
-segmentation batch and model fit as its own Prefect task there. The cluster's workers need
-vntopics installed (same versions) since tasks call `vntopics.pipeline` functions."""
+segmentation batch and model fit as its own Prefect task there. A segmentation task is sent
+where its texts are (shard file and rows in the run's work folder, which the workers must be
+able to read: a shared disk), not the texts; a fit is sent its counts. The cluster's workers
+need vntopics installed (same versions) since tasks call `vntopics.pipeline` functions."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator

@@ -29,6 +29,7 @@ from vntopics.pipeline.segment.tokens import TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
                                              load_stopwords, segment_words)
 from vntopics.pipeline.text.documents import Document, DocumentSet, document_set
+from vntopics.pipeline.text.shards import read_texts
 
 WINDOW = 4096      # documents whose texts and cached words are in memory at once
 
@@ -49,14 +50,22 @@ def segment_batch_joined(texts: list[str]) -> list[str]:
     return [SEPARATOR.join(segment_words(text)) for text in texts]
 
 
+def segment_batch_from_shards(where: tuple[tuple[str, tuple[int, ...]], ...]) -> list[str]:
+    """Worker side, for a cluster: read the texts a batch describes, then segment them."""
+    return segment_batch_joined(read_texts(where))
+
+
 def segment_into_cache(keys: Sequence[str], texts_at: Callable[[list[int]], Iterator[str]],
                        cache: SegmentationCache, batch_size: int = 64,
                        progress: Callable[[int, int], None] | None = None,
-                       mapper: Mapper | None = None, workers: int = 1) -> int:
+                       mapper: Mapper | None = None, workers: int = 1,
+                       describe: Callable[[list[int]], Any] | None = None) -> int:
     """Segment the texts whose key is not cached (each distinct one once), in batches of
     `batch_size` on `mapper` (or `workers` local processes), written to `cache` as they
     finish. `texts_at(positions)` yields the texts at those positions of `keys`, in order
-    (read from disk as needed). Returns how many texts were segmented."""
+    (read from disk as needed); a mapper without `unordered` (a cluster) is sent
+    `describe(positions)` instead when given: where the texts are, not the texts.
+    Returns how many texts were segmented."""
     todo: list[int] = []
     planned: set[str] = set()
     for start in range(0, len(keys), WINDOW):
@@ -76,7 +85,8 @@ def segment_into_cache(keys: Sequence[str], texts_at: Callable[[list[int]], Iter
         finished = mapper.unordered(segment_batch_joined, tagged)
     else:                              # e.g. Prefect tasks on a Dask cluster
         tags = [tuple(keys[p] for p in batch) for batch in work]
-        finished = zip(tags, mapper(segment_batch_joined, (batch for _, batch in tagged)))
+        finished = zip(tags, mapper(segment_batch_from_shards, map(describe, work)) if describe
+                       else mapper(segment_batch_joined, (batch for _, batch in tagged)))
     done = 0
     for batch_keys, segmented in finished:
         cache.put_joined(dict(zip(batch_keys, segmented)))
@@ -148,7 +158,7 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
         stats.segmented = segment_into_cache(
             keys, lambda positions: (text for text, _ in texts.pairs(
                 [to_segment[p] for p in positions])), cache, batch_size, progress, mapper,
-            workers)
+            workers, lambda positions: texts.where([to_segment[p] for p in positions]))
         stats.cache_hits = len(keys) - stats.segmented
         next_key = iter(keys)
         for window in batches(candidates, WINDOW):

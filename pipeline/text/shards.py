@@ -110,6 +110,19 @@ class TextShards:
                            table.column("words").to_pylist())
         return self.loaded[1], self.loaded[2], row - self.starts[index]
 
+    def where(self, rows: Sequence[int]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """(shard file, places in it) covering `rows` (written ones), in order: what another
+        process needs to read those texts itself (`read_texts`)."""
+        self.flush()
+        parts: list[tuple[str, list[int]]] = []
+        for row in rows:
+            index = bisect_right(self.starts, row) - 1
+            path = str(self.files[index])
+            if not parts or parts[-1][0] != path:
+                parts.append((path, []))
+            parts[-1][1].append(row - self.starts[index])
+        return tuple((path, tuple(places)) for path, places in parts)
+
     def text(self, row: int) -> str:
         texts, _, place = self.locate(row)
         return texts[place]
@@ -128,6 +141,17 @@ class TextShards:
         """Sent to another process (a Dask worker on this machine): paths, not texts."""
         self.flush()
         return {**self.__dict__, "loaded": None}
+
+
+def read_texts(where: tuple[tuple[str, tuple[int, ...]], ...]) -> list[str]:
+    """The texts `TextShards.where` describes, read from their files."""
+    import pyarrow.parquet as pq
+
+    texts: list[str] = []
+    for path, places in where:
+        column = pq.read_table(path, columns=["text"]).column("text")
+        texts.extend(column.take(list(places)).to_pylist())
+    return texts
 
 
 class TextsOf:

@@ -55,3 +55,16 @@ def test_a_temporary_folder_is_removed_with_its_shards():
     assert folder.is_dir()
     del shards
     assert not folder.exists()
+
+
+def test_another_process_reads_the_texts_a_batch_describes(texts, tmp_path, monkeypatch):
+    from vntopics.pipeline.text.shards import read_texts
+
+    monkeypatch.setattr(shards_module, "SHARD_ROWS", 10)
+    shards = TextShards(tmp_path)
+    for text in texts:
+        shards.append(text)
+    rows = [3, 9, 10, 11, 57, 119]
+    where = shards.where(rows)
+    assert [len(places) for _, places in where] == [2, 2, 1, 1]      # four shard files
+    assert read_texts(pickle.loads(pickle.dumps(where))) == [texts[r] for r in rows]
