@@ -204,7 +204,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     paths = [resolve_path(p) for p in config.input.paths]
     artifacts_dir = resolve_path(config.artifacts.dir)
     for name in clean_stale_staging(artifacts_dir):
-        get_run_logger().warning("removed %s: left by a run killed while writing it", name)
+        get_run_logger().warning("removed %s: left by a run that was killed", name)
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk

@@ -73,3 +73,25 @@ def test_staging_folders_of_killed_runs_are_cleaned_and_live_ones_kept(tmp_path)
     assert not (published / ".lock").exists()
     live.discard()
     assert clean_stale_staging(tmp_path / "not-yet") == []
+
+
+def test_a_run_work_folder_is_removed_when_the_run_ends_or_after_it_was_killed(tmp_path):
+    import subprocess
+    import sys
+
+    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging, work_folder
+
+    with work_folder(tmp_path) as work:
+        (work / "texts").mkdir()
+        assert work.name.startswith(".tmp-work-") and work.parent == tmp_path
+        assert clean_stale_staging(tmp_path) == []          # a live run's: kept
+    assert not work.exists()
+    killed = subprocess.run(
+        [sys.executable, "-c", "import os, signal, sys\nfrom pathlib import Path\n"
+         "from vntopics.pipeline.store.artifacts_dir import work_folder\n"
+         "with work_folder(Path(sys.argv[1])) as work:\n"
+         "    (work / 'tokens.u32').write_bytes(b'0' * 64)\n"
+         "    os.kill(os.getpid(), signal.SIGKILL)", str(tmp_path)])
+    assert killed.returncode == -9
+    (left,) = tmp_path.glob(".tmp-work-*")
+    assert clean_stale_staging(tmp_path) == [left.name] and not left.exists()
