@@ -2,14 +2,17 @@
 "The fixed cost of one run"):
 
 - without a configured Prefect server, its temporary server (flows/temporary_server.py) is
-  started as soon as the run's config and inputs have passed their checks (a bad input
-  still fails in one line before any of Prefect starts) and boots while this process imports
-  the libraries the run needs, Prefect included, instead of after them;
+  launched first and boots while the run's config and inputs are checked (a failing check
+  kills it before its one-line error: nothing is left running) and while this process
+  imports the libraries the run needs, Prefect included, instead of after them;
+- those imports run with the cyclic garbage collector off and are then frozen out of its
+  sight (`imports_without_gc`): its passes over them were ~1 s of every run;
 - as a program, the process ends with `os._exit` once every atexit handler (Prefect's log and
   event drains, the temporary server's stop) has run and the streams are flushed: the
   interpreter's teardown of the imported libraries writes nothing.
-Kept by hand: without a server 9.9 -> 5.2 s outside the stages, exit 0.8 -> 0.0 s with one
-(python benchmarks/pipeline_speed.py --fixed-cost --compare-with OLDER/bin/vntopics).
+Kept by hand: without a server 9.9 -> 5.2 -> 3.0 s outside the stages on a quiet machine
+(4.6 -> 3.0 s against the previous round, 5.4 -> 3.2 s at load ~3.7), exit 0.8 -> 0.0 s with
+one (python benchmarks/pipeline_speed.py --fixed-cost --compare-with OLDER/bin/vntopics).
 """
 from __future__ import annotations
 
