@@ -177,19 +177,29 @@ def command_apply(args: argparse.Namespace) -> int:
 
 
 def check_before_prefect(config) -> None:
-    """What can fail at once fails before Prefect (or its temporary server) starts: one line,
-    no traceback."""
+    """What can fail at once fails before Prefect is imported (and before its temporary server
+    has served anything): one line, no traceback."""
     from vntopics.pipeline.preflight import check_before_work
 
     check_before_work(config)
 
 
+def checked_config(args: argparse.Namespace):
+    """The run's config, checked while the temporary Prefect server (if any) boots: a bad
+    input fails in one line and kills the server."""
+    startup.launch_temporary_server()
+    with startup.booting():
+        config = resolve_config(args)
+        check_before_prefect(config)
+    startup.use_temporary_server()     # imports while it boots, points Prefect at it
+    return config
+
+
 def command_run(args: argparse.Namespace) -> int:
-    config = resolve_config(args)
-    check_before_prefect(config)
-    startup.start_temporary_server()   # boots while the flow's imports load
-    from vntopics.flows.console import flow_run_output
-    from vntopics.flows.topic_report import topic_report
+    with startup.imports_without_gc():
+        config = checked_config(args)
+        from vntopics.flows.console import flow_run_output
+        from vntopics.flows.topic_report import topic_report
 
     with flow_run_output(args.verbosity):
         version_path = topic_report(config=config)
@@ -199,10 +209,9 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    config = resolve_config(args)
-    check_before_prefect(config)
-    startup.start_temporary_server()
-    from vntopics.flows.serve import serve
+    with startup.imports_without_gc():
+        config = checked_config(args)
+        from vntopics.flows.serve import serve
 
     startup.wait_for_server()
     serve(config)

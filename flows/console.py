@@ -85,11 +85,11 @@ class RichBars:
 def flow_run_output(verbosity: str = NORMAL) -> Iterator[None]:
     """Logging and progress display of one flow run called from the CLI (once the temporary
     server, if any, answers)."""
-    startup.wait_for_server()
     handlers = configure_console(verbosity)
     console = handlers[0].console if handlers else None
     try:
         with startup.temporary_server_settings():
+            startup.wait_for_server()
             if verbosity != QUIET and console is not None and console.is_terminal:
                 bars = RichBars(console)
                 flow_progress.display = bars

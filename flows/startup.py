@@ -2,18 +2,22 @@
 "The fixed cost of one run"):
 
 - without a configured Prefect server, its temporary server (flows/temporary_server.py) is
-  started as soon as the run's config and inputs have passed their checks (a bad input
-  still fails in one line before any of Prefect starts) and boots while this process imports
-  the libraries the run needs, Prefect included, instead of after them;
+  launched first and boots while the run's config and inputs are checked (a failing check
+  kills it before its one-line error: nothing is left running) and while this process
+  imports the libraries the run needs, Prefect included, instead of after them;
+- those imports run with the cyclic garbage collector off and are then frozen out of its
+  sight (`imports_without_gc`): its passes over them were ~1 s of every run;
 - as a program, the process ends with `os._exit` once every atexit handler (Prefect's log and
   event drains, the temporary server's stop) has run and the streams are flushed: the
   interpreter's teardown of the imported libraries writes nothing.
-Kept by hand: without a server 9.9 -> 5.2 s outside the stages, exit 0.8 -> 0.0 s with one
-(python benchmarks/pipeline_speed.py --fixed-cost --compare-with OLDER/bin/vntopics).
+Kept by hand: without a server 9.9 -> 5.2 -> 3.0 s outside the stages on a quiet machine
+(4.6 -> 3.0 s against the previous round, 5.4 -> 3.2 s at load ~3.7), exit 0.8 -> 0.0 s with
+one (python benchmarks/pipeline_speed.py --fixed-cost --compare-with OLDER/bin/vntopics).
 """
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import sys
@@ -28,6 +32,7 @@ exit_code = 1   # what the process ends with when main() raised
 
 def prewarm() -> None:
     """The libraries every run imports (not Prefect: PREFECT_API_URL must be set first)."""
+    import fastapi.encoders  # noqa: F401  (Prefect's, for the flow's parameters at its start)
     import sklearn.decomposition  # noqa: F401  (NMF, and LDA's NMF start)
 
     import vntopics.pipeline.compare  # noqa: F401
@@ -35,17 +40,39 @@ def prewarm() -> None:
     import vntopics.pipeline.store  # noqa: F401
 
 
-def start_temporary_server() -> None:
-    """Start the temporary server unless a server is configured; import while it boots, then
-    point Prefect at it; stopped at exit, after Prefect has sent its last logs and events
-    (threading's exit hooks run before atexit's). Any trouble: leave it to Prefect's own
-    temporary server."""
+def launch_temporary_server() -> None:
+    """Launch the temporary server unless a server is configured (or Prefect is already
+    imported, e.g. `vntopics.run` from a notebook): it boots while the run's config and inputs
+    are checked and the libraries import. Stopped at exit, after Prefect has sent its last
+    logs and events (threading's exit hooks run before atexit's); at once when a check fails
+    (`booting`). Trouble launching it: leave it to Prefect's own temporary server."""
     global server
-    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+    if server is not None or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
         return
     atexit.register(stop_temporary_server)
     try:
         server = TemporaryServer()
+    except OSError as error:
+        logging.getLogger("vntopics").debug("early temporary server: %s", error)
+
+
+@contextmanager
+def booting() -> Iterator[None]:
+    """The checks made while the server boots: whatever they raise (a bad input: one line,
+    exit code 2) kills the server first, so nothing outlives them and it prints nothing."""
+    try:
+        yield
+    except BaseException:
+        stop_temporary_server()
+        raise
+
+
+def use_temporary_server() -> None:
+    """Import while the server boots, then point Prefect at it (before Prefect is imported).
+    Any trouble: leave it to Prefect's own temporary server."""
+    if server is None:
+        return
+    try:
         prewarm()
         url = server.api_url()
     except (OSError, RuntimeError) as error:
@@ -58,8 +85,24 @@ def start_temporary_server() -> None:
     os.environ.setdefault("PREFECT_UI_URL", "")   # it serves no UI: no links to one
 
 
+@contextmanager
+def imports_without_gc() -> Iterator[None]:
+    """The start's imports (~0.4 M objects, next to no garbage) with the cyclic garbage
+    collector off, then frozen out of its sight: its full collections over them took ~1 s
+    of every run, ~0.3 s of it before the flow began (measured with gc.callbacks)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def wait_for_server() -> None:
+    """Until the temporary server answers; meanwhile, what the flow's call imports."""
     if server is not None:
+        import prefect.flow_engine  # noqa: F401
+
         server.wait_until_up(float(os.environ.get(
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
 

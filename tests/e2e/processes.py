@@ -35,6 +35,16 @@ def descendants(root: int) -> dict[int, str]:
     return found
 
 
+def in_session(session: int) -> dict[int, str]:
+    """pid -> command line of every living process of the session `session`."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := stat_of(int(entry))) and fields[0] != "Z" \
+                and int(fields[3]) == session:
+            found[int(entry)] = command_line(int(entry))
+    return found
+
+
 def alive(pid: int, start: str) -> bool:
     fields = stat_of(pid)
     return fields is not None and fields[0] != "Z" and fields[19] == start

@@ -1,19 +1,28 @@
 """Everything that can be checked before work is checked before work: one line on stderr,
-exit code 2, no traceback, no Prefect server started, nothing written."""
+exit code 2, no traceback, nothing written, and the temporary Prefect server that boots while
+the checks run is killed with them (nothing of the run's left running)."""
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
-from tests.conftest import FIXTURES, PROJECT, run_cli
+from tests.conftest import FIXTURES, PROJECT, VNTOPICS
+from tests.e2e.processes import in_session
 
 SEEDS = str(FIXTURES / "seeds")
 
 
 def fails_at_once(args: list[str], tmp_path, expected: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    result = run_cli(["run", "--input", SEEDS, *args], env=env, timeout=120)
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"))
+    process = subprocess.Popen([*VNTOPICS, "run", "--input", SEEDS, *args], cwd=PROJECT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    stdout, stderr = process.communicate(timeout=120)
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    assert in_session(process.pid) == {}          # the temporary server too
     assert result.returncode == 2, result.stderr[-2000:]
     assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr[-2000:]
     assert result.stderr.startswith("vntopics: error: ") and expected in result.stderr, \

@@ -2,13 +2,19 @@
 temporary_server.py) and the exit without teardown (flows/startup.py)."""
 from __future__ import annotations
 
+import asyncio
+import gc
 import os
+import socket
 import subprocess
 import sys
 import urllib.request
 
+import pytest
+
 from tests.conftest import run_cli
-from vntopics.flows.temporary_server import TemporaryServer
+from vntopics.flows import startup
+from vntopics.flows.temporary_server import TemporaryServer, listening_socket
 
 
 def test_a_configured_server_means_no_temporary_one(cli_env):
@@ -41,3 +47,36 @@ def test_exit_codes_survive_the_fast_exit(tmp_path):
                             "cli.main = lambda: 1 / 0; startup.program()"],
                            capture_output=True, text=True, timeout=60)
     assert crash.returncode == 1 and "ZeroDivisionError" in crash.stderr
+
+
+def test_the_temporary_servers_connections_send_without_delay():
+    """asyncio (uvicorn's server) sets TCP_NODELAY on the connections the listening socket
+    accepts: without it, each API call after a connection's first waited ~40 ms."""
+    async def nodelay_of_an_accepted_connection() -> int:
+        accepted = asyncio.get_running_loop().create_future()
+
+        def on_connection(reader, writer) -> None:
+            accepted.set_result(writer.get_extra_info("socket").getsockopt(
+                socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        listener = listening_socket()
+        server = await asyncio.start_server(on_connection, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            nodelay = await asyncio.wait_for(accepted, 10)
+            writer.close()
+        return nodelay
+
+    assert asyncio.run(nodelay_of_an_accepted_connection()) != 0
+
+
+def test_the_collector_is_back_on_after_the_imports_even_when_they_fail():
+    try:
+        with pytest.raises(ValueError), startup.imports_without_gc():
+            assert not gc.isenabled()
+            raise ValueError("a failed check")
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
