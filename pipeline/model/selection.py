@@ -35,83 +35,25 @@ The chosen K is per model: LDA and NMF may settle on different Ks.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.config import LdaConfig, ModelConfig, NmfConfig
+from vntopics.pipeline.config import ModelConfig
 from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.parallel import Mapper, Progress
 from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores_many,
                                                topic_diversity)
-from vntopics.pipeline.model.lda import fit_lda
-from vntopics.pipeline.model.nmf import fit_nmf
+from vntopics.pipeline.model.fitting import (DIVERSITY_TOP_N, FitJob, FitOutcome,
+                                             longest_first, run_fit_job)
 from vntopics.pipeline.model.seeds import SeedTopic, resolve_seed_topics
-from vntopics.pipeline.model.topics import TopicModel, top_word_lists
+from vntopics.pipeline.model.topics import TopicModel
 from vntopics.pipeline.model.stability import (STABILITY_COLUMNS, STABILITY_TOP_N,
                                                stability_table)
 
-DIVERSITY_TOP_N = 25
 K_SWEEP_COLUMNS = ["model", "k", "c_npmi", "c_v", "diversity", "seconds", "chosen"]
-MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
-
-
-@dataclass(frozen=True)
-class FitJob:
-    """One fit: model `name` at `k` topics with `seed` and its settings `params`."""
-    name: str
-    k: int
-    seed: int
-    params: LdaConfig | NmfConfig
-    corpus: Corpus
-    sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
-    doc_topics: bool = True              # False: topics only (stability refits)
-    init_topics: np.ndarray | None = None   # K x V start (the previous version's topics)
-    seed_topics: tuple[SeedTopic, ...] = ()   # the analyst's seeded topics: first rows
-
-
-def subsample(corpus: Corpus, share: float, seed: int) -> Corpus:
-    """A seeded random `share` of the documents (input order kept), same vocabulary."""
-    if share >= 1.0:
-        return corpus.rows(None)
-    n_docs = corpus.num_docs
-    size = max(2, int(round(share * n_docs)))
-    return corpus.rows(np.sort(np.random.default_rng(seed).choice(n_docs, size=size,
-                                                                  replace=False)))
-
-
-def longest_first(jobs: list[FitJob]) -> list[FitJob]:
-    """Jobs in a good order for a pool of workers: LDA (several times the cost of NMF), then
-    more documents, then more topics first, so no long fit starts last while others idle."""
-    return sorted(jobs, key=lambda j: (j.name != "lda", -j.sample, -j.k))
-
-
-@dataclass
-class FitOutcome:
-    """One fitted `FitJob`, returned by `run_fit_job` (in a worker or this process): the
-    model, the fit's seconds and its top-25 words per topic; `scores` (c_npmi, c_v, their
-    per-topic values, diversity) are filled afterwards by `score_outcomes`."""
-    name: str
-    k: int
-    seed: int
-    model: TopicModel
-    seconds: float                       # the fit alone, not the scoring
-    top_words: list[list[str]]           # top DIVERSITY_TOP_N words per topic
-    scores: dict = field(default_factory=dict)   # c_npmi, c_v (+ _per_topic), diversity
-
-
-def run_fit_job(job: FitJob) -> FitOutcome:
-    """Fit one model (on a seeded subsample when job.sample < 1) and list its top words."""
-    corpus = subsample(job.corpus, job.sample, job.seed)
-    started = time.perf_counter()
-    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics,
-                                    job.init_topics, job.seed_topics)
-    seconds = time.perf_counter() - started
-    top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
-    return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
 
 
 def score_outcomes(outcomes: Sequence[FitOutcome], texts: Sequence[Sequence[str]],

@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:     # pandas is imported where a table is made: fit workers never need it
+    import pandas as pd
 
 
 @dataclass
@@ -50,6 +52,8 @@ def top_word_lists(topic_word: np.ndarray, vocabulary: Sequence[str], top_n: int
 
 def topics_table(model: TopicModel, vocabulary: list[str], top_n: int) -> pd.DataFrame:
     """model, topic, rank, word, weight for the top words of every topic."""
+    import pandas as pd
+
     rows = []
     for topic, weights in enumerate(model.topic_word):
         order = heaviest_first(weights, top_n)
@@ -60,6 +64,8 @@ def topics_table(model: TopicModel, vocabulary: list[str], top_n: int) -> pd.Dat
 
 
 def doc_topics_table(model: TopicModel, doc_ids: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     k = model.num_topics
     return pd.DataFrame({"doc_id": np.repeat(np.asarray(doc_ids, dtype=object), k),
                          "model": model.name,
@@ -74,6 +80,8 @@ def representative_documents(model: TopicModel, modelled: pd.DataFrame, per_topi
     `per_topic` with the highest weight (ties by input order). A topic that is no document's
     top topic gets no rows: showing articles that are mostly about something else would
     mislead."""
+    import pandas as pd
+
     rows = []
     dominant = model.doc_topic.argmax(axis=1)
     for topic in range(model.num_topics):

@@ -3,12 +3,11 @@ with their tokens (underthesea words, stop-words filtered) in a `TokenStore` of 
 (`documents.tokens`; `token_row` per document), `citations` (Party document codes) and
 `term_counts` (the analyst's watchlist) out, and `SegmentationStats`. The segmentation cache, the token filter and the
 spelling of analyst terms (watchlist terms, seed words) live here."""
-from vntopics.pipeline.segment.segmenter import (SegmentationStats, segment_documents,
-                                                 segment_texts)
-from vntopics.pipeline.segment.terms import WatchTerm, load_watchlist, seed_word
-from vntopics.pipeline.segment.tokens import TokenRows, TokenStore
-from vntopics.pipeline.segment.words import TokenFilter, check_stopword_files, load_stopwords
+from vntopics.pipeline.lazy import lazy_exports
 
-__all__ = ["segment_documents", "segment_texts", "SegmentationStats", "TokenFilter",
-           "load_stopwords", "check_stopword_files", "WatchTerm", "load_watchlist", "seed_word",
-           "TokenStore", "TokenRows"]
+EXPORTS = {"segment_documents": "segmenter", "segment_texts": "segmenter",
+           "SegmentationStats": "segmenter", "WatchTerm": "terms", "load_watchlist": "terms",
+           "seed_word": "terms", "TokenRows": "tokens", "TokenStore": "tokens",
+           "TokenFilter": "words", "check_stopword_files": "words", "load_stopwords": "words"}
+__all__ = list(EXPORTS)
+__getattr__ = lazy_exports(__name__, EXPORTS)

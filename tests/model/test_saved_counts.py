@@ -13,7 +13,7 @@ from vntopics.pipeline.config import NmfConfig
 from vntopics.pipeline.model import saved_counts as saved_module
 from vntopics.pipeline.model.nmf import fit_nmf, tfidf_float32, tfidf_weighting
 from vntopics.pipeline.model.saved_counts import SavedCounts
-from vntopics.pipeline.model.selection import subsample
+from vntopics.pipeline.model.fitting import subsample
 
 
 @pytest.fixture

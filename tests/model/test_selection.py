@@ -13,8 +13,8 @@ from vntopics.pipeline.model.lda import fit_lda
 from vntopics.pipeline.model.nmf import fit_nmf
 from vntopics.pipeline.model.topics import representative_documents, topics_table
 from vntopics.pipeline.model.coherence import coherence_scores_many, topic_diversity
-from vntopics.pipeline.model.selection import (FitJob, choose_k, longest_first, run_fit_job,
-                                               score_outcomes, sweep_and_fit)
+from vntopics.pipeline.model.fitting import FitJob, longest_first, run_fit_job
+from vntopics.pipeline.model.selection import choose_k, score_outcomes, sweep_and_fit
 from vntopics.pipeline.model.stability import matched_jaccard
 
 
