@@ -1,8 +1,7 @@
 """One fit of one model at one K: what a worker process runs (`run_fit_job`).
 
-Apart from selection.py so that a worker imports only the fitting libraries (gensim,
-scikit-learn, scipy), not pandas and what the K choice and tables need: each worker process
-is that much smaller while the fits run, the run's memory peak.
+Apart from selection.py (the K choice, coherence, stability tables), so that a worker process
+imports the fitting code only.
 """
 from __future__ import annotations
 
