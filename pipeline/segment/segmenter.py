@@ -162,7 +162,9 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
         stats.cache_hits = len(keys) - stats.segmented
         next_key = iter(keys)
         for window in batches(candidates, WINDOW):
-            pairs = list(texts.pairs([d.text_row for d in window]))
+            needed = count_terms is not None or any(d.pre_segmented for d in window)
+            pairs = (list(texts.pairs([d.text_row for d in window])) if needed
+                     else [("", "")] * len(window))      # cached words need no text
             window_keys = [None if d.pre_segmented else next(next_key) for d in window]
             found = cache.get_many([k for k in window_keys if k], filtered)
             for document, (text, words), key in zip(window, pairs, window_keys):

@@ -102,15 +102,6 @@ class Document:
     def reject(self, reason: str) -> None:
         self.status, self.reason = "rejected", reason
 
-    def row(self) -> dict:
-        return {"doc_id": self.doc_id, "title": self.title, "date": self.date or "",
-                "year": self.year, "province": self.province, "source": self.source,
-                "n_chars": self.n_chars, "n_tokens": self.n_tokens,
-                "citations": " ".join(self.citations), "status": self.status,
-                "reason": self.reason, "province_2025": self.province_2025,
-                "date_source": self.date_source, "province_source": self.province_source,
-                "source_source": self.source_source, "evidence": self.evidence}
-
 
 class DocumentSet(list):
     """The run's documents (metadata in memory, in input order) with their texts on disk
