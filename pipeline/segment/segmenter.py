@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from vntopics.pipeline.config import TextConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper, batches
