@@ -92,7 +92,10 @@ def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
 
 
 @task(name="build-vocabulary", cache_policy=NO_CACHE)
-def vocabulary(documents: DocumentSet, config: RunConfig) -> tuple[Corpus, list[Document]]:
+def vocabulary(documents: DocumentSet, config: RunConfig
+               ) -> tuple[Corpus, list[Document], TokenRows]:
+    """The corpus, the documents it models, and their tokens (what coherence and the
+    comparisons read)."""
     from vntopics.pipeline.model import build_modelling_corpus
 
     settings = config.corpus
@@ -100,7 +103,7 @@ def vocabulary(documents: DocumentSet, config: RunConfig) -> tuple[Corpus, list[
                                               settings.keep_n, max(config.model.k_values()))
     get_run_logger().info("vocabulary of %d words over %d documents", len(corpus.dictionary),
                           len(modelled))
-    return corpus, modelled
+    return corpus, modelled, documents.tokens.rows([d.token_row for d in modelled])
 
 
 @task(name="recall-topics", cache_policy=NO_CACHE)
@@ -229,8 +232,7 @@ def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
         documents, segmentation = stage(config, segment, quote(documents), config, mapper,
                                         watchlist, work_dir)
     with timed(seconds, "vocabulary"):
-        corpus, modelled = vocabulary(quote(documents), config)
-        texts = documents.tokens.rows([d.token_row for d in modelled])
+        corpus, modelled, texts = vocabulary(quote(documents), config)
     with timed(seconds, "models"):
         lineage = recall_topics(config)
         fitted = stage(config, fit_models, quote(corpus), quote(texts), config, mapper,
