@@ -83,10 +83,7 @@ def id_chunks(texts: Iterable[Sequence[str]] | TokenRows, words: Sequence[str]
     """(tokens per document, index into `words` of each token or -1) a chunk of documents
     at a time; rows of a TokenStore are read as ids, never as strings."""
     if isinstance(texts, TokenRows):
-        lookup = np.full(len(texts.store.words), -1, dtype=np.int64)
-        for i, word in enumerate(words):
-            if word in texts.store.index:
-                lookup[texts.store.index[word]] = i
+        lookup = texts.store.lookup({word: i for i, word in enumerate(words)})
         for positions, ids in texts.blocks():
             yield texts.store.lengths([texts.row_numbers[p] for p in positions.tolist()]), \
                 lookup[ids]

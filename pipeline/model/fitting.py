@@ -76,3 +76,7 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)
 
 
+# a fit worker never needs pandas (nor pyarrow, which pandas imports): see parallel.start_worker
+run_fit_job.unneeded_modules = ("pandas", "pyarrow")
+
+

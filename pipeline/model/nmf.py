@@ -34,7 +34,7 @@ def fitted_tfidf(counts):
     return TfidfTransformer(sublinear_tf=True).fit(counts)
 
 
-def tfidf_float32(corpus: Corpus, rows_at_once: int = 20000):
+def tfidf_float32(corpus: Corpus, rows_at_once: int = 5000):
     """The tf-idf matrix in float32, the same values as `tfidf_weighting`'s cast down, made
     a block of rows at a time (each row is weighted on its own): a float64 copy of the
     whole matrix is never held beside the counts, whose indices it shares."""

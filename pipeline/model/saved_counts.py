@@ -21,7 +21,7 @@ from numpy.lib import format as npy_format
 from scipy import sparse
 
 PARTS = ("data", "indices", "indptr")
-BLOCK_ENTRIES = 1 << 22          # matrix entries read at once
+BLOCK_ENTRIES = 1 << 20          # matrix entries read at once
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,11 @@ class SavedCounts:
 
     def load(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
         """The matrix, or its `rows` (ascending), as a private CSR matrix."""
+        if rows is None:
+            return sparse.csr_matrix(tuple(self.read(part, 0, 1 << 62) for part in PARTS),
+                                     shape=self.shape)
         indptr = self.read("indptr", 0, self.shape[0] + 1)
-        rows = np.arange(self.shape[0]) if rows is None else np.asarray(rows, np.int64)
+        rows = np.asarray(rows, np.int64)
         sizes = indptr[rows + 1] - indptr[rows]
         new_indptr = np.concatenate([[0], np.cumsum(sizes)])
         data = np.empty(int(new_indptr[-1]), dtype=self.read("data", 0, 0).dtype)
@@ -72,14 +75,20 @@ class SavedCounts:
             stop = max(int(np.searchsorted(indptr[rows + 1], first + BLOCK_ENTRIES,
                                            side="right")), position + 1)
             last = int(indptr[rows[stop - 1] + 1])
-            block_data, block_indices = (self.read("data", first, last),
-                                         self.read("indices", first, last))
-            starts = indptr[rows[position:stop]] - first      # the block's wanted rows,
-            ends = indptr[rows[position:stop] + 1] - first     # ascending, never overlapping
-            size = last - first + 1
-            wanted = np.cumsum(np.bincount(starts, minlength=size)
-                               - np.bincount(ends, minlength=size))[:-1] > 0
             into = slice(int(new_indptr[position]), int(new_indptr[stop]))
-            data[into], indices[into] = block_data[wanted], block_indices[wanted]
+            wanted = wanted_entries(indptr[rows[position:stop]] - first,
+                                    indptr[rows[position:stop] + 1] - first, last - first)
+            data[into] = self.read("data", first, last)[wanted]
+            indices[into] = self.read("indices", first, last)[wanted]
             position = stop
         return sparse.csr_matrix((data, indices, new_indptr), shape=(len(rows), self.shape[1]))
+
+
+def wanted_entries(starts: np.ndarray, ends: np.ndarray, size: int) -> np.ndarray:
+    """Mask of the `size` entries inside the ranges starts[i]..ends[i] (ascending, never
+    overlapping), one byte per entry: +1 where a range starts, -1 where it ends, summed."""
+    starts, ends = starts[ends > starts], ends[ends > starts]   # each position now marked once
+    marks = np.zeros(size + 1, dtype=np.int8)
+    marks[starts] = 1
+    marks[ends] -= 1                     # an end meeting the next start leaves 0: still inside
+    return np.cumsum(marks[:-1], dtype=np.int8).view(bool)

@@ -71,13 +71,8 @@ def stored_counts(rows: TokenRows, columns: Mapping[str, int], width: int | None
     Two passes over the ids: the first counts each row's entries, so the matrix is
     allocated once at its final size and filled block by block (building it from blocks
     and stacking them held it twice, the largest memory of the vocabulary stage)."""
-    store = rows.store
     width = len(columns) if width is None else width
-    column_of = np.full(len(store.words) + 1, -1, dtype=np.int64)
-    for word, column in columns.items():
-        found = store.index.get(word)
-        if found is not None:
-            column_of[found] = column
+    column_of = rows.store.lookup(columns)
     entries = np.zeros(len(rows), dtype=np.int64)
     for positions, ids in rows.blocks():
         keys, _ = block_entries(rows, positions, ids, column_of, width)

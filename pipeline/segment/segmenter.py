@@ -212,6 +212,7 @@ def segment_documents(documents: DocumentSet, text: TextConfig, stopword_files: 
                                tokens=tokens)
     if text.phrases:
         apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
+    documents.tokens.seal()
     return stats
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from array import array
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -37,13 +37,35 @@ class TokenStore:
         self.path = self.folder / "tokens.u32"
         self.path.write_bytes(b"")
         self.words: list[str] = []
-        self.index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
         self.offsets = array("q", [0])
         self.pending = array("I")
         self.written = 0
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
+
+    @property
+    def index(self) -> dict[str, int]:
+        """word -> id, needed while appending; rebuilt if `seal` dropped it."""
+        if self._index is None:
+            self._index = {word: i for i, word in enumerate(self.words)}
+        return self._index
+
+    def seal(self) -> "TokenStore":
+        """Flushed, and without the word -> id index once every row is in: its dictionary is
+        ~27 MB on the full VNTC (446,386 words), held through the model fits otherwise."""
+        self.flush()
+        self._index = None
+        return self
+
+    def lookup(self, positions: Mapping[str, int]) -> np.ndarray:
+        """For every id, the number `positions` gives its word, or -1 (then one extra -1)."""
+        table = np.full(len(self.words) + 1, -1, dtype=np.int64)
+        for i, position in enumerate(map(positions.get, self.words)):
+            if position is not None:
+                table[i] = position
+        return table
 
     def id_of(self, word: str) -> int:
         found = self.index.get(word)
@@ -110,13 +132,7 @@ class TokenStore:
         """Sent to another process (a Dask worker on this machine): the file's path, the
         distinct words and the offsets, not the ids."""
         self.flush()
-        state = dict(self.__dict__)
-        state.pop("index")
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.index = {word: i for i, word in enumerate(self.words)}
+        return {**self.__dict__, "_index": None}    # rebuilt there if appended to
 
 
 class TokenRows(Sequence):

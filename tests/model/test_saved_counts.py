@@ -39,6 +39,17 @@ def test_saved_counts_load_whole_or_some_rows(corpus, tmp_path, monkeypatch, blo
     assert np.array_equal(saved.column_totals(), np.asarray(counts.sum(axis=0)).ravel())
 
 
+def test_rows_read_back_around_empty_rows_and_runs_of_neighbours(tmp_path, monkeypatch):
+    from scipy import sparse
+
+    monkeypatch.setattr(saved_module, "BLOCK_ENTRIES", 7)
+    dense = np.array([[1, 0, 2], [0, 0, 0], [3, 4, 0], [0, 0, 0], [0, 5, 6], [7, 0, 0],
+                      [0, 0, 0], [8, 9, 1]], dtype=np.float64)
+    saved = SavedCounts.save(sparse.csr_matrix(dense), tmp_path)
+    for rows in ([0, 1, 2], [1, 3, 6], [0, 1, 4, 5, 7], [2, 3, 5], [6, 7], list(range(8))):
+        assert np.array_equal(saved.load(np.array(rows)).toarray(), dense[rows])
+
+
 def test_a_shared_corpus_pickles_without_its_counts_and_reads_them_back(corpus, tmp_path):
     counts = corpus.counts.copy()
     totals = corpus.word_totals()
@@ -73,3 +84,31 @@ def test_nmf_on_its_own_copy_in_place_gives_the_same_topics(corpus):
     assert np.array_equal(own.topic_word, shared.topic_word)
     assert np.array_equal(own.doc_topic, shared.doc_topic)
     assert (corpus.counts != before).nnz == 0               # the shared counts untouched
+
+
+def pandas_in_worker(_: int) -> bool:
+    """Whether this process could import pandas (run in a pool worker)."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+pandas_in_worker.unneeded_modules = ("pandas",)
+
+
+def test_fits_in_worker_processes_without_pandas_are_the_fits_made_here(corpus, tmp_path):
+    from vntopics.pipeline.config import LdaConfig
+    from vntopics.pipeline.model.fitting import FitJob, run_fit_job
+    from vntopics.pipeline.parallel import ProcessMapper
+
+    assert list(ProcessMapper(2)(pandas_in_worker, range(2))) == [False, False]
+    corpus.share(tmp_path / "counts")
+    jobs = [FitJob("lda", 4, 42, LdaConfig(), corpus), FitJob("nmf", 4, 42, NmfConfig(), corpus),
+            FitJob("nmf", 4, 43, NmfConfig(), corpus, sample=0.8, doc_topics=False)]
+    here = [run_fit_job(job) for job in jobs]
+    there = list(ProcessMapper(2)(run_fit_job, jobs))
+    for mine, theirs in zip(here, there):
+        assert mine.top_words == theirs.top_words
+        assert np.allclose(mine.model.topic_word, theirs.model.topic_word, atol=1e-9)
