@@ -54,11 +54,13 @@ class Corpus:
             return np.asarray(self.counts.sum(axis=0), dtype=np.float64).ravel()
         return self.saved.column_totals()
 
-    def rows(self, rows: np.ndarray | None = None) -> "Corpus":
-        """The corpus (`rows` None) or some of its documents, with counts of its own."""
+    def rows(self, rows: np.ndarray | None = None, dtype=None) -> "Corpus":
+        """The corpus (`rows` None) or some of its documents, with counts of its own; read
+        from the saved files, the counts come as `dtype` if given (in memory they stay as
+        they are: a cast would copy them)."""
         if rows is None and self.counts is not None:
             return self
-        counts = (self.saved.load(rows) if self.counts is None else self.counts[rows])
+        counts = (self.saved.load(rows, dtype) if self.counts is None else self.counts[rows])
         return Corpus(self.dictionary, counts,
                       self.kept if rows is None else self.kept[rows], owned=True)
 
@@ -146,15 +148,17 @@ def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
     return counts
 
 
-def release_freed_memory() -> None:
+def release_freed_memory(collect: bool = True) -> None:
     """Give the heap that segmentation and counting freed back to the OS (glibc keeps it
     otherwise: hundreds of MB of RSS on the full VNTC while the models are fitted; Arrow's
-    own allocator, which read the text shards, kept 36 MB more)."""
+    own allocator, which read the text shards, kept 36 MB more). `collect`: run the garbage
+    collector first (slow with millions of objects; a fit worker has few)."""
     import ctypes
     import gc
     import sys
 
-    gc.collect()
+    if collect:
+        gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):   # not glibc: nothing to do

@@ -206,7 +206,7 @@ def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
     the first topics: a prior on their words, and their start. `doc_topics=False` skips the
     final inference pass (a stability refit only needs the topics).
     """
-    doc_tokens = np.asarray(corpus.counts.sum(axis=1)).ravel()
+    doc_tokens = np.asarray(corpus.counts.sum(axis=1), dtype=np.float64).ravel()
     eta = topic_word_prior(config, num_topics, len(corpus.dictionary), seed_topics,
                            doc_tokens.sum())
     model = BatchLdaModel(corpus=None, id2word=corpus.dictionary, num_topics=num_topics,

@@ -29,22 +29,32 @@ def tfidf_weighting(corpus: Corpus, in_place: bool = False):
 
 
 def fitted_tfidf(counts):
+    """The idf in float64 whatever the counts' dtype: scikit-learn computes it in float32 for
+    float32 counts, so then it is recomputed here by scikit-learn's own steps (smooth idf),
+    from the document frequencies alone (a float64 copy of the counts to fit on would be 8
+    bytes a non-zero: LDA's float32 counts exist to save 4)."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    return TfidfTransformer(sublinear_tf=True).fit(counts)
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)
+    if transformer.idf_.dtype != np.float64:
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64) + 1.0
+        transformer.idf_ = np.log(np.full_like(df, counts.shape[0] + 1) / df) + 1.0
+    return transformer
 
 
 def tfidf_float32(corpus: Corpus, rows_at_once: int = 5000):
-    """The tf-idf matrix in float32, the same values as `tfidf_weighting`'s cast down, made
-    a block of rows at a time (each row is weighted on its own): a float64 copy of the
-    whole matrix is never held beside the counts, whose indices it shares."""
+    """The tf-idf matrix in float32, the same values as `tfidf_weighting`'s cast down (from
+    float64 or float32 counts), made a block of rows at a time (each row is weighted on its
+    own): a float64 copy of the whole matrix is never held beside the counts, whose indices
+    it shares."""
     from scipy import sparse
 
     counts = corpus.counts
     transformer = fitted_tfidf(counts)
     data = np.empty(counts.nnz, dtype=np.float32)
     for start in range(0, counts.shape[0], rows_at_once):
-        block = transformer.transform(counts[start:start + rows_at_once])
+        block = transformer.transform(counts[start:start + rows_at_once]
+                                      .astype(np.float64, copy=False))
         data[counts.indptr[start]:counts.indptr[min(start + rows_at_once,
                                                     counts.shape[0])]] = block.data
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)

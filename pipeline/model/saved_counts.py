@@ -58,16 +58,18 @@ class SavedCounts:
                                   minlength=self.shape[1])
         return totals
 
-    def load(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
-        """The matrix, or its `rows` (ascending), as a private CSR matrix."""
-        if rows is None:
+    def load(self, rows: np.ndarray | None = None, dtype=None) -> sparse.csr_matrix:
+        """The matrix, or its `rows` (ascending), as a private CSR matrix; its values as
+        `dtype` if given (cast a block at a time)."""
+        stored = self.read("data", 0, 0).dtype
+        if rows is None and dtype in (None, stored):
             return sparse.csr_matrix(tuple(self.read(part, 0, 1 << 62) for part in PARTS),
                                      shape=self.shape)
         indptr = self.read("indptr", 0, self.shape[0] + 1)
-        rows = np.asarray(rows, np.int64)
+        rows = np.arange(self.shape[0]) if rows is None else np.asarray(rows, np.int64)
         sizes = indptr[rows + 1] - indptr[rows]
         new_indptr = np.concatenate([[0], np.cumsum(sizes)])
-        data = np.empty(int(new_indptr[-1]), dtype=self.read("data", 0, 0).dtype)
+        data = np.empty(int(new_indptr[-1]), dtype=dtype or stored)
         indices = np.empty(int(new_indptr[-1]), dtype=self.read("indices", 0, 0).dtype)
         position = 0
         while position < len(rows):

@@ -4,6 +4,7 @@ fits (block-wise float32 tf-idf, NMF weighting its own copy in place) give the s
 as before."""
 from __future__ import annotations
 
+import copy
 import pickle
 
 import numpy as np
@@ -18,8 +19,6 @@ from vntopics.pipeline.model.fitting import subsample
 
 @pytest.fixture
 def corpus(real_corpus):
-    import copy
-
     return copy.deepcopy(real_corpus[0])
 
 
@@ -36,6 +35,8 @@ def test_saved_counts_load_whole_or_some_rows(corpus, tmp_path, monkeypatch, blo
         assert loaded.shape == expected.shape
         assert (loaded != expected).nnz == 0
         assert loaded.indices.dtype == expected.indices.dtype
+        narrow = saved.load(rows, np.float32)
+        assert narrow.data.dtype == np.float32 and (narrow != expected).nnz == 0
     assert np.array_equal(saved.column_totals(), np.asarray(counts.sum(axis=0)).ravel())
 
 
@@ -74,6 +75,9 @@ def test_blockwise_float32_tfidf_is_the_whole_matrix_cast_down(corpus):
     assert np.array_equal(made.indptr, expected.indptr)
     assert np.array_equal(made.indices, expected.indices)
     assert np.array_equal(made.data, expected.data)         # bit for bit
+    narrow = copy.copy(corpus)                               # LDA's float32 counts
+    narrow.counts = corpus.counts.astype(np.float32)
+    assert np.array_equal(tfidf_float32(narrow, rows_at_once=7).data, expected.data)
 
 
 def test_nmf_on_its_own_copy_in_place_gives_the_same_topics(corpus):
@@ -109,6 +113,8 @@ def test_fits_in_worker_processes_without_pandas_are_the_fits_made_here(corpus, 
             FitJob("nmf", 4, 43, NmfConfig(), corpus, sample=0.8, doc_topics=False)]
     here = [run_fit_job(job) for job in jobs]
     there = list(ProcessMapper(2)(run_fit_job, jobs))
-    for mine, theirs in zip(here, there):
+    for mine, theirs in zip(here, there):     # LDA there read float32 counts: same numbers
         assert mine.top_words == theirs.top_words
-        assert np.allclose(mine.model.topic_word, theirs.model.topic_word, atol=1e-9)
+        assert np.array_equal(mine.model.topic_word, theirs.model.topic_word)
+        if mine.model.doc_topic is not None:
+            assert np.array_equal(mine.model.doc_topic, theirs.model.doc_topic)
