@@ -21,7 +21,7 @@ DIVERSITY_TOP_N = 25
 MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
 # LDA gives the same numbers from float32 counts (every use casts or sums them exactly), and
 # they cost 8 bytes a non-zero instead of 12 (with the heap trim in run_fit_job, scale.py's
-# marginal memory went from 4.3 to 3.7 KB per document)
+# marginal memory went from 4.3 to 3.1-3.7 KB per document: benchmarks/README.md)
 COUNTS_DTYPE = {"lda": np.float32}
 
 
