@@ -28,6 +28,7 @@ def set_runtime_defaults() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from vntopics import __version__
+    from vntopics.reports_server import add_reports_options
 
     parser = argparse.ArgumentParser(prog="vntopics", description=(
         "Topic models of Vietnamese news by province and year, as versioned reports."))
@@ -86,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     serve.add_argument("--input", action="append", metavar="PATH")
     serve.add_argument("--artifacts-dir", metavar="DIR")
+    add_reports_options(serve, "--reports-host", "--reports-port")
+
+    reports = commands.add_parser("reports", help="serve the artifacts folder's reports "
+                                                  "over HTTP, read-only")
+    reports.add_argument("--artifacts-dir", metavar="DIR")
+    reports.add_argument("--config", metavar="FILE")
+    add_reports_options(reports, "--host", "--port")
 
     config = commands.add_parser("config", help="the configuration's keys")
     config_show = config.add_subparsers(dest="action", required=True).add_parser(
@@ -204,6 +212,7 @@ def command_run(args: argparse.Namespace) -> int:
     with flow_run_output(args.verbosity):
         version_path = topic_report(config=config)
     sys.stdout.flush()
+    print(f"report: {version_path}/report.html", file=sys.stderr, flush=True)
     print(version_path, flush=True)
     return 0
 
@@ -212,9 +221,21 @@ def command_serve(args: argparse.Namespace) -> int:
     with startup.imports_without_gc():
         config = checked_config(args)
         from vntopics.flows.serve import serve
+        from vntopics.reports_server import reports_server_for
 
+    reports = reports_server_for(args, config)   # refused or port taken: before serving
     startup.wait_for_server()
+    print(f"reports: {reports.start()}/", file=sys.stderr, flush=True)
     serve(config)
+    return 0
+
+
+def command_reports(args: argparse.Namespace) -> int:
+    from vntopics.reports_server import reports_server_for
+
+    server = reports_server_for(args, resolve_config(args))
+    print(f"reports: {server.url}/ (Ctrl+C stops)", file=sys.stderr, flush=True)
+    server.run()
     return 0
 
 
@@ -223,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
-               "apply": command_apply, "config": command_config_show}[args.command]
+               "apply": command_apply, "config": command_config_show,
+               "reports": command_reports}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted

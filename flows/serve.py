@@ -27,16 +27,29 @@ def build_deployment(config: RunConfig) -> RunnerDeployment:
         name=config.schedule.deployment,
         schedules=schedules_of(config),
         concurrency_limit=CONCURRENCY_LIMIT,
-        parameters={"config": config.model_dump(mode="json")},
-        description="Topic report of Vietnamese news by province and year; edit the config "
-                    "fields to change inputs, K, models or comparisons for one run.",
+        parameters={},   # a run's parameters overlay the served config (run_parameters.py)
+        description=deployment_description(config),
         tags=["vntopics"],
         entrypoint_type=EntrypointType.MODULE_PATH,  # found by import wherever it is installed
     )
 
 
+def deployment_description(config: RunConfig) -> str:
+    return ("Topic report of Vietnamese news by province and year, reading "
+            f"{', '.join(config.input.paths)} into {config.artifacts.dir}. A run changes only "
+            "the fields it is given (K, models, language, watchlist, seeded topics, "
+            "continue_from, or any key under config); the rest stay as served.")
+
+
 def serve(config: RunConfig) -> None:
-    """Register the deployment and execute its runs until interrupted."""
+    """Register the deployment and execute its runs until interrupted; each run starts
+    from `config` (handed to the runs' processes, flows/run_parameters.py)."""
+    import json
+    import os
+
     from prefect import serve as prefect_serve
 
+    from vntopics.flows.run_parameters import DEPLOYMENT_CONFIG_ENV
+
+    os.environ[DEPLOYMENT_CONFIG_ENV] = json.dumps(config.model_dump(mode="json"))
     prefect_serve(build_deployment(config), limit=CONCURRENCY_LIMIT)

@@ -83,6 +83,8 @@ def use_temporary_server() -> None:
         return
     os.environ["PREFECT_API_URL"] = url
     os.environ.setdefault("PREFECT_UI_URL", "")   # it serves no UI: no links to one
+    # Nor usage analytics: no notice about them for a server the user never started.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 @contextmanager

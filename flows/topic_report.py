@@ -15,17 +15,20 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from prefect import flow, get_run_logger, task
+from pydantic import Field
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from vntopics.flows.progress import stage_progress
+from vntopics.flows.run_parameters import (ConfigOverrides, describe, flow_docstring,
+                                           run_config)
 from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
-from vntopics.pipeline.config_io import load_config, resolve_path
+from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.parallel import Mapper, default_workers
 
 if TYPE_CHECKING:
@@ -188,17 +191,35 @@ def timed(seconds: dict[str, float], name: str):
     seconds[name] = time.perf_counter() - start
 
 
-DEFAULT_RUN_CONFIG = load_config()   # the shipped default.yaml: the defaults the UI form shows
-
-
 @flow(name="topic_report", log_prints=True)
-def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
+def topic_report(
+        *, num_topics: int | str | list[int] | None = None,
+        models: list[Literal["lda", "nmf"]] | None = None,
+        language: Literal["en", "vi"] | None = None,
+        watchlist: list[str] | None = None,
+        seed_topics: dict[str, list[str]] | None = None,
+        continue_from: Literal["latest", "none"] | None = None,
+        config: Annotated[dict[str, Any] | RunConfig | None, Field(union_mode="left_to_right"),
+                          ConfigOverrides] = None) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
+    knobs = {"num_topics": num_topics, "models": models, "language": language,
+             "watchlist": watchlist, "seed_topics": seed_topics, "continue_from": continue_from}
+    settings, overridden = run_config(config, knobs)   # a bad key fails here, naming it
+    get_run_logger().info(describe(settings, overridden))
+    return report_with(settings, overridden, {**knobs, "config": config})
+
+
+# The form's descriptions are the config keys' own (Prefect reads them from the docstring).
+topic_report.__doc__ = topic_report.fn.__doc__ = flow_docstring(topic_report.__doc__)
+
+
+def report_with(config: RunConfig, overridden: list[str], parameters: dict) -> str:
+    """The run with its whole config; on Dask, the flow again on a DaskTaskRunner."""
     from vntopics.pipeline.preflight import check_before_work
 
     check_before_work(config)   # an unusable input, list or folder fails here, before any work
     if needs_dask_runner(config):
-        return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
+        return topic_report.with_options(task_runner=dask_task_runner(config))(**parameters)
     from vntopics.pipeline.segment import load_watchlist
     from vntopics.pipeline.store import previous_version
     from vntopics.pipeline.store.artifacts_dir import clean_stale_staging, work_folder
@@ -211,12 +232,13 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
-        return run_stages(config, paths, artifacts_dir, previous, watchlist, mapper, work_dir)
+        return run_stages(config, paths, artifacts_dir, previous, watchlist, mapper,
+                          work_dir, overridden=overridden)
 
 
 def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
                previous: Path | None, watchlist: list[WatchTerm], mapper: Mapper,
-               work_dir: Path) -> str:
+               work_dir: Path, *, overridden: list[str]) -> str:
     """The stages, in order; large values live in `work_dir` (removed when the run ends)."""
     from vntopics.pipeline.store import describe_inputs
     from vntopics.pipeline.text import input_warnings
@@ -249,7 +271,7 @@ def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
                          segmentation=asdict(segmentation),
                          ingest={"cleaned_documents_reused": reused}, lineage=lineage,
                          warnings=warnings, seed_topics=fitted.seed_topics,
-                         watchlist=watchlist)
+                         watchlist=watchlist, overridden_keys=overridden)
     final = write_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

@@ -118,7 +118,9 @@ def publish_ui_artifacts(version: Path) -> None:
     if watchlist:
         create_table_artifact(watchlist, key=artifact_key("watchlist"),
                               description=lang("ui.watchlist_description"))
-    create_link_artifact((version / "report.html").resolve().as_uri(),
+    from vntopics.reports_server import report_url   # http when `serve` serves the reports
+
+    create_link_artifact(report_url(version),
                          link_text=lang("ui.report_link", version=version.name),
                          key=artifact_key("report"),
                          description=lang("ui.report_description"))

@@ -78,14 +78,17 @@ class Browser:
         assert browser.visit().console_errors == []
     """
 
-    def __init__(self, profile: Path, javascript: bool = True, downloads: Path | None = None):
+    def __init__(self, profile: Path, javascript: bool = True, downloads: Path | None = None,
+                 loopback: bool = False):
         self.profile, self.javascript, self.downloads = profile, javascript, downloads
+        # loopback: pages on 127.0.0.1 load (a local server's UI); nothing else does
+        self.flags = [f for f in FLAGS if not (loopback and f.startswith("--proxy-bypass"))]
         self.process: subprocess.Popen | None = None
         self.tools: DevTools | None = None
 
     def __enter__(self) -> "Browser":
         self.process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            [CHROMIUM, *self.flags, f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             self.tools = DevTools(self.page_target())

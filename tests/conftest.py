@@ -28,11 +28,16 @@ VNTOPICS = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
     """A real Prefect server on a free loopback port with its SQLite database in a tmp dir."""
-    home = tmp_path_factory.mktemp("prefect-home")
+    yield from started_prefect_server(tmp_path_factory.mktemp("prefect-home"), ui=False)
+
+
+def started_prefect_server(home: Path, ui: bool):
+    """`prefect server start` in `home` (with its UI when `ui`), until the generator ends."""
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db",
-           "PREFECT_UI_ENABLED": "false"}
+           "PREFECT_UI_ENABLED": str(ui).lower(),
+           "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api"}
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host",

@@ -53,6 +53,7 @@ class RunResults:
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
     watchlist: list[WatchTerm] = field(default_factory=list)     # compare.watchlist (+ file)
+    overridden_keys: list[str] = field(default_factory=list)   # changed from the deployment's
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -67,6 +68,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "artifact_contract": ARTIFACT_CONTRACT,
         "created_at": writer.created_at,
         "config": results.config,
+        "overridden_keys": results.overridden_keys,
         "inputs": results.inputs,
         "documents": document_counts(table),
         "rejected_reasons": table.loc[table["status"] == "rejected", "reason"]

@@ -36,6 +36,7 @@ def run_fixture(cli_env, artifacts: Path, k: int = K) -> Path:
     assert result.returncode == 0, result.stderr[-3000:]
     version = Path(result.stdout.strip().splitlines()[-1])
     assert version.is_absolute() and version.parent == artifacts.resolve()
+    assert result.stderr.strip().splitlines()[-1] == f"report: {version}/report.html"
     return version
 
 
