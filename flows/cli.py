@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "show", help="every config key with its default and description")
     config_show.add_argument("--config", metavar="FILE")
     config_show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    add_format(config_show)
+    add_format(config_show, "yaml")
     document_commands(commands)
     return parser
 
@@ -130,7 +130,8 @@ def artifacts_dir_of(args: argparse.Namespace) -> Path:
 def command_runs(args: argparse.Namespace) -> int:
     from vntopics.pipeline.store import runs_table
 
-    print_frame(runs_table(artifacts_dir_of(args)), args.format, empty="no versions yet")
+    print_frame(runs_table(artifacts_dir_of(args), k_per_model=args.format == "json"),
+                args.format, empty="no versions yet")
     return 0
 
 

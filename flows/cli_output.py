@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import textwrap
+
+import yaml
 
 FORMATS = ("text", "json", "csv")
 # Help of the options several commands share (argparse dest -> text).
@@ -20,8 +24,10 @@ OPTION_HELP = {
 }
 
 
-def add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="text")
+def add_format(parser: argparse.ArgumentParser, *more: str) -> None:
+    parser.add_argument("--format", choices=FORMATS + more, default="text",
+                        help="text for people (default, wrapped to the terminal), "
+                             f"{', '.join(FORMATS[1:] + more)} for scripts" if more else None)
 
 
 def document_commands(commands: argparse._SubParsersAction) -> None:
@@ -66,9 +72,14 @@ def command_config_show(args: argparse.Namespace) -> int:
     if args.format == "csv":
         print_frame(pd.DataFrame(rows).assign(default=values), "csv")
         return 0
-    key_width = max(len(r["key"]) for r in rows)
-    value_width = min(max(map(len, values)), 30)
+    if args.format == "yaml":   # the full text, unwrapped
+        print(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=10**6), end="")
+        return 0
+    width = max(shutil.get_terminal_size().columns, 40)
     for row, value in zip(rows, values):
-        line = f"{row['key']:<{key_width}}  {value:<{value_width}}  {row['description']}"
-        print(line.rstrip())
+        print(textwrap.fill(f"{row['key']}  {value}", width, subsequent_indent=" " * 8,
+                            break_on_hyphens=False))
+        if row["description"]:
+            print(textwrap.fill(row["description"], width, initial_indent=" " * 4,
+                                subsequent_indent=" " * 4, break_on_hyphens=False))
     return 0

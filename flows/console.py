@@ -55,7 +55,7 @@ class RichBars:
     def __init__(self, console) -> None:
         from rich.default_styles import DEFAULT_STYLES
         from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+                                   TimeElapsedColumn)
         from rich.theme import Theme
 
         # Prefect's console has a theme of its own, without rich's progress styles.
@@ -64,16 +64,18 @@ class RichBars:
 
         self.bars = Progress(TextColumn("{task.description:<24}"), BarColumn(),
                              TextColumn("{task.fields[count]}", style="progress.download"),
-                             TaskProgressColumn(), TimeElapsedColumn(), TextColumn("ETA"),
-                             TimeRemainingColumn(), console=console)
+                             TaskProgressColumn(), TimeElapsedColumn(),
+                             TextColumn("{task.fields[eta]}"), console=console)
         self.tasks: dict[str, int] = {}
 
     def show(self, state: flow_progress.StepState) -> None:
         if state.step not in self.tasks:
-            self.tasks[state.step] = self.bars.add_task(state.title, total=None, count="")
-        if state.total > 0:
+            self.tasks[state.step] = self.bars.add_task(state.title, total=None, count="",
+                                                        eta="")
+        if state.total > 0:   # ETA from the step's recent rate (flow_progress.StepState)
+            eta = "" if state.finished else f"ETA {flow_progress.duration(state.seconds_left)}"
             self.bars.update(self.tasks[state.step], completed=state.done, total=state.total,
-                             count=f"{state.done:,}/{state.total:,} {state.unit}")
+                             count=f"{state.done:,}/{state.total:,} {state.unit}", eta=eta)
         elif not state.known:  # a stream: counted as it goes, total unknown
             self.bars.update(self.tasks[state.step], completed=state.done, total=None,
                              count=f"{state.done:,} {state.unit}")

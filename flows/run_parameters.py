@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import config_keys, load_config
@@ -41,15 +43,25 @@ def flow_docstring(summary: str) -> str:
     return "\n".join(lines)
 
 
-def strip_defaults(schema: Any) -> None:
-    """No defaults in the form: a key left empty keeps the deployment's value."""
-    if isinstance(schema, dict):
-        schema.pop("default", None)
-        for value in schema.values():
-            strip_defaults(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            strip_defaults(value)
+def as_form_field(schema: Any, resolve, seen: set[str]) -> None:
+    """Every key of the advanced object starts empty in the form, so that only what a
+    person fills in is sent: no defaults (nested sections included), and yes/no keys as a
+    choice with no answer yet (a checkbox always sends false)."""
+    if isinstance(schema, list):
+        for item in schema:
+            as_form_field(item, resolve, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    if "$ref" in schema and schema["$ref"] not in seen:
+        seen.add(schema["$ref"])
+        as_form_field(resolve(schema), resolve, seen)
+    schema.pop("default", None)
+    if schema.get("type") == "boolean":
+        del schema["type"]
+        schema["enum"] = [True, False]
+    for value in schema.values():
+        as_form_field(value, resolve, seen)
 
 
 class ConfigOverrides:
@@ -69,11 +81,34 @@ class ConfigOverrides:
         artifacts["properties"].pop("dir", None)
         model = handler.resolve_ref_schema(schema["properties"]["model"])
         model["properties"]["num_topics"]["anyOf"].append({"type": "string"})
-        for section in schema["properties"].values():
-            strip_defaults(handler.resolve_ref_schema(section) if "$ref" in section
-                           else section)
-        strip_defaults(schema)
+        as_form_field(schema, handler.resolve_ref_schema, set())
         return {**reference, "title": "config (advanced)", "description": ADVANCED}
+
+
+class Knob:
+    """JSON schema of a knob: its type without the null branch. Left out (None) it keeps
+    the deployment's value; the form needs no "None" choice for that."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        schema = handler(core_schema)
+        options = [o for o in schema.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            schema.update(options[0])
+        elif options:
+            schema["anyOf"] = options
+        return schema
+
+
+NumTopics = Annotated[int | str | list[int] | None, Knob]
+Models = Annotated[list[Literal["lda", "nmf"]] | None, Knob]
+Language = Annotated[Literal["en", "vi"] | None, Knob]
+Watchlist = Annotated[list[str] | None, Knob]
+SeedTopics = Annotated[dict[str, list[str]] | None, Knob]
+ContinueFrom = Annotated[Literal["latest", "none"] | None, Knob]
+# config: any keys of RunConfig (a dict, overlaid), or a whole RunConfig (the CLI, the API)
+ConfigParameter = Annotated[dict[str, Any] | RunConfig | None,
+                            Field(union_mode="left_to_right"), ConfigOverrides]
 
 
 def deployment_config() -> RunConfig:

@@ -23,7 +23,7 @@ def schedules_of(config: RunConfig) -> list[Cron]:
 
 
 def build_deployment(config: RunConfig) -> RunnerDeployment:
-    return topic_report.to_deployment(
+    deployment = topic_report.to_deployment(
         name=config.schedule.deployment,
         schedules=schedules_of(config),
         concurrency_limit=CONCURRENCY_LIMIT,
@@ -32,6 +32,17 @@ def build_deployment(config: RunConfig) -> RunnerDeployment:
         tags=["vntopics"],
         entrypoint_type=EntrypointType.MODULE_PATH,  # found by import wherever it is installed
     )
+    without_null_defaults(deployment._parameter_openapi_schema.properties)
+    return deployment
+
+
+def without_null_defaults(properties: dict) -> None:
+    """The form starts every parameter empty: Prefect's `default: null` for a parameter
+    left out (the deployment's value) would make the UI submit null, which no field
+    accepts."""
+    for schema in properties.values():
+        if "default" in schema and schema["default"] is None:
+            del schema["default"]
 
 
 def deployment_description(config: RunConfig) -> str:

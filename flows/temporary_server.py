@@ -38,7 +38,10 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
               # whether the registry changed imports every Prefect collection (prefect-dask:
               # dask and distributed, ~0.3 s of the server's start)
               "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
-              "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+              "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+              # a server the user never started sends no usage analytics and, importing
+              # Prefect on their terminal, prints no notice about them
+              "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 # Arms the death signal, checks the parent is still the one that asked, then becomes the server.
 LAUNCHER = """
 import ctypes, os, signal, sys

@@ -15,16 +15,16 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
-from pydantic import Field
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from vntopics.flows.progress import stage_progress
-from vntopics.flows.run_parameters import (ConfigOverrides, describe, flow_docstring,
-                                           run_config)
+from vntopics.flows.run_parameters import (ConfigParameter, ContinueFrom, Language, Models,
+                                           NumTopics, SeedTopics, Watchlist, describe,
+                                           flow_docstring, run_config)
 from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
@@ -193,14 +193,9 @@ def timed(seconds: dict[str, float], name: str):
 
 @flow(name="topic_report", log_prints=True)
 def topic_report(
-        *, num_topics: int | str | list[int] | None = None,
-        models: list[Literal["lda", "nmf"]] | None = None,
-        language: Literal["en", "vi"] | None = None,
-        watchlist: list[str] | None = None,
-        seed_topics: dict[str, list[str]] | None = None,
-        continue_from: Literal["latest", "none"] | None = None,
-        config: Annotated[dict[str, Any] | RunConfig | None, Field(union_mode="left_to_right"),
-                          ConfigOverrides] = None) -> str:
+        *, num_topics: NumTopics = None, models: Models = None, language: Language = None,
+        watchlist: Watchlist = None, seed_topics: SeedTopics = None,
+        continue_from: ContinueFrom = None, config: ConfigParameter = None) -> str:
     """Ingest → clean → segment → vocabulary → LDA/NMF → comparisons → versioned report."""
     knobs = {"num_topics": num_topics, "models": models, "language": language,
              "watchlist": watchlist, "seed_topics": seed_topics, "continue_from": continue_from}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-from vntopics.pipeline.config import RunConfig
+from vntopics.pipeline.config import InputConfig, RunConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
@@ -20,7 +20,15 @@ def check_before_work(config: RunConfig) -> None:
     if config.runner == "dask" and find_spec("prefect_dask") is None:   # found, not imported
         raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'")
     paths = [resolve_path(p) for p in config.input.paths]
-    check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar else None)
+    try:
+        check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar
+                     else None)
+    except ValueError as error:
+        if config.input.paths != InputConfig().paths or not str(error).endswith("input not found"):
+            raise
+        raise ValueError(f"{error}: the default input (data/default in the working folder, "
+                         "shipped in the vntopics checkout); give your articles with --input "
+                         "PATH (repeatable) or input.paths in --config") from None
     check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)

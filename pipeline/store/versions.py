@@ -93,8 +93,9 @@ def read_manifest(version: Path) -> dict:
     return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
 
 
-def runs_table(artifacts_dir: Path) -> pd.DataFrame:
-    """One row per version, newest first: what `vntopics runs` prints."""
+def runs_table(artifacts_dir: Path, *, k_per_model: bool = False) -> pd.DataFrame:
+    """One row per version, newest first: what `vntopics runs` prints (`k_per_model`: K as
+    {model: K}, for JSON, instead of the text 'lda=8 nmf=8')."""
     import pandas as pd
 
     rows = []
@@ -105,7 +106,8 @@ def runs_table(artifacts_dir: Path) -> pd.DataFrame:
         rows.append({
             "version": version.name, "created": manifest.get("created_at", ""),
             "ok": manifest["documents"]["ok"], "rejected": manifest["documents"]["rejected"],
-            "k": " ".join(f"{m}={k}" for m, k in metrics.get("num_topics", {}).items()),
+            "k": dict(metrics.get("num_topics", {})) if k_per_model else
+                 " ".join(f"{m}={k}" for m, k in metrics.get("num_topics", {}).items()),
             "npmi": " ".join(f"{m}={v:.3f}" for m, v in npmi.items()) or "-"})
     return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi"])
 

@@ -34,7 +34,7 @@ DOCUMENT_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_
                     "date_source", "province_source", "source_source", "evidence"]
 INGEST_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_chars",
                   "status", "reason", "province_2025", "date_source", "province_source",
-                  "evidence"]
+                  "source_source", "evidence"]
 SIMPLE_COLUMNS = [c for c in DOCUMENT_COLUMNS if c not in ("date", "citations")]
 UNKNOWN = "unknown"
 SHARED_VALUES = ("date", "province", "source", "status", "province_2025", "date_source",

@@ -85,3 +85,15 @@ def test_an_artifacts_folder_inside_the_input_folder_is_refused(tmp_path):
     fails_at_once(["--artifacts-dir", str(FIXTURES / "seeds" / "runs")], tmp_path,
                   "is inside the input folder")
     assert not (FIXTURES / "seeds" / "runs").exists()
+
+
+def test_outside_the_checkout_the_missing_default_input_says_how_to_give_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"))
+    result = subprocess.run([*VNTOPICS, "run"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"vntopics: error: {tmp_path / 'data' / 'default'}: input not found: the default "
+        "input (data/default in the working folder, shipped in the vntopics checkout); give "
+        "your articles with --input PATH (repeatable) or input.paths in --config")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import time
 
@@ -41,7 +42,7 @@ def test_a_terminal_run_shows_no_analytics_notice_and_ends_with_the_report(tmp_p
         screen += chunk
     process.wait(timeout=60)
     os.close(controller)
-    text = screen.decode("utf-8", "replace")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode("utf-8", "replace"))
     assert process.returncode == 0, text[-3000:]
     assert "anonymous usage" not in text and "telemetry" not in text.lower()
     version = next(p for p in artifacts.iterdir() if p.name[:8].isdigit())

@@ -6,9 +6,11 @@ import argparse
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from tests.conftest import run_cli
@@ -70,9 +72,14 @@ def test_config_show_lists_every_key_with_default_and_the_forms_description():
         assert shown[key]["default"] == value, key
         assert shown[key]["description"] == field_description(key), key
         assert shown[key]["description"], f"{key} has no description"
-    text = run_cli(["config", "show", "--set", "model.num_topics=12"]).stdout.splitlines()
-    assert len(text) == len(defaults)
+    text = run_cli(["config", "show", "--set", "model.num_topics=12"],
+                   env={**os.environ, "COLUMNS": "80"}).stdout.splitlines()
+    assert [line.split()[0] for line in text if not line.startswith(" ")] == list(defaults)
+    assert max(map(len, text)) <= 80                   # wrapped to the terminal
     assert next(line for line in text if line.startswith("model.num_topics ")).split()[1] == "12"
+    full = yaml.safe_load(run_cli(["config", "show", "--format", "yaml"]).stdout)
+    assert [row["key"] for row in full] == list(defaults)
+    assert full[0]["description"] == field_description(full[0]["key"])   # unwrapped
 
 
 def test_runs_in_json_and_csv_parse(tmp_path):
@@ -85,6 +92,7 @@ def test_runs_in_json_and_csv_parse(tmp_path):
     assert [r["version"] for r in rows] == ["20240212T060000Z-9f8e7d6c",
                                             "20240105T060000Z-1a2b3c4d"]
     assert rows[0]["ok"] == 120 and rows[0]["npmi"] == "lda=0.140"
+    assert rows[0]["k"] == {"lda": 8, "nmf": 8}        # an object per model
     as_csv = run_cli(["runs", "--artifacts-dir", str(root), "--format", "csv"]).stdout
     assert [r["ok"] for r in csv.DictReader(io.StringIO(as_csv))] == ["120", "118"]
     empty = run_cli(["runs", "--artifacts-dir", str(tmp_path / "none"), "--format", "json"])

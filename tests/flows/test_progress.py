@@ -151,3 +151,17 @@ def test_a_steps_clock_starts_after_the_step_before_and_each_ends_once(monkeypat
     stage.finish()                  # segment (cached, never heard) is shown once, done
     assert shown == [("clean", False, 0.0), ("clean", True, 30.0), ("dedupe", True, 10.0),
                      ("segment", True, 40.0)]
+
+
+def test_eta_comes_from_the_recent_rate_not_a_first_burst():
+    """Segmentation's first batches return together (and cache hits at once): a rate over
+    that burst said 'ETA 1 s' at 21 % with ~11 s left."""
+    now = time.monotonic()
+    burst = StepState("segment", total=1000, started=now - 2.6)
+    burst.samples.extend([(now - 0.1, 210), (now - 0.05, 240)])
+    burst.done = 250
+    assert burst.seconds_left > 6            # from the step's start: 250 in 2.6 s
+    steady = StepState("segment", total=1000, started=now - 60)
+    steady.samples.extend((now - 10 + i, 500 + 20 * i) for i in range(11))  # 20/s lately
+    steady.done = 700
+    assert abs(steady.rate - 20) < 0.01 and abs(steady.seconds_left - 15) < 0.1

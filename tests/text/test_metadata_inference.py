@@ -38,6 +38,7 @@ def test_seed_metadata_is_inferred_without_a_sidecar(tmp_path):
         row = rows[name]
         assert (row["province"], row["date"], row["source"]) == (province, date, source), name
         assert (row["province_source"], row["date_source"]) == ("inferred", "inferred")
+        assert row["source_source"] == "inferred"
         assert "province:" in row["evidence"] and "date:" in row["evidence"]
         assert row["province_2025"] not in ("", "unknown")
 
@@ -47,6 +48,7 @@ def test_given_metadata_wins_and_is_marked_given():
     an_giang = rows["000_96066fe42e697fa6.txt"]
     assert (an_giang["province"], an_giang["province_source"]) == ("An Giang", "given")
     assert an_giang["date_source"] == "given"
+    assert (an_giang["source"], an_giang["source_source"]) == ("Nhân Dân", "given")
 
 
 def test_unc_raw_dates_come_from_headers():
