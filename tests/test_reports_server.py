@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.conftest import PROJECT, VNTOPICS
+from tests.conftest import FIXTURES, PROJECT, VNTOPICS
 from vntopics.flows.temporary_server import free_port
 from vntopics.reports_server import access_for, is_loopback
 
@@ -156,6 +156,14 @@ def test_binding_beyond_loopback_needs_auth_or_no_auth(artifacts):
     assert result.stderr.strip().splitlines()[-1] == (
         "vntopics: error: serving reports on 0.0.0.0 (not loopback) needs --auth "
         "USER:PASSWORD, or --no-auth to publish them to anyone who can reach it")
+    serve = subprocess.run([*VNTOPICS, "serve", "--input", str(FIXTURES / "seeds"),
+                            "--artifacts-dir", str(artifacts["folder"]),
+                            "--reports-host", "0.0.0.0", "--reports-port", str(free_port())],
+                           cwd=PROJECT, capture_output=True, text=True, timeout=120,
+                           env={k: v for k, v in os.environ.items()
+                                if not k.startswith("PREFECT_API")})
+    assert serve.returncode == 2 and serve.stderr.strip().splitlines()[-1] == (
+        result.stderr.strip().splitlines()[-1])
     assert is_loopback("127.0.0.2") and is_loopback("::1") and not is_loopback("10.0.0.5")
     assert access_for("0.0.0.0", None, True).credentials is None
     assert access_for("0.0.0.0", "a:b", False).credentials == ("a", "b")
