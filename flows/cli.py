@@ -213,7 +213,8 @@ def command_run(args: argparse.Namespace) -> int:
     with flow_run_output(args.verbosity):
         version_path = topic_report(config=config)
     sys.stdout.flush()
-    print(f"report: {version_path}/report.html", file=sys.stderr, flush=True)
+    if args.verbosity != "quiet":   # -q: warnings and the version path only
+        print(f"report: {version_path}/report.html", file=sys.stderr, flush=True)
     print(version_path, flush=True)
     return 0
 
