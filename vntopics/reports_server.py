@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from vntopics.pipeline.store.versions import (VERSION_PATTERN, latest_version, list_versions,
-                                              read_manifest)
+from vntopics.pipeline.store import (VERSION_PATTERN, latest_version, list_versions,
+                                     read_manifest)
 
 REPORTS_URL_ENV = "VNTOPICS_REPORTS_URL"   # what the runs of `vntopics serve` link to
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4280
