@@ -85,27 +85,13 @@ class ConfigOverrides:
         return {**reference, "title": "config (advanced)", "description": ADVANCED}
 
 
-class Knob:
-    """JSON schema of a knob: its type without the null branch. Left out (None) it keeps
-    the deployment's value; the form needs no "None" choice for that."""
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema, handler):
-        schema = handler(core_schema)
-        options = [o for o in schema.pop("anyOf", []) if o.get("type") != "null"]
-        if len(options) == 1:
-            schema.update(options[0])
-        elif options:
-            schema["anyOf"] = options
-        return schema
-
-
-NumTopics = Annotated[int | str | list[int] | None, Knob]
-Models = Annotated[list[Literal["lda", "nmf"]] | None, Knob]
-Language = Annotated[Literal["en", "vi"] | None, Knob]
-Watchlist = Annotated[list[str] | None, Knob]
-SeedTopics = Annotated[dict[str, list[str]] | None, Knob]
-ContinueFrom = Annotated[Literal["latest", "none"] | None, Knob]
+# The knobs: None (left out) keeps the deployment's value.
+NumTopics = int | str | list[int] | None
+Models = list[Literal["lda", "nmf"]] | None
+Language = Literal["en", "vi"] | None
+Watchlist = list[str] | None
+SeedTopics = dict[str, list[str]] | None
+ContinueFrom = Literal["latest", "none"] | None
 # config: any keys of RunConfig (a dict, overlaid), or a whole RunConfig (the CLI, the API)
 ConfigParameter = Annotated[dict[str, Any] | RunConfig | None,
                             Field(union_mode="left_to_right"), ConfigOverrides]
@@ -133,3 +119,17 @@ def describe(config: RunConfig, overridden: list[str]) -> str:
                         for key in overridden) or "none"
     return (f"overridden keys: {changed}; config: "
             f"{json.dumps(config.model_dump(mode='json'), ensure_ascii=False)}")
+
+
+def as_empty_form(properties: dict) -> None:
+    """The form of a served deployment starts every parameter empty, with no "None" choice:
+    left out, a knob keeps the served value (Prefect's `default: null` would make the UI
+    fill in and submit null)."""
+    for schema in properties.values():
+        if "default" in schema and schema["default"] is None:
+            del schema["default"]
+        options = [o for o in schema.pop("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            schema.update(options[0])
+        elif options:
+            schema["anyOf"] = options

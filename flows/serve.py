@@ -10,6 +10,7 @@ from __future__ import annotations
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
+from vntopics.flows.run_parameters import DEPLOYMENT_CONFIG_ENV, as_empty_form
 from vntopics.flows.topic_report import topic_report
 from vntopics.pipeline.config import RunConfig
 
@@ -32,17 +33,8 @@ def build_deployment(config: RunConfig) -> RunnerDeployment:
         tags=["vntopics"],
         entrypoint_type=EntrypointType.MODULE_PATH,  # found by import wherever it is installed
     )
-    without_null_defaults(deployment._parameter_openapi_schema.properties)
+    as_empty_form(deployment._parameter_openapi_schema.properties)
     return deployment
-
-
-def without_null_defaults(properties: dict) -> None:
-    """The form starts every parameter empty: Prefect's `default: null` for a parameter
-    left out (the deployment's value) would make the UI submit null, which no field
-    accepts."""
-    for schema in properties.values():
-        if "default" in schema and schema["default"] is None:
-            del schema["default"]
 
 
 def deployment_description(config: RunConfig) -> str:
@@ -59,8 +51,6 @@ def serve(config: RunConfig) -> None:
     import os
 
     from prefect import serve as prefect_serve
-
-    from vntopics.flows.run_parameters import DEPLOYMENT_CONFIG_ENV
 
     os.environ[DEPLOYMENT_CONFIG_ENV] = json.dumps(config.model_dump(mode="json"))
     prefect_serve(build_deployment(config), limit=CONCURRENCY_LIMIT)
