@@ -9,6 +9,7 @@ worker idles behind one slow batch.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing.spawn
 import os
 import signal
 import sys
@@ -17,7 +18,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from itertools import chain, islice
-from multiprocessing import get_context
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable, Iterable, Iterator
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
@@ -105,10 +106,47 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+WORKER_NAME = "vntopics-worker"
+
+
+class WorkerProcess(SpawnProcess):
+    """A spawned pool worker, named so that its start leaves out the caller's `__main__`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"
+
+
+class WorkerContext(SpawnContext):
+    """'spawn' whose workers do not run the caller's main module. multiprocessing tells every
+    spawned child to re-run the parent's `__main__` (the script, or the module of `python -m`)
+    so that functions defined there can be unpickled; a script without an `if __name__ ==
+    "__main__":` guard that calls `vntopics.run` then ran the whole run again in each worker
+    (another Prefect server and flow run each, then "bootstrapping phase" errors). Workers run
+    vntopics functions only, which they import by name: they never need the caller's main."""
+    Process = WorkerProcess
+
+
+def preparation_without_main(name: str, prepare=multiprocessing.spawn.get_preparation_data
+                             ) -> dict:
+    """multiprocessing's preparation data of a new child, without the main module for
+    vntopics workers (other processes of the program are left as they are)."""
+    data = prepare(name)
+    if name.startswith(WORKER_NAME):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+# The one place multiprocessing decides what a spawned child imports before it starts.
+multiprocessing.spawn.get_preparation_data = preparation_without_main
+
+
 def spawn_pool(workers: int, unneeded_modules: tuple[str, ...] = ()) -> ProcessPoolExecutor:
     """Worker processes started with 'spawn' (they must not inherit the orchestrator's
-    threads and locks: Prefect's, the SQLite cache's), each dying with this process."""
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+    threads and locks: Prefect's, the SQLite cache's), without the caller's main module
+    (`WorkerContext`), each dying with this process."""
+    return ProcessPoolExecutor(workers, mp_context=WorkerContext(),
                                initializer=start_worker,
                                initargs=(os.getpid(), tuple(unneeded_modules)))
 
