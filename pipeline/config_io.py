@@ -8,6 +8,7 @@ Kept apart from `config.py` (the schema) so that the schema reads as the list of
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,22 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise ValueError(f"--set {text!r}: not a YAML value ({yaml_problem(exc)})") from exc
 
 
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
+def split_key(key: str) -> list[str]:
+    """'model.lda.alpha' -> ['model', 'lda', 'alpha'] (a key given as a mapping's key)."""
+    parts = [p for p in str(key).strip().split(".") if p]
+    if not parts:
+        raise ValueError(f"overrides have an empty key: {key!r}")
+    return parts
+
+
+def apply_overrides(data: dict, overrides: list[str] | Mapping[str, Any]) -> dict:
+    """`data` with the overrides set: `--set` strings ("key=value", the value read as YAML)
+    or, from Python, a mapping of dotted keys to values ({"model.num_topics": 8})."""
     data = copy.deepcopy(data)
-    for item in overrides:
-        parts, value = parse_override(item)
+    pairs = ([(key, (split_key(key), value)) for key, value in overrides.items()]
+             if isinstance(overrides, Mapping) else
+             [(item, parse_override(item)) for item in overrides])
+    for item, (parts, value) in pairs:
         node = data
         for part in parts[:-1]:
             child = node.setdefault(part, {})
@@ -126,16 +139,22 @@ def validation_message(error: ValidationError) -> str:
     return "invalid config: " + "; ".join(problems)
 
 
-def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
-    """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
-    data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
+def load_config(path: str | Path | Mapping | None = None,
+                overrides: list[str] | Mapping[str, Any] | None = None) -> RunConfig:
+    """Read YAML (default: the shipped default.yaml; from Python also a mapping of the same
+    sections), apply `--set` overrides, validate."""
+    if isinstance(path, Mapping):
+        data = copy.deepcopy(dict(path))
+    else:
+        data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
     try:
         return RunConfig.model_validate(apply_overrides(data, overrides or []))
     except ValidationError as exc:
         raise ValueError(validation_message(exc)) from None
 
 
-def configure(config_file: str | Path | None = None, overrides: list[str] | None = None,
+def configure(config_file: str | Path | Mapping | None = None,
+              overrides: list[str] | Mapping[str, Any] | None = None,
               inputs: list[str | Path] | None = None, artifacts_dir: str | Path | None = None,
               compare_to: str | None = None) -> RunConfig:
     """The config of a run as the CLI and the Python API build it: the YAML (default: the
