@@ -211,9 +211,10 @@ class Version:
         Returns
         -------
         pandas.DataFrame
-            ``model, <by>, topic_id, label, prevalence, ci_low, ci_high, n_docs, ...``: one
-            row per group and topic (``by="province_year"`` gives a ``province`` and a
-            ``year`` column); ``artifacts/README.md`` explains every column.
+            ``model, <by>, topic_id, label, prevalence, ci_low, ci_high, n_docs, ...,
+            topic``: one row per group and topic (``by="province_year"`` gives a
+            ``province`` and a ``year`` column; ``topic`` is the position in the model);
+            ``artifacts/README.md`` explains every column.
 
         Raises
         ------
@@ -243,6 +244,7 @@ class Version:
         if "year" in front:
             front["year"] = front["year"].astype("Int64")
         front["label"] = self.label_column(front)
+        table = table[[c for c in table.columns if c != "topic"] + ["topic"]]
         return pd.concat([front, table], axis=1).reset_index(drop=True)
 
     def score(self, texts: Sequence[str] | pd.Series) -> pd.DataFrame:
