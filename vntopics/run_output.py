@@ -1,9 +1,9 @@
 """What `vntopics.run` shows while the flow runs, in a notebook, a terminal or a log.
 
-- In a notebook (or a script on a terminal): one progress bar per step (reading, segmentation,
-  each model's fits, the bootstrap) through `tqdm.auto` (widgets when ipywidgets is there,
-  text bars otherwise), and warnings; the run's own summary lines are left to the returned
-  `Version` (its HTML summary in a notebook).
+- In a notebook (or a script on a terminal): one line per step (reading, segmentation, each
+  model's fits, the bootstrap): a live `tqdm.auto` bar on a terminal or in a notebook with
+  ipywidgets, else a line when the step is done; and warnings. The run's own summary lines
+  are left to the returned `Version` (its HTML summary in a notebook).
 - Elsewhere (a script whose output goes to a file): the run's own log lines, as
   ``vntopics run`` prints them without a terminal.
 - ``verbose=True`` adds Prefect's own lines (task and flow runs, the temporary server);
@@ -45,18 +45,25 @@ def in_notebook() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
-def wants_bars() -> bool:
-    stream = sys.stderr
-    return in_notebook() or (hasattr(stream, "isatty") and stream.isatty())
+def live_bars_possible() -> bool:
+    """Bars that redraw in place: on a terminal, or in a notebook with ipywidgets (text bars
+    in a notebook cell cannot move the cursor: concurrent steps would garble them)."""
+    if in_notebook():
+        from importlib.util import find_spec
+
+        return find_spec("ipywidgets") is not None
+    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
 
 
 class TqdmBars:
-    """One tqdm bar per step (`flows.progress.Display`): done / total of what it counts."""
+    """One tqdm bar per step (`flows.progress.Display`): done / total of what it counts,
+    redrawn at most every `REDRAW_S`."""
+    REDRAW_S = 0.5
 
     def __init__(self) -> None:
         import warnings
 
-        with warnings.catch_warnings():   # no ipywidgets: tqdm.auto says so, then uses text
+        with warnings.catch_warnings():   # tqdm.auto warns when it falls back to text bars
             warnings.simplefilter("ignore")
             from tqdm.auto import tqdm
         self.tqdm = tqdm
@@ -67,14 +74,14 @@ class TqdmBars:
         if bar is None:
             bar = self.bars[state.step] = self.tqdm(
                 desc=state.title, unit=f" {state.unit}", total=None, leave=True,
-                file=sys.stderr, dynamic_ncols=True)
+                file=sys.stderr, mininterval=self.REDRAW_S, dynamic_ncols=True)
         if state.known and state.total == 0 and state.finished:   # served from a cache
-            bar.total, bar.n = 1, 1
+            bar.total = 1
             bar.set_postfix_str("cached", refresh=False)
+            bar.update(1 - bar.n)
         else:
             bar.total = state.total if state.known else None
-            bar.n = state.done
-        bar.refresh()
+            bar.update(state.done - bar.n)
         if state.finished:
             bar.close()
 
@@ -83,11 +90,44 @@ class TqdmBars:
             bar.close()
 
 
+class StepLines:
+    """One line per step, when it is done (a notebook without ipywidgets): what it counted,
+    how long it took."""
+
+    def __init__(self) -> None:
+        self.done: set[str] = set()
+
+    def show(self, state) -> None:
+        from vntopics.flows.progress import progress_line
+
+        if state.finished and state.step not in self.done:
+            self.done.add(state.step)
+            # written, not printed: the flow logs its prints (log_prints), as INFO lines
+            line = progress_line(state) if state.total else f"{state.title}: cached"
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        pass
+
+
 class Silent:
     """No progress shown (quiet): the Prefect UI still has its progress artifacts."""
 
     def show(self, state) -> None:
         pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_display(quiet: bool):
+    """Where the steps' progress goes; None: the flow's default log lines."""
+    if quiet:
+        return Silent()
+    if live_bars_possible():
+        return TqdmBars()
+    return StepLines() if in_notebook() else None
 
 
 @contextmanager
@@ -100,20 +140,18 @@ def run_output(*, quiet: bool = False, verbose: bool = False) -> Iterator[None]:
 
     handlers = [h for h in logging.getLogger().handlers
                 if isinstance(h, PrefectConsoleHandler)]
-    bars = None if quiet or not wants_bars() else TqdmBars()
-    shown = None if verbose else ShownLines(own_lines=not quiet and bars is None)
+    display = progress_display(quiet)
+    shown = None if verbose else ShownLines(own_lines=display is None)
     previous_display = flow_progress.display
     for handler in handlers if shown else []:
         handler.addFilter(shown)
-    if quiet:
-        flow_progress.display = Silent()
-    elif bars is not None:
-        flow_progress.display = bars
+    if display is not None:
+        flow_progress.display = display
     try:
         yield
     finally:
         flow_progress.display = previous_display
-        if bars is not None:
-            bars.close()
+        if display is not None:
+            display.close()
         for handler in handlers if shown else []:
             handler.removeFilter(shown)
