@@ -252,3 +252,15 @@ def test_import_vntopics_is_light():
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+
+
+def test_every_public_name_has_a_numpydoc_docstring_with_examples():
+    public = [getattr(vntopics, name) for name in vntopics.__all__ if name != "__version__"]
+    public += [getattr(vntopics.Version, name) for name in dir(vntopics.Version)
+               if not name.startswith("_")]
+    for item in public:
+        doc = getattr(item, "__doc__", None) or getattr(getattr(item, "fget", None),
+                                                        "__doc__", "")
+        assert "Examples\n" in (doc or ""), f"{item!r} has no Examples section"
+    for function in (vntopics.run, vntopics.diff, vntopics.Version.score):
+        assert "Parameters\n" in function.__doc__ and "Returns\n" in function.__doc__

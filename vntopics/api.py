@@ -81,7 +81,7 @@ def run(inputs: PathLike | Sequence[PathLike] | None, *, artifacts_dir: PathLike
         return Version(topic_report(config=settings))
 
 
-def artifacts_folder(artifacts_dir: PathLike | None, config: PathLike | Mapping | None = None,
+def _artifacts_folder(artifacts_dir: PathLike | None, config: PathLike | Mapping | None = None,
                      overrides: Overrides | None = None) -> Path:
     """The artifacts folder given, else the config's ``artifacts.dir``, as an absolute path."""
     from vntopics.pipeline.config_io import configure, resolve_path
@@ -120,10 +120,10 @@ def open_version(version: str = "latest", *, artifacts_dir: PathLike | None = No
     >>> latest = vntopics.open_version(artifacts_dir="/data/vntopics-runs")
     >>> latest.prevalence("lda", by="year")
     """
-    return as_version(version, artifacts_folder(artifacts_dir, config, overrides))
+    return _as_version(version, _artifacts_folder(artifacts_dir, config, overrides))
 
 
-def as_version(version: Version | PathLike, artifacts_dir: Path) -> Version:
+def _as_version(version: Version | PathLike, artifacts_dir: Path) -> Version:
     """A Version, a version folder, or a name (prefix, "latest") in `artifacts_dir`."""
     from vntopics.pipeline.store import resolve_version
 
@@ -155,7 +155,7 @@ def runs(artifacts_dir: PathLike | None = None) -> pd.DataFrame:
     """
     from vntopics.pipeline.store import runs_table
 
-    return runs_table(artifacts_folder(artifacts_dir))
+    return runs_table(_artifacts_folder(artifacts_dir))
 
 
 def diff(a: Version | PathLike, b: Version | PathLike = "latest", *,
@@ -187,22 +187,22 @@ def diff(a: Version | PathLike, b: Version | PathLike = "latest", *,
     for given in (a, b):
         if isinstance(given, Version) or Path(given).expanduser().joinpath(
                 "manifest.json").is_file():
-            folder = as_version(given, Path()).path.parent
+            folder = _as_version(given, Path()).path.parent
             break
-    folder = artifacts_folder(artifacts_dir) if artifacts_dir or folder is None else folder
-    version_a, version_b = as_version(a, folder), as_version(b, folder)
+    folder = _artifacts_folder(artifacts_dir) if artifacts_dir or folder is None else folder
+    version_a, version_b = _as_version(a, folder), _as_version(b, folder)
     table = diff_versions(version_a.path, version_b.path)
     for side, version in (("a", version_a), ("b", version_b)):
         if f"topic_id_{side}" not in table:   # ids by position, from the version's manifest
             ids = version.manifest.get("topic_ids", {})
-            column = [topic_id_at(ids.get(model, []), position) for model, position
+            column = [_topic_id_at(ids.get(model, []), position) for model, position
                       in zip(table["model"], table[f"topic_{side}"])]
             table.insert(table.columns.get_loc(f"topic_{side}") + 1, f"topic_id_{side}",
                          column)
     return table
 
 
-def topic_id_at(ids: list[str], position) -> str:
+def _topic_id_at(ids: list[str], position) -> str:
     """The id of the topic at `position` ("" for none: a new or vanished topic)."""
     import pandas as pd
 
@@ -241,4 +241,4 @@ def label(model: str, topic_id: str, label: str | None, *,
     """
     from vntopics.pipeline.store import write_label
 
-    return write_label(artifacts_folder(artifacts_dir), model, topic_id, label)
+    return write_label(_artifacts_folder(artifacts_dir), model, topic_id, label)

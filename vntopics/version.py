@@ -182,18 +182,18 @@ class Version:
         """
         import pandas as pd
 
-        topics = self.by_model(self.tables["topics"], model)
+        topics = self._by_model(self.tables["topics"], model)
         words = (topics[topics["rank"] <= top_n].sort_values(["model", "topic", "rank"])
                  .groupby(["model", "topic", "topic_id"], sort=False)["word"]
                  .agg(", ".join).rename("words").reset_index())
-        weights = self.by_model(self.tables["doc_topics"], model)
+        weights = self._by_model(self.tables["doc_topics"], model)
         share = weights.groupby(["model", "topic_id"])["weight"].mean().rename("share")
         dominant = weights.loc[weights.groupby(["model", "doc_id"])["weight"].idxmax()]
         n_docs = dominant.groupby(["model", "topic_id"]).size().rename("n_docs")
         table = (words.join(share, on=["model", "topic_id"])
                  .join(n_docs, on=["model", "topic_id"]))
         table["n_docs"] = table["n_docs"].fillna(0).astype(int)
-        table.insert(3, "label", self.label_column(table))
+        table.insert(3, "label", self._label_column(table))
         return pd.DataFrame(table.sort_values(["model", "share"], ascending=[True, False])
                             .reset_index(drop=True))
 
@@ -230,7 +230,7 @@ class Version:
 
         if by not in PREVALENCE_BY:
             raise ValueError(f"by={by!r}: expected one of {', '.join(PREVALENCE_BY)}")
-        table = self.by_model(self.tables["topic_prevalence"], model)
+        table = self._by_model(self.tables["topic_prevalence"], model)
         table = table[table["dimension"] == by].drop(columns=["dimension"])
         groups = table.pop("group")
         if by == "province_year":
@@ -243,7 +243,7 @@ class Version:
                               "topic_id": table.pop("topic_id")})
         if "year" in front:
             front["year"] = front["year"].astype("Int64")
-        front["label"] = self.label_column(front)
+        front["label"] = self._label_column(front)
         table = table[[c for c in table.columns if c != "topic"] + ["topic"]]
         return pd.concat([front, table], axis=1).reset_index(drop=True)
 
@@ -289,8 +289,8 @@ class Version:
             if not isinstance(text, str):
                 raise TypeError(f"score() takes texts as str; item {docs[position]!r} is "
                                 f"{type(text).__name__}")
-        table = score_texts(self.path, texts, self.run_config())
-        self.warn_rejected(table, docs)
+        table = score_texts(self.path, texts, self._run_config())
+        self._warn_rejected(table, docs)
         table = table[table["status"] == "ok"]
         table = table.assign(position=table["doc_id"].astype(int)).sort_values(
             "position", kind="stable")     # each text's rows together, in the order given
@@ -298,7 +298,7 @@ class Version:
                                "model": table["model"].to_numpy(),
                                "topic_id": table["topic_id"].to_numpy(),
                                "weight": table["weight"].to_numpy(dtype=float)})
-        scores.insert(3, "label", self.label_column(scores))
+        scores.insert(3, "label", self._label_column(scores))
         return scores[SCORE_COLUMNS]
 
     def apply(self, paths: str | Path | Sequence[str | Path]) -> pd.DataFrame:
@@ -325,11 +325,11 @@ class Version:
         from vntopics.pipeline.store import apply_version
 
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        config = self.run_config()
+        config = self._run_config()
         sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
         return apply_version(self.path, [resolve_path(p) for p in paths], config, sidecar)
 
-    def run_config(self):
+    def _run_config(self):
         """The settings this version was run with (reading, cleaning, stop-words, cache), so
         new text is prepared the same way; the defaults when they no longer validate."""
         from vntopics.pipeline.config_io import load_config
@@ -339,7 +339,7 @@ class Version:
         except ValueError:   # a version written by an older vntopics
             return load_config()
 
-    def warn_rejected(self, table: pd.DataFrame, docs: list) -> None:
+    def _warn_rejected(self, table: pd.DataFrame, docs: list) -> None:
         import warnings
 
         rejected = table[table["status"] != "ok"]
@@ -349,12 +349,12 @@ class Version:
             more = f" and {len(rejected) - 5} more" if len(rejected) > 5 else ""
             warnings.warn(f"{len(rejected)} text(s) not scored ({named}{more})", stacklevel=3)
 
-    def label_column(self, frame: pd.DataFrame) -> list[str]:
+    def _label_column(self, frame: pd.DataFrame) -> list[str]:
         labels = self.labels()
         return [labels.get(m, {}).get(t, "") for m, t in zip(frame["model"], frame["topic_id"])]
 
     @staticmethod
-    def by_model(table: pd.DataFrame, model: str | None) -> pd.DataFrame:
+    def _by_model(table: pd.DataFrame, model: str | None) -> pd.DataFrame:
         if model is None:
             return table
         if model not in set(table["model"]):
