@@ -4,7 +4,9 @@ versions, with its settings cell pointed at the real articles of unc-small."""
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -35,9 +37,15 @@ def executed(cli_env, tmp_path_factory):
                        f"ARTIFACTS = {str(folder / 'runs')!r}\n"
                        f"OVERRIDES = {json.dumps({'model.num_topics': 4, 'compare.bootstrap': 20, 'model.stability_seeds': 1, 'cache.dir': str(folder / 'cache')})}")
     notebook.cells.insert(0, nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
-    client.execute(env=cli_env)   # raises CellExecutionError naming the failing cell
+    # the kernel spec this environment installed (ipykernel's, whose "python" jupyter_client
+    # turns into this interpreter) before any user-wide one
+    jupyter_path = os.pathsep.join([str(Path(sys.prefix) / "share" / "jupyter"),
+                                    *filter(None, [os.environ.get("JUPYTER_PATH")])])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", jupyter_path)
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(folder)}})
+        client.execute(env=cli_env)   # raises CellExecutionError naming the failing cell
     return notebook.cells, folder / "runs"
 
 
