@@ -3,10 +3,12 @@ as pandas DataFrames (CSV or Parquet alike), its topics and their prevalence by 
 year with ids and labels, its saved models to score new text, and a short HTML summary."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from vntopics.tables import Tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,41 +18,6 @@ if TYPE_CHECKING:
 SCORE_COLUMNS = ["doc", "model", "topic_id", "label", "weight"]
 PREVALENCE_BY = ("province", "year", "province_year")
 TOPIC_WORDS = 10
-
-
-class Tables(Mapping):
-    """A version's tables by name (``"topics"``, ``"doc_topics"``, ...), each read into a
-    DataFrame the first time it is asked for, from its Parquet file or its CSV.
-
-    Examples
-    --------
-    >>> version = vntopics.open_version(artifacts_dir="artifacts")
-    >>> list(version.tables)
-    ['citations', 'distinctive_keywords', 'doc_topics', 'documents', ...]
-    >>> version.tables["doc_topics"].head()
-    """
-
-    def __init__(self, version: Path) -> None:
-        self.version = version
-        self.loaded: dict[str, pd.DataFrame] = {}
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        from vntopics.pipeline.store import read_table
-
-        if name not in self.loaded:
-            self.loaded[name] = read_table(self.version, name, typed=True)
-        return self.loaded[name]
-
-    def __iter__(self) -> Iterator[str]:
-        from vntopics.pipeline.store import table_names
-
-        return iter(table_names(self.version))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return f"Tables({', '.join(self)})"
 
 
 class Version:
@@ -276,28 +243,13 @@ class Version:
         >>> scores = version.score(["Tỉnh ủy An Giang thực hiện Nghị quyết 18-NQ/TW ..."])
         >>> scores[scores.model == "lda"].nlargest(3, "weight")
         """
-        import pandas as pd
+        from vntopics.pipeline.store import score_texts
+        from vntopics.scoring import checked_texts, run_config, scores_by_doc, warn_rejected
 
-        from vntopics.pipeline.store.models import score_texts
-
-        if isinstance(texts, (str, bytes)):
-            raise TypeError("score() takes a list of texts (or a pandas Series); for one text "
-                            "pass a list: version.score([text])")
-        docs = list(texts.index) if isinstance(texts, pd.Series) else list(range(len(texts)))
-        texts = list(texts)
-        for position, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"score() takes texts as str; item {docs[position]!r} is "
-                                f"{type(text).__name__}")
-        table = score_texts(self.path, texts, self._run_config())
-        self._warn_rejected(table, docs)
-        table = table[table["status"] == "ok"]
-        table = table.assign(position=table["doc_id"].astype(int)).sort_values(
-            "position", kind="stable")     # each text's rows together, in the order given
-        scores = pd.DataFrame({"doc": [docs[i] for i in table["position"]],
-                               "model": table["model"].to_numpy(),
-                               "topic_id": table["topic_id"].to_numpy(),
-                               "weight": table["weight"].to_numpy(dtype=float)})
+        docs, texts = checked_texts(texts)
+        table = score_texts(self.path, texts, run_config(self.manifest))
+        warn_rejected(table, docs)
+        scores = scores_by_doc(table, docs)
         scores.insert(3, "label", self._label_column(scores))
         return scores[SCORE_COLUMNS]
 
@@ -323,31 +275,12 @@ class Version:
         """
         from vntopics.pipeline.config_io import resolve_path
         from vntopics.pipeline.store import apply_version
+        from vntopics.scoring import run_config
 
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        config = self._run_config()
+        config = run_config(self.manifest)
         sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
         return apply_version(self.path, [resolve_path(p) for p in paths], config, sidecar)
-
-    def _run_config(self):
-        """The settings this version was run with (reading, cleaning, stop-words, cache), so
-        new text is prepared the same way; the defaults when they no longer validate."""
-        from vntopics.pipeline.config_io import load_config
-
-        try:
-            return load_config(self.manifest.get("config") or {})
-        except ValueError:   # a version written by an older vntopics
-            return load_config()
-
-    def _warn_rejected(self, table: pd.DataFrame, docs: list) -> None:
-        import warnings
-
-        rejected = table[table["status"] != "ok"]
-        if len(rejected):
-            named = "; ".join(f"{docs[int(row.doc_id)]!r}: {row.reason}"
-                              for row in rejected.head(5).itertuples())
-            more = f" and {len(rejected) - 5} more" if len(rejected) > 5 else ""
-            warnings.warn(f"{len(rejected)} text(s) not scored ({named}{more})", stacklevel=3)
 
     def _label_column(self, frame: pd.DataFrame) -> list[str]:
         labels = self.labels()
