@@ -123,15 +123,19 @@ def open_version(version: str = "latest", *, artifacts_dir: PathLike | None = No
     return _as_version(version, _artifacts_folder(artifacts_dir, config, overrides))
 
 
+def _opened(version: Version | PathLike) -> Version | None:
+    """`version` when it is a Version or a version folder; None for a name."""
+    if isinstance(version, Version):
+        return version
+    folder = Path(version).expanduser()
+    return Version(folder) if (folder / "manifest.json").is_file() else None
+
+
 def _as_version(version: Version | PathLike, artifacts_dir: Path) -> Version:
     """A Version, a version folder, or a name (prefix, "latest") in `artifacts_dir`."""
     from vntopics.pipeline.store import resolve_version
 
-    if isinstance(version, Version):
-        return version
-    if Path(version).expanduser().joinpath("manifest.json").is_file():
-        return Version(version)
-    return Version(resolve_version(artifacts_dir, str(version)))
+    return _opened(version) or Version(resolve_version(artifacts_dir, str(version)))
 
 
 def runs(artifacts_dir: PathLike | None = None) -> pd.DataFrame:
@@ -183,14 +187,11 @@ def diff(a: Version | PathLike, b: Version | PathLike = "latest", *,
     """
     from vntopics.pipeline.store import diff_versions
 
-    folder = None
-    for given in (a, b):
-        if isinstance(given, Version) or Path(given).expanduser().joinpath(
-                "manifest.json").is_file():
-            folder = _as_version(given, Path()).path.parent
-            break
-    folder = _artifacts_folder(artifacts_dir) if artifacts_dir or folder is None else folder
-    version_a, version_b = _as_version(a, folder), _as_version(b, folder)
+    opened = [_opened(a), _opened(b)]
+    beside = next((version.path.parent for version in opened if version), None)
+    folder = _artifacts_folder(artifacts_dir) if artifacts_dir or beside is None else beside
+    version_a, version_b = (version or _as_version(given, folder)
+                            for version, given in zip(opened, (a, b)))
     table = diff_versions(version_a.path, version_b.path)
     for side, version in (("a", version_a), ("b", version_b)):
         if f"topic_id_{side}" not in table:   # ids by position, from the version's manifest
