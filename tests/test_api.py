@@ -264,3 +264,24 @@ def test_every_public_name_has_a_numpydoc_docstring_with_examples():
         assert "Examples\n" in (doc or ""), f"{item!r} has no Examples section"
     for function in (vntopics.run, vntopics.diff, vntopics.Version.score):
         assert "Parameters\n" in function.__doc__ and "Returns\n" in function.__doc__
+
+
+def test_score_of_a_text_files_content_equals_vntopics_apply_on_the_file(script_runs,
+                                                                          tmp_path):
+    """The seed articles as .txt files (read as files are: title line, date line, body) give
+    the weights `vntopics apply` gives them when their content is scored as text."""
+    _, _, runs, cache = script_runs
+    for seed in sorted((FIXTURES / "seeds").glob("*.txt")):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    files = sorted(tmp_path.glob("*.txt"))
+    scores = vntopics.open_version(artifacts_dir=runs).score(
+        [f.read_text(encoding="utf-8") for f in files])
+    applied = run_cli(["apply", "--input", str(tmp_path), "--artifacts-dir", str(runs),
+                       "--set", f"cache.dir={cache}"])
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    cli = pd.DataFrame(parse_csv(applied.stdout)).astype({"weight": float})
+    assert (cli.status == "ok").all() and set(cli.doc_id) == {f.name for f in files}
+    cli = cli.assign(doc=cli.doc_id.map({f.name: i for i, f in enumerate(files)}))
+    merged = scores.merge(cli, on=["doc", "model", "topic_id"])
+    assert len(merged) == len(scores) == len(cli)
+    assert np.allclose(merged.weight_x, merged.weight_y, atol=1e-5)
