@@ -16,8 +16,9 @@ from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.text.folders import walk_folder
 from vntopics.pipeline.text.raw import (METADATA_FIELDS, InputError, RawDocument, size_problem,
                                         suffix_of)
-from vntopics.pipeline.text.records import (has_words_column, iter_csv, iter_jsonl,
-                                            iter_parquet, no_words_column)
+from vntopics.pipeline.text.csv_input import iter_csv
+from vntopics.pipeline.text.records import (has_words_column, iter_jsonl, iter_parquet,
+                                            no_words_column)
 
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".jsonl.gz", ".csv", ".parquet"}
