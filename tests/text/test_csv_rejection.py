@@ -31,16 +31,16 @@ def write_long_field_csv(path: Path, closed: bool) -> None:
         handle.write(f'after,"{ARTICLE_LINES[1]}"\n')
 
 
-def by_status(documents) -> Counter:
-    return Counter(d.status for d in documents)
+def read_long_field_csv(path: Path, closed: bool):
+    """(documents, the one rejected): two good records and one rejection, nothing else."""
+    write_long_field_csv(path, closed)
+    documents = read_documents([path])
+    assert Counter(d.status for d in documents) == {"ok": 2, "rejected": 1}
+    return documents, next(d for d in documents if d.status == "rejected")
 
 
 def test_a_quoted_field_of_500000_lines_is_one_rejected_row_with_its_line_range(tmp_path):
-    path = tmp_path / "long.csv"
-    write_long_field_csv(path, closed=True)
-    documents = read_documents([path])
-    assert by_status(documents) == {"ok": 2, "rejected": 1}
-    rejected = next(d for d in documents if d.status == "rejected")
+    documents, rejected = read_long_field_csv(tmp_path / "long.csv", closed=True)
     assert rejected.doc_id == "long.csv:3"
     assert rejected.reason == (f"bad CSV record at lines 3-{3 + FIELD_LINES}: record too "
                                "large (over 2.6 MB: input.max_doc_chars)")
@@ -48,11 +48,7 @@ def test_a_quoted_field_of_500000_lines_is_one_rejected_row_with_its_line_range(
 
 
 def test_a_quote_never_closed_is_one_rejected_row_and_the_next_record_is_read(tmp_path):
-    path = tmp_path / "open.csv"
-    write_long_field_csv(path, closed=False)
-    documents = read_documents([path])
-    assert by_status(documents) == {"ok": 2, "rejected": 1}
-    rejected = next(d for d in documents if d.status == "rejected")
+    documents, rejected = read_long_field_csv(tmp_path / "open.csv", closed=False)
     assert rejected.reason.startswith(f"bad CSV record at lines 3-{2 + FIELD_LINES}: record "
                                       "too large")
     assert rejected.reason.endswith("a quote is never closed")

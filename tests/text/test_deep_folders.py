@@ -27,8 +27,20 @@ def nested_input(tmp_path: Path) -> tuple[Path, Path, Path]:
     return top, middle, bottom
 
 
-def test_articles_in_1000_nested_folders_are_read(tmp_path):
-    top, _, _ = nested_input(tmp_path)
+def remove_bottom_up(bottom: Path, top: Path) -> None:
+    """shutil.rmtree (pytest's clean-up of old temporary folders) recurses as deep."""
+    folder = bottom
+    while folder != top.parent:
+        for item in folder.iterdir():
+            if not item.is_dir():
+                item.unlink()
+        folder.rmdir()
+        folder = folder.parent
+
+
+def test_articles_in_1000_nested_folders_are_read(tmp_path, request):
+    top, _, bottom = nested_input(tmp_path)
+    request.addfinalizer(lambda: remove_bottom_up(bottom, top))
     result = run_cli(["ingest", "--input", str(top)], timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = {r["doc_id"]: r for r in parse_csv(result.stdout)}
