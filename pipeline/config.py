@@ -276,7 +276,8 @@ class RunConfig(StrictModel):
     artifacts: ArtifactsConfig = Field(default_factory=ArtifactsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     workers: int | None = Field(None, ge=1, description="Local processes for cleaning, "
-                                "segmentation and model fits (default: the machine's cores).")
+                                "segmentation and model fits (default: the machine's cores; "
+                                "at most 2 per core: more is capped, with a warning).")
     cache: CacheConfig = Field(default_factory=CacheConfig)
     runner: Literal["local", "dask"] = Field("local", description="local: processes on this "
                                              "machine; dask: segmentation batches and model "

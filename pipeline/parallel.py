@@ -118,12 +118,30 @@ def default_workers() -> int:
                else os.cpu_count() or 1)
 
 
+# Beyond this many processes per core, more workers only add memory (each holds its own
+# imports and batch) and switching: `workers: 10000` would start a process per batch.
+WORKERS_PER_CORE = 2
+
+
+def usable_workers(requested: int | None) -> tuple[int, str]:
+    """(The local processes a run uses, a warning when fewer than `requested`): `workers`
+    (default: the cores), at most WORKERS_PER_CORE per core."""
+    cores = default_workers()
+    cap = WORKERS_PER_CORE * cores
+    if requested is None:
+        return cores, ""
+    if requested > cap:
+        return cap, (f"workers: {requested} requested, {cap} used (at most {WORKERS_PER_CORE} "
+                     f"per core, {cores} cores)")
+    return requested, ""
+
+
 class ProcessMapper:
-    """A mapper over `workers` local processes (in this process when `workers` is 1), at most
-    `4 * workers` items in flight."""
+    """A mapper over `workers` local processes (in this process when `workers` is 1; at most
+    `usable_workers`), at most `4 * workers` items in flight."""
 
     def __init__(self, workers: int | None = None):
-        self.workers = workers or default_workers()
+        self.workers = usable_workers(workers)[0]
         self.description = f"{self.workers} workers"
 
     def __call__(self, function: Callable, items: Iterable) -> Iterator:
