@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from itertools import chain, islice
 from multiprocessing import get_context
@@ -113,6 +114,24 @@ def spawn_pool(workers: int, unneeded_modules: tuple[str, ...] = ()) -> ProcessP
                                initargs=(os.getpid(), tuple(unneeded_modules)))
 
 
+@contextmanager
+def worker_pool(workers: int, unneeded_modules: tuple[str, ...] = ()
+                ) -> Iterator[ProcessPoolExecutor]:
+    """`spawn_pool` for one map. Left early (an error, a signal ending the run, a consumer
+    that stops reading), queued items are cancelled and the workers killed at once: leaving
+    it as `with` does would wait for every item in flight, for as long as they take."""
+    pool = spawn_pool(workers, unneeded_modules)
+    try:
+        yield pool
+    except BaseException:
+        workers_alive = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers_alive:
+            process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1)
@@ -151,7 +170,7 @@ class ProcessMapper:
             yield from map(function, chain(head, items))
             return
         items = chain(head, items)
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from ordered_map(pool, function, items, 4 * self.workers)
 
     def unordered(self, function: Callable, tagged: Iterable[tuple[Any, Any]]
@@ -159,5 +178,5 @@ class ProcessMapper:
         if self.workers <= 1:
             yield from ((tag, function(argument)) for tag, argument in tagged)
             return
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from completed_map(pool, function, tagged, 4 * self.workers)
