@@ -170,7 +170,7 @@ def check_inputs(paths: Iterable[Path], sidecar: Path | None = None) -> None:
         if not path.exists():
             raise InputError(f"{path}: input not found")
         if path.is_dir():
-            for local in sorted(entry.path for entry in walk_folder(path, symlinks="none")
+            for local in sorted(entry.path for entry in walk_folder(path, symlinks="all")
                                 if entry.path.name == SIDECAR_NAME and not entry.problem):
                 read_sidecar(local)
         elif suffix_of(path) not in TEXT_SUFFIXES | TABLE_SUFFIXES:
