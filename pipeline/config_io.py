@@ -73,11 +73,18 @@ def read_yaml_text(text: str) -> Any:
     return yaml.load(text, Loader=AliasFreeLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
+MAX_YAML_BYTES = 2_000_000   # configs, labels, source lists: KBs; parsing takes ~2.5 s a MB
+
+
 def read_yaml_file(path: Path, what: str) -> Any:
-    """The YAML document in `path`, aliases refused; a missing, unreadable, non-UTF-8 or
-    malformed file raises ValueError in one line naming `what` and the file ('labels
-    /a/labels.yaml: YAML syntax error at line 2, column 4: ...')."""
+    """The YAML document in `path`, aliases refused; a missing, unreadable, non-UTF-8,
+    malformed or oversized (MAX_YAML_BYTES) file raises ValueError in one line naming `what`
+    and the file ('labels /a/labels.yaml: YAML syntax error at line 2, column 4: ...')."""
     try:
+        if (size := path.stat().st_size) > MAX_YAML_BYTES:
+            raise ValueError(f"{what} {path}: {size / 1e6:.1f} MB, more than a YAML file here "
+                             f"may hold ({MAX_YAML_BYTES / 1e6:.0f} MB; long term lists go in "
+                             "compare.watchlist_file)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ValueError(f"{what} file not found: {path}") from exc

@@ -106,3 +106,13 @@ def test_deep_nesting_is_refused_in_one_line(tmp_path):
     with pytest.raises(ValueError, match="nested more than 100 levels deep") as caught:
         read_yaml_file(path, "config")
     assert "\n" not in str(caught.value)
+
+
+def test_an_oversized_yaml_file_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("compare:\n  watchlist:\n" + "".join(
+        f"  - chuyển đổi số {n}\n" for n in range(150_000)), encoding="utf-8")
+    result, elapsed, peak = run_measured(["config", "show", "--config", str(path)])
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"config {path}: 4.7 MB, more than a YAML file here may hold (2 MB" in result.stderr
+    assert elapsed < MAX_SECONDS and peak < MAX_PEAK_BYTES
