@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from itertools import chain, islice
 from multiprocessing.context import SpawnContext, SpawnProcess
@@ -151,17 +152,53 @@ def spawn_pool(workers: int, unneeded_modules: tuple[str, ...] = ()) -> ProcessP
                                initargs=(os.getpid(), tuple(unneeded_modules)))
 
 
+@contextmanager
+def worker_pool(workers: int, unneeded_modules: tuple[str, ...] = ()
+                ) -> Iterator[ProcessPoolExecutor]:
+    """`spawn_pool` for one map. Left early (an error, a signal ending the run, a consumer
+    that stops reading), queued items are cancelled and the workers killed at once: leaving
+    it as `with` does would wait for every item in flight, for as long as they take."""
+    pool = spawn_pool(workers, unneeded_modules)
+    try:
+        yield pool
+    except BaseException:
+        workers_alive = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers_alive:
+            process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1)
 
 
+# Beyond this many processes per core, more workers only add memory (each holds its own
+# imports and batch) and switching: `workers: 10000` would start a process per batch.
+WORKERS_PER_CORE = 2
+
+
+def usable_workers(requested: int | None) -> tuple[int, str]:
+    """(The local processes a run uses, a warning when fewer than `requested`): `workers`
+    (default: the cores), at most WORKERS_PER_CORE per core."""
+    cores = default_workers()
+    cap = WORKERS_PER_CORE * cores
+    if requested is None:
+        return cores, ""
+    if requested > cap:
+        return cap, (f"workers: {requested} requested, {cap} used (at most {WORKERS_PER_CORE} "
+                     f"per core, {cores} cores)")
+    return requested, ""
+
+
 class ProcessMapper:
-    """A mapper over `workers` local processes (in this process when `workers` is 1), at most
-    `4 * workers` items in flight."""
+    """A mapper over `workers` local processes (in this process when `workers` is 1; at most
+    `usable_workers`), at most `4 * workers` items in flight."""
 
     def __init__(self, workers: int | None = None):
-        self.workers = workers or default_workers()
+        self.workers = usable_workers(workers)[0]
         self.description = f"{self.workers} workers"
 
     def __call__(self, function: Callable, items: Iterable) -> Iterator:
@@ -171,7 +208,7 @@ class ProcessMapper:
             yield from map(function, chain(head, items))
             return
         items = chain(head, items)
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from ordered_map(pool, function, items, 4 * self.workers)
 
     def unordered(self, function: Callable, tagged: Iterable[tuple[Any, Any]]
@@ -179,5 +216,5 @@ class ProcessMapper:
         if self.workers <= 1:
             yield from ((tag, function(argument)) for tag, argument in tagged)
             return
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from completed_map(pool, function, tagged, 4 * self.workers)
