@@ -1,0 +1,90 @@
+"""What earlier collects saw: `corpus/.collect/state.sqlite`, one row per canonical URL.
+
+A source's rows are committed only after its corpus file of the run is durable on disk, so a
+collect killed at any point leaves no URL marked as collected whose article is missing: the
+next run fetches exactly what is missing.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,          -- canonical URL
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,          -- collected, duplicate, not_article, too_large, failed,
+                                   -- skipped_robots, skipped_offsite, page (feed/sitemap/listing)
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,             -- sha256 of the extracted body (collected articles)
+    first_seen TEXT NOT NULL,
+    last_fetched TEXT
+);
+CREATE INDEX IF NOT EXISTS urls_content_hash ON urls (content_hash);
+"""
+# URLs that are never fetched again as articles; failures and robots refusals are retried.
+DONE = ("collected", "duplicate", "not_article", "too_large")
+UPSERT = """
+INSERT INTO urls (url, source, status, etag, last_modified, content_hash, first_seen,
+                  last_fetched)
+VALUES (:url, :source, :status, :etag, :last_modified, :content_hash, :now, :now)
+ON CONFLICT (url) DO UPDATE SET
+    status = CASE WHEN urls.status = 'collected' AND excluded.status != 'page'
+                  THEN urls.status ELSE excluded.status END,
+    etag = COALESCE(excluded.etag, urls.etag),
+    last_modified = COALESCE(excluded.last_modified, urls.last_modified),
+    content_hash = COALESCE(excluded.content_hash, urls.content_hash),
+    last_fetched = excluded.last_fetched
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class CollectState:
+    """The state database of one corpus folder."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.connection.execute("PRAGMA synchronous = FULL")
+        self.connection.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def status(self, url: str) -> str | None:
+        row = self.connection.execute("SELECT status FROM urls WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def is_done(self, url: str) -> bool:
+        return self.status(url) in DONE
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) of a feed or listing's last fetch, for a conditional GET."""
+        row = self.connection.execute("SELECT etag, last_modified FROM urls WHERE url = ?",
+                                      (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def url_with_text(self, content_hash: str) -> str | None:
+        row = self.connection.execute(
+            "SELECT url FROM urls WHERE content_hash = ? AND status = 'collected' LIMIT 1",
+            (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def commit(self, rows: list[dict]) -> None:
+        """Every row of a source's run in one transaction (all or nothing)."""
+        now = utc_now()
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany(UPSERT, [
+                {"etag": None, "last_modified": None, "content_hash": None, **row, "now": now}
+                for row in rows])
+
+    def totals(self) -> dict[str, int]:
+        """Collected articles per source, all runs."""
+        return dict(self.connection.execute(
+            "SELECT source, COUNT(*) FROM urls WHERE status = 'collected' GROUP BY source"))
