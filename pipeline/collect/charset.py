@@ -10,7 +10,7 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+
 XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 # Declared "Western" code pages are usually UTF-8 or windows-1258 in disguise.
-WESTERN = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"}
+WESTERN = {"cp1252", "iso8859-1", "iso8859-15", "ascii"}
 FALLBACK = "cp1258"   # windows-1258: the Vietnamese Windows code page
 
 

@@ -63,11 +63,24 @@ def first_match(document, selector: str | None) -> str | None:
     return clean("\n".join(element_text(element) for element in found)) or None
 
 
+def headline_links(element) -> int:
+    return sum(len(clean(a.text_content())) >= 20 for a in element.iter("a"))
+
+
 def link_share(document, body: str) -> float:
-    """Share of the body's lines that are the text of a link (a listing's titles)."""
-    anchors = {clean(a.text_content()) for a in document.iter("a")}
-    lines = [line for line in body.splitlines() if line]
-    return sum(line in anchors for line in lines) / len(lines) if lines else 1.0
+    """Share of the body's lines that are a link's text or a teaser beside a headline link
+    (the titles and summaries of a category page)."""
+    lines = {line for line in body.splitlines() if line}
+    if not lines:
+        return 1.0
+    listing_like = {clean(a.text_content()) for a in document.iter("a")} & lines
+    for block in document.iter(*BLOCKS, "div"):
+        text = clean(block.text_content())
+        parent = block.getparent()
+        if text in lines and text not in listing_like and parent is not None \
+                and headline_links(parent) and not headline_links(block):
+            listing_like.add(text)
+    return len(listing_like) / len(lines)
 
 
 def generic(html: str, url: str) -> tuple[str | None, str | None, str]:
@@ -95,6 +108,8 @@ def extract_article(html: str, url: str, source: Source) -> tuple[Article | None
     if not (title and when and body):
         generic_title, generic_date, generic_body = generic(html, url)
         title, when, body = title or generic_title, when or generic_date, body or generic_body
+    if title and body.startswith(title + "\n"):   # the headline inside the article container
+        body = body[len(title) + 1:]
     if len(body) < MIN_BODY_CHARS:
         return None, f"no article body ({len(body)} characters of text)"
     if link_share(document, body) > MAX_LINK_SHARE:

@@ -128,7 +128,7 @@ class Fetcher:
         lock = self.robots_locks.setdefault(key, asyncio.Lock())
         async with lock:
             if key not in self.robots:
-                result = await self.request(f"{key}/robots.txt")
+                result = await self.request(f"{key}/robots.txt", plain_text=True)
                 if result.ok and result.status == 200:
                     rules = Protego.parse(result.body.decode("utf-8", "replace"))
                 elif result.status is not None and 300 <= result.status < 500:
@@ -175,9 +175,10 @@ class Fetcher:
             url = result.location
         return Fetched(url, outcome="failed", reason=f"more than {MAX_REDIRECTS} redirects")
 
-    async def request(self, url: str, conditional: tuple[str | None, str | None] = (None, None)
-                      ) -> Fetched:
-        """One URL with retries on 429/5xx/timeouts; redirects are returned (`location`)."""
+    async def request(self, url: str, conditional: tuple[str | None, str | None] = (None, None),
+                      plain_text: bool = False) -> Fetched:
+        """One URL with retries on 429/5xx/timeouts; redirects are returned (`location`).
+        `plain_text`: any content type is read (robots.txt)."""
         headers = {}
         if conditional[0]:
             headers["If-None-Match"] = conditional[0]
@@ -188,7 +189,7 @@ class Fetcher:
             response, result = None, None
             try:
                 async with self.gate(url).turn():
-                    response, result = await self.read(url, headers)
+                    response, result = await self.read(url, headers, plain_text)
             except httpx.TimeoutException:
                 result = Fetched(url, outcome="failed",
                                  reason=f"timeout after {self.settings.timeout_seconds:g} s")
@@ -200,7 +201,8 @@ class Fetcher:
             await asyncio.sleep(retry_wait(response, attempt, self.settings.max_retry_wait_seconds))
             attempt += 1
 
-    async def read(self, url: str, headers: dict) -> tuple[httpx.Response, Fetched]:
+    async def read(self, url: str, headers: dict, plain_text: bool = False
+                   ) -> tuple[httpx.Response, Fetched]:
         async with self.client.stream("GET", url, headers=headers) as response:
             result = Fetched(url, status=response.status_code,
                              content_type=response.headers.get("content-type", ""),
@@ -216,7 +218,7 @@ class Fetcher:
                 result.outcome, result.reason = "unchanged", "not modified since the last collect"
             elif status != 200:
                 result.outcome, result.reason = "failed", f"HTTP {status}"
-            elif not self.parseable(url, result.content_type):
+            elif not plain_text and not self.parseable(url, result.content_type):
                 result.outcome = "not_article"
                 result.reason = f"content type {result.content_type.split(';')[0] or 'missing'}"
             else:
