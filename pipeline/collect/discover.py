@@ -41,11 +41,17 @@ def gunzip(body: bytes, limit: int) -> bytes:
     return data
 
 
+XML_ROOTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf:rdf")
+
+
 def is_xml(body: bytes, content_type: str) -> bool:
-    head = body[:512].lstrip()
+    """A feed or sitemap (by its first tag, else by an XML content type), not an HTML page."""
+    head = body[:512].lstrip().lower()
+    if head.startswith(XML_ROOTS):
+        return True
     kind = content_type.split(";")[0].strip().lower()
-    return head.startswith(b"<?xml") or (kind.endswith("xml") and kind != "application/xhtml+xml"
-                                         and not head.lower().startswith((b"<!doctype html", b"<html")))
+    return kind.endswith("xml") and kind != "application/xhtml+xml" \
+        and not head.startswith((b"<!doctype html", b"<html"))
 
 
 def xml_links(url: str, body: bytes) -> Links:

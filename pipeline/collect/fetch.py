@@ -140,6 +140,7 @@ class Fetcher:
                 if delay:
                     gate = self.gate(url)
                     gate.delay = max(gate.delay, float(delay))
+                    gate.next_start = asyncio.get_running_loop().time() + gate.delay
         return self.robots[key]
 
     @property

@@ -43,8 +43,9 @@ def link_problem(link: Path, root: Path, policy: str) -> tuple[Path | None, str]
 
 
 def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]:
-    """Every non-hidden file under `folder`, depth first in name order (the order the
-    documents table lists them in); folders and links as `input.symlinks` allows."""
+    """Every file under `folder` but hidden ones and those in hidden folders, depth first in
+    name order (the order the documents table lists them in); folders and links as
+    `input.symlinks` allows."""
     root = folder.resolve()
     yield from walk(folder, root, folder, symlinks, frozenset([root]))
 
@@ -58,6 +59,8 @@ def walk(directory: Path, root: Path, top: Path, symlinks: str, ancestors: froze
                           f"unreadable folder ({exc.strerror})")
         return
     for name in names:
+        if name.startswith("."):   # hidden files and folders (e.g. a corpus' .collect/ state)
+            continue
         path = directory / name
         doc_id = path.relative_to(top).as_posix()
         real = path
@@ -73,8 +76,6 @@ def walk(directory: Path, root: Path, top: Path, symlinks: str, ancestors: froze
                 yield FolderEntry(path, doc_id, f"symbolic link loop (leads back to {real})")
             else:
                 yield from walk(path, root, top, symlinks, ancestors | {real})
-        elif name.startswith("."):
-            continue
         elif real.is_file():
             yield FolderEntry(path, doc_id)
         else:
