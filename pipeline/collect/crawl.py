@@ -79,30 +79,36 @@ class SourceCrawl:
         return self.report
 
     async def discover(self) -> list[tuple[str, str]]:
-        """Article candidates (raw URL, canonical URL) from the start pages and the listing
-        pages they lead to; a listing's next pages are followed only while it shows new
-        articles."""
-        queue = deque(self.source.start)
+        """Article candidates (raw URL, canonical URL) from the start pages and the pages they
+        lead to. Paging through a listing stops at the first page whose article links are
+        all known: the pages queued after it from the same start page are dropped."""
+        queue = deque((url, url, False) for url in self.source.start)   # url, origin, listing
         pages: set[str] = set()
+        stopped: set[str] = set()
         candidates: list[tuple[str, str]] = []
         while queue:
-            url = queue.popleft()
-            if canonical_url(url) in pages:
+            url, origin, from_listing = queue.popleft()
+            if canonical_url(url) in pages or (from_listing and origin in stopped):
                 continue
             pages.add(canonical_url(url))
-            links = await self.page(url, is_start=url in self.source.start)
+            links = await self.page(url, is_start=not from_listing and url == origin)
             if links is None:
                 continue
             fresh = [c for c in (self.consider(link) for link in links.articles) if c]
             candidates += fresh
-            if links.kind != "html" or fresh:
-                queue.extend(link for link in links.follow if canonical_url(link) not in pages)
+            if links.kind == "html" and links.articles and not fresh:
+                stopped.add(origin)
+                continue
+            queue.extend((link, origin, links.kind == "html") for link in links.follow
+                         if canonical_url(link) not in pages)
         return candidates
 
     async def page(self, url: str, is_start: bool):
         canonical = canonical_url(url)
-        fetched = await self.fetcher.get(url, self.hosts, self.budget,
-                                         self.state.validators(canonical))
+        # A sitemap index may stay the same while its sitemaps change: always read whole.
+        conditional = (self.state.validators(canonical)
+                       if self.state.status(canonical) == "page" else (None, None))
+        fetched = await self.fetcher.get(url, self.hosts, self.budget, conditional)
         if fetched.outcome == "unchanged":
             self.report.reachable |= is_start
             self.note(url, "unchanged", "feed or listing not modified", fetched)
@@ -122,7 +128,8 @@ class SourceCrawl:
         self.report.reachable |= is_start
         self.note(url, "not_article", f"{links.kind}: {len(links.articles)} article links, "
                                       f"{len(links.follow)} pages to follow", fetched)
-        self.remember(canonical, "page", etag=fetched.etag, last_modified=fetched.last_modified)
+        self.remember(canonical, "sitemapindex" if links.kind == "sitemapindex" else "page",
+                      etag=fetched.etag, last_modified=fetched.last_modified)
         return links
 
     def consider(self, raw: str) -> tuple[str, str] | None:
@@ -151,7 +158,7 @@ class SourceCrawl:
         fetched = await self.fetcher.get(raw, self.hosts, self.budget)
         if not fetched.ok:
             self.note(raw, fetched.outcome, fetched.reason, fetched)
-            self.remember(canonical, fetched.outcome)
+            self.remember(canonical, "gone" if fetched.status in (404, 410) else fetched.outcome)
             return
         text, _ = decode_page(fetched.body, fetched.content_type)
         found, why = await asyncio.to_thread(extract_article, text, fetched.url, self.source)

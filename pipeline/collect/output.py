@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
 import os
 import threading
@@ -65,9 +66,14 @@ class CorpusFile:
         self.count += 1
 
     def finish(self) -> Path | None:
-        """The durable file (None when the run found nothing new)."""
+        """The durable file (None when the run found nothing new); never over another."""
         if self.handle is None:
             return None
+        number = 1
+        while self.path.exists():
+            number += 1
+            self.path = self.path.with_name(f"{self.path.name.split('.')[0].split('-')[0]}"
+                                            f"-{number}.jsonl.gz")
         self.handle.close()
         self.raw.flush()
         os.fsync(self.raw.fileno())
@@ -98,3 +104,18 @@ class RunLog:
                 writer.writerow(LOG_COLUMNS)
             writer.writerow([url, source, outcome, reason, "" if status is None else status,
                              size, f"{seconds:.3f}"])
+
+
+def committed_rows(path: Path) -> list[dict]:
+    """The state rows of a corpus file's articles (recovering a file written by a collect
+    that was killed before it committed the state)."""
+    from vntopics.pipeline.collect.urls import canonical_url
+
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            rows.append({"url": canonical_url(record["url"]), "source": record["source"],
+                         "status": "collected", "content_hash": hashlib.sha256(
+                             record["text"].encode("utf-8")).hexdigest()})
+    return rows

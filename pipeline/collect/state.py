@@ -14,8 +14,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY,          -- canonical URL
     source TEXT NOT NULL,
-    status TEXT NOT NULL,          -- collected, duplicate, not_article, too_large, failed,
-                                   -- skipped_robots, skipped_offsite, page (feed/sitemap/listing)
+    status TEXT NOT NULL,          -- collected, duplicate, not_article, too_large, gone (404,
+                                   -- 410), failed, skipped_robots, skipped_offsite, page
+                                   -- (feed, sitemap, listing), sitemapindex
     etag TEXT,
     last_modified TEXT,
     content_hash TEXT,             -- sha256 of the extracted body (collected articles)
@@ -23,9 +24,13 @@ CREATE TABLE IF NOT EXISTS urls (
     last_fetched TEXT
 );
 CREATE INDEX IF NOT EXISTS urls_content_hash ON urls (content_hash);
+CREATE TABLE IF NOT EXISTS files (       -- corpus files whose URLs are committed above
+    name TEXT PRIMARY KEY,               -- <source>/<stamp>.jsonl.gz
+    source TEXT NOT NULL
+);
 """
 # URLs that are never fetched again as articles; failures and robots refusals are retried.
-DONE = ("collected", "duplicate", "not_article", "too_large")
+DONE = ("collected", "duplicate", "not_article", "too_large", "gone", "skipped_offsite")
 UPSERT = """
 INSERT INTO urls (url, source, status, etag, last_modified, content_hash, first_seen,
                   last_fetched)
@@ -75,14 +80,21 @@ class CollectState:
             (content_hash,)).fetchone()
         return row[0] if row else None
 
-    def commit(self, rows: list[dict]) -> None:
-        """Every row of a source's run in one transaction (all or nothing)."""
+    def commit(self, rows: list[dict], source: str, file: str | None) -> None:
+        """Every row of a source's run, and the corpus file (`<source>/<name>`) holding its
+        articles, in one transaction (all or nothing)."""
         now = utc_now()
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(UPSERT, [
                 {"etag": None, "last_modified": None, "content_hash": None, **row, "now": now}
                 for row in rows])
+            if file:
+                self.connection.execute("INSERT OR IGNORE INTO files VALUES (?, ?)", (file, source))
+
+    def committed_files(self, source: str) -> set[str]:
+        return {row[0] for row in self.connection.execute(
+            "SELECT name FROM files WHERE source = ?", (source,))}
 
     def totals(self) -> dict[str, int]:
         """Collected articles per source, all runs."""

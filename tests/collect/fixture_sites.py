@@ -259,7 +259,7 @@ class ListingSite(Site):
         entries = "".join(
             f'<entry><title>{fa.html.escape(a.title)}</title><id>urn:{a.slug}</id>'
             f'<link rel="alternate" href="/{a.slug}.html"/><updated>{a.date}T00:00:00Z</updated></entry>'
-            for a in self.articles[:5])
+            for a in self.articles[:2])
         return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
                 f'xml:base="{self.base}/"><title>Báo Cần Thơ</title>{entries}</feed>').encode()
 
