@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from vntopics.flows import startup
+from vntopics.flows.collect_command import add_collect_command, command_collect
 from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
                                        print_frame)
 
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     add_format(config_show)
     document_commands(commands)
+    add_collect_command(commands)
     return parser
 
 
@@ -223,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
-               "apply": command_apply, "config": command_config_show}[args.command]
+               "apply": command_apply, "config": command_config_show,
+               "collect": command_collect}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted

@@ -13,7 +13,7 @@ from vntopics.pipeline.collect.charset import decode_page
 from vntopics.pipeline.collect.discover import page_links
 from vntopics.pipeline.collect.extract import extract_article
 from vntopics.pipeline.collect.fetch import Budget, Fetched, Fetcher
-from vntopics.pipeline.collect.output import CorpusFile, RunLog
+from vntopics.pipeline.collect.output import OUTCOMES, CorpusFile, RunLog
 from vntopics.pipeline.collect.sources import Source
 from vntopics.pipeline.collect.state import CollectState, utc_now
 from vntopics.pipeline.collect.urls import (absolute_url, canonical_url, host_of, path_of,
@@ -30,10 +30,13 @@ class SourceReport:
     error: str = ""
 
     def line(self) -> str:
-        counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.outcomes.items()))
-        status = "" if self.reachable else " — UNREACHABLE (no start page could be read)"
+        """'baocantho: 27 new, 0 unchanged, 0 failed; 31 URLs met (27 new, 4 not_article)'."""
+        met = ", ".join(f"{self.outcomes[o]} {o}" for o in OUTCOMES if self.outcomes[o])
+        status = " — UNREACHABLE (no start page could be read)" if not self.reachable else ""
         problem = f" — error: {self.error}" if self.error else ""
-        return f"{self.source}: {self.outcomes['new']} new ({counts or 'nothing met'}){status}{problem}"
+        return (f"{self.source}: {self.outcomes['new']} new, {self.outcomes['unchanged']} "
+                f"unchanged, {self.outcomes['failed']} failed; {sum(self.outcomes.values())} "
+                f"URLs met ({met or 'none'}){status}{problem}")
 
 
 @dataclass

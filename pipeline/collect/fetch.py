@@ -22,7 +22,14 @@ PARSED_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/x
                 "application/rss+xml", "application/atom+xml")
 GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 RETRIED = {429, 500, 502, 503, 504}
+REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 5
+
+
+def origin_of(url: str) -> str:
+    """scheme://host:port, the unit of robots.txt."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}"
 
 
 def user_agent(contact_url: str) -> str:
@@ -112,6 +119,7 @@ class Fetcher:
     gates: dict[str, HostGate] = field(default_factory=dict)
     robots: dict[str, Protego | None] = field(default_factory=dict)
     robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    robots_problems: dict[str, str] = field(default_factory=dict)   # unreachable robots.txt
 
     def gate(self, url: str) -> HostGate:
         netloc = httpx.URL(url).netloc.decode("ascii", "replace")
@@ -123,8 +131,7 @@ class Fetcher:
     async def rules(self, url: str) -> Protego | None:
         """The host's robots.txt (None: everything allowed). Missing (4xx): allowed;
         unreachable (5xx, network): nothing allowed this run, as RFC 9309 asks."""
-        parsed = httpx.URL(url)
-        key = f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}"
+        key = origin_of(url)
         lock = self.robots_locks.setdefault(key, asyncio.Lock())
         async with lock:
             if key not in self.robots:
@@ -135,6 +142,8 @@ class Fetcher:
                     rules = None
                 else:
                     rules = Protego.parse("User-agent: *\nDisallow: /")
+                    self.robots_problems[key] = ("robots.txt unreachable, so nothing is fetched "
+                                                 f"from {key} ({result.reason})")
                 self.robots[key] = rules
                 delay = rules.crawl_delay(self.agent) if rules is not None else None
                 if delay:
@@ -147,9 +156,12 @@ class Fetcher:
     def agent(self) -> str:
         return self.client.headers.get("user-agent", "vntopics")
 
-    async def allowed(self, url: str) -> bool:
+    async def refusal(self, url: str) -> str:
+        """Why robots.txt forbids `url` ("" when it may be fetched)."""
         rules = await self.rules(url)
-        return rules is None or rules.can_fetch(url, self.agent)
+        if rules is None or rules.can_fetch(url, self.agent):
+            return ""
+        return self.robots_problems.get(origin_of(url), "disallowed by robots.txt")
 
     async def get(self, url: str, hosts: frozenset[str], budget: Budget,
                   conditional: tuple[str | None, str | None] = (None, None)) -> Fetched:
@@ -168,8 +180,9 @@ class Fetcher:
         for _ in range(MAX_REDIRECTS + 1):
             if host_of(url) not in hosts:
                 return Fetched(url, outcome="skipped_offsite", reason=f"redirected to {url}")
-            if not await self.allowed(url):
-                return Fetched(url, outcome="skipped_robots", reason="disallowed by robots.txt")
+            refusal = await self.refusal(url)
+            if refusal:
+                return Fetched(url, outcome="skipped_robots", reason=refusal)
             result = await self.request(url, conditional)
             if not result.location:
                 return result
@@ -210,7 +223,7 @@ class Fetcher:
                              etag=response.headers.get("etag"),
                              last_modified=response.headers.get("last-modified"))
             status = response.status_code
-            if response.is_redirect:
+            if status in REDIRECTS:
                 result.location = absolute_url(url, response.headers.get("location", ""))
                 if not result.location:
                     result.outcome, result.reason = "failed", f"HTTP {status} without a location"

@@ -67,7 +67,8 @@ def test_a_second_collect_fetches_only_the_new_articles(sites, published, tmp_pa
     assert third.files == [] and third.counts("new") == 0
     feeds = [row for row in csv.DictReader(open(third.log_path, encoding="utf-8"))
              if row["url"].endswith(("/rss/tin-moi.rss", "/chuyen-muc/chinh-tri"))]
-    assert [row["http_status"] for row in feeds] == ["304", "304"]   # conditional GETs
+    assert [(row["http_status"], row["outcome"]) for row in feeds] == [("304", "unchanged")] * 2
+    assert all(report.reachable for report in third.sources)
 
 
 def test_a_collect_killed_before_its_state_commit_loses_and_repeats_nothing(

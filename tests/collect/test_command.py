@@ -1,0 +1,101 @@
+"""`vntopics collect` as users run it, and `vntopics run --input corpus/` on what it wrote."""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import socket
+from pathlib import Path
+
+import yaml
+
+from tests.collect.conftest import fast_settings
+from tests.conftest import run_cli
+
+FAST = [f"collect.{key}={value}" for key, value in fast_settings().model_dump().items()
+        if key in ("delay_seconds", "timeout_seconds", "retries", "max_retry_wait_seconds")]
+
+
+def collect_args(sources: Path, corpus: Path) -> list[str]:
+    args = ["collect", "--sources", str(sources), "--corpus-dir", str(corpus)]
+    for item in FAST:
+        args += ["--set", item]
+    return args
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_collect_prints_a_line_per_source_and_the_file_written(sites, tmp_path):
+    data = yaml.safe_load(sites.sources_yaml())
+    data["sources"] = [data["sources"][1]]       # the listing site only: quick
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_cli(collect_args(sources, tmp_path / "corpus"))
+    assert result.returncode == 0, result.stderr
+    written = Path(result.stdout.strip().splitlines()[-1])
+    assert written.parent == tmp_path / "corpus" / "baocantho" and written.name.endswith(".jsonl.gz")
+    records = [json.loads(line) for line in gzip.open(written, "rt", encoding="utf-8")]
+    assert len(records) == len(sites.listing.articles)
+    summary = [line for line in result.stderr.splitlines() if line.startswith("baocantho: ")]
+    count = len(records)
+    assert summary == [f"baocantho: {count} new, 0 unchanged, 0 failed; {count + 4} URLs met "
+                       f"({count} new, 4 not_article)"]
+
+    again = run_cli(collect_args(sources, tmp_path / "corpus"))
+    assert again.returncode == 0
+    assert again.stdout.strip().splitlines()[-1] == str(tmp_path / "corpus")   # nothing new
+    assert "baocantho: 0 new" in again.stderr
+
+
+def test_an_unusable_sources_file_fails_in_one_line_and_fetches_nothing(sites, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(sites.sources_yaml().replace("content_selector", "body_selector"),
+                       encoding="utf-8")
+    before = len(sites.recorder.requests)
+    result = run_cli(collect_args(sources, tmp_path / "corpus"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (f"vntopics: error: {sources}: source 'baocantho': "
+                                     "body_selector: unknown key")
+    assert len(sites.recorder.requests) == before and not (tmp_path / "corpus").exists()
+    missing = run_cli(["collect", "--corpus-dir", str(tmp_path / "corpus")])
+    assert missing.returncode == 2 and "no sources file: give --sources FILE" in missing.stderr
+
+
+def test_an_unreachable_source_is_named_and_the_others_are_collected(sites, tmp_path):
+    data = yaml.safe_load(sites.sources_yaml())
+    data["sources"] = [data["sources"][1], {"name": "baodown", "province": "Lai Châu",
+                                            "start": [f"http://127.0.0.1:{closed_port()}/rss"]}]
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_cli(collect_args(sources, tmp_path / "corpus"))
+    assert result.returncode == 1
+    assert "vntopics: 1 source(s) unreachable: baodown" in result.stderr
+    assert Path(result.stdout.strip().splitlines()[-1]).parent.name == "baocantho"
+    log = next((tmp_path / "corpus" / ".collect" / "log").glob("*.csv"))
+    down = [row for row in csv.DictReader(open(log, encoding="utf-8")) if row["source"] == "baodown"]
+    assert [row["outcome"] for row in down] == ["skipped_robots"]
+    assert down[0]["reason"].startswith("robots.txt unreachable")
+
+
+def test_run_on_the_collected_corpus_publishes_the_sources_provinces(collected, tmp_path, cli_env):
+    _, corpus, _ = collected
+    artifacts = tmp_path / "artifacts"
+    result = run_cli(["run", "--input", str(corpus), "--artifacts-dir", str(artifacts),
+                      "--set", "model.num_topics=4", "--set", "model.stability_seeds=1",
+                      "--set", "compare.bootstrap=20", "--set", "cache.enabled=false",
+                      "--set", "model.models=[nmf]", "-q"], env=cli_env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    version = Path(result.stdout.strip().splitlines()[-1])
+    assert version.parent == artifacts
+    with open(version / "tables" / "documents.csv", encoding="utf-8") as handle:
+        documents = list(csv.DictReader(handle))
+    assert not any(".collect" in (row.get("origin") or "") + row["doc_id"] for row in documents)
+    ok = [row for row in documents if row["status"] == "ok"]
+    assert len(ok) >= 70
+    assert {row["province"] for row in ok} == {"An Giang", "Cần Thơ", "Gia Lai"}
+    assert all(row["province_source"] == "given" for row in ok)
+    assert {row["source"] for row in ok} == {"baoangiang", "baocantho", "baogialai"}
