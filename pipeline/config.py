@@ -275,12 +275,16 @@ class CollectConfig(StrictModel):
                                           "one host at most; different hosts run concurrently.")
     timeout_seconds: float = Field(30.0, gt=0, description="A request taking longer fails "
                                    "(retried like a 5xx).")
-    max_page_bytes: int = Field(5_000_000, ge=10_000, description="A page larger than this is "
-                                "not read further (outcome too_large).")
-    max_pages_per_source: int = Field(1000, ge=1, description="Requests per source and collect "
-                                      "run at most (feeds, listings and articles).")
-    retries: int = Field(2, ge=0, le=10, description="Retries of a 429, 5xx or timeout, with "
-                         "exponential backoff honouring Retry-After.")
+    max_page_bytes: int = Field(
+        5_000_000, ge=10_000,
+        description="A page larger than this is not read further (outcome too_large).")
+    max_pages_per_source: int = Field(
+        1000, ge=1, description="Requests per source and collect run at most (feeds, listings "
+                                "and articles); the rest waits for the next run.")
+    retries: int = Field(
+        2, ge=0, le=10,
+        description="Retries of a 429, 5xx or timeout, with exponential backoff honouring "
+                    "Retry-After.")
     max_retry_wait_seconds: float = Field(60.0, ge=0, description="Longest wait before a "
                                           "retry, whatever Retry-After asks.")
     contact_url: str = Field("https://github.com/vntopics/vntopics", min_length=1,
