@@ -13,8 +13,8 @@ from pathlib import Path
 
 
 def add_collect_command(commands) -> None:
-    collect = commands.add_parser(
-        "collect", help="fetch the new articles of the sources' sites into the corpus folder")
+    summary = "fetch the new articles of the sources' sites into the corpus folder"
+    collect = commands.add_parser("collect", help=summary, description=summary + ".")
     collect.add_argument("--sources", metavar="FILE",
                          help="YAML list of sites (default: collect.sources_file of the config)")
     collect.add_argument("--corpus-dir", metavar="DIR",
