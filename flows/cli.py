@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from vntopics.flows import startup
-from vntopics.flows.collect_command import add_collect_command, command_collect
+from vntopics.flows.collect_command import (add_collect_command, command_collect,
+                                            with_collected_corpus)
 from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
                                        print_frame)
 
@@ -111,8 +112,11 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 def resolve_config(args: argparse.Namespace):
     from vntopics.pipeline.config_io import configure
 
-    return configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
-                     getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
+    config = configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
+                       getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
+    if args.command == "serve":
+        return with_collected_corpus(config, getattr(args, "input", None))
+    return config
 
 
 def artifacts_dir_of(args: argparse.Namespace) -> Path:

@@ -71,3 +71,21 @@ def command_collect(args: argparse.Namespace) -> int:
               f"{', '.join(summary.unreachable)}", file=sys.stderr)
         return 1
     return 0
+
+
+def with_collected_corpus(config, inputs: list[str] | None):
+    """`vntopics serve` with `collect.sources_file`: the weekly report reads the corpus folder
+    (created now, so the checks before serving find it) plus any --input. The sources file
+    is checked now too: a bad one fails in one line instead of every week."""
+    from vntopics.pipeline.collect import load_sources
+    from vntopics.pipeline.config_io import resolve_path
+
+    if not config.collect.sources_file:
+        return config
+    load_sources(resolve_path(config.collect.sources_file))
+    corpus_dir = resolve_path(config.collect.corpus_dir)
+    check_writable(corpus_dir)
+    config.collect.sources_file = str(resolve_path(config.collect.sources_file))
+    config.collect.corpus_dir = str(corpus_dir)
+    config.input.paths = [str(corpus_dir)] + [str(resolve_path(p)) for p in inputs or []]
+    return config

@@ -7,7 +7,7 @@ next run fetches exactly what is missing.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 SCHEMA = """
@@ -100,3 +100,28 @@ class CollectState:
         """Collected articles per source, all runs."""
         return dict(self.connection.execute(
             "SELECT source, COUNT(*) FROM urls WHERE status = 'collected' GROUP BY source"))
+
+
+def collection_counts(corpus_dir: Path, until: datetime, days: int = 7) -> list[dict]:
+    """Per source of a collected corpus folder: articles first collected in the `days`
+    before `until`, all articles collected, and URLs that failed in those days (network,
+    5xx, 404; not robots.txt refusals) (the
+    report's "Collection" section). Empty when the folder holds no collect state."""
+    path = corpus_dir / ".collect" / "state.sqlite"
+    if not path.is_file():
+        return []
+    since = (until - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    end = until.strftime("%Y-%m-%dT%H:%M:%SZ")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    try:
+        rows = connection.execute("""
+            SELECT source,
+                   SUM(status = 'collected' AND first_seen > :since AND first_seen <= :end),
+                   SUM(status = 'collected' AND first_seen <= :end),
+                   SUM(status IN ('failed', 'gone') AND last_fetched > :since
+                       AND last_fetched <= :end)
+            FROM urls GROUP BY source ORDER BY source""", {"since": since, "end": end}).fetchall()
+    finally:
+        connection.close()
+    return [{"source": source, "articles_this_week": int(week or 0), "articles_total": int(total or 0),
+             "failures": int(failed or 0)} for source, week, total, failed in rows]

@@ -99,3 +99,10 @@ def test_run_on_the_collected_corpus_publishes_the_sources_provinces(collected, 
     assert {row["province"] for row in ok} == {"An Giang", "Cần Thơ", "Gia Lai"}
     assert all(row["province_source"] == "given" for row in ok)
     assert {row["source"] for row in ok} == {"baoangiang", "baocantho", "baogialai"}
+    report = (version / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Collection\n", 1)[1].split("\n## ", 1)[0]
+    assert "| source | articles this week | articles in total | failures this week |" in section
+    for source in ("baoangiang", "baocantho", "baogialai"):
+        count = sum(row["source"] == source for row in documents)
+        failures = 2 if source == "baoangiang" else 0   # the timeout and the 404
+        assert f"| {source} | {count} | {count} | {failures} |" in section

@@ -8,7 +8,7 @@ import pytest
 
 from tests.collect import fixture_articles as fa
 from vntopics.pipeline.collect import canonical_url, day_first_date, parse_sources, record_id
-from vntopics.pipeline.collect.charset import decode_page
+from vntopics.pipeline.collect import decode_page
 from vntopics.pipeline.collect.discover import page_links
 from vntopics.pipeline.collect.fetch import retry_wait
 
