@@ -77,3 +77,11 @@ def test_files_that_cannot_be_read(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(GOOD, encoding="utf-8")
     assert [s.name for s in load_sources(good)] == ["baoangiang", "baocantho"]
+
+
+def test_the_shipped_example_is_a_valid_sources_file():
+    from vntopics.pipeline.config_io import CONFIGS
+
+    sources = load_sources(CONFIGS / "sources.example.yaml")
+    assert len(sources) >= 3 and len({s.province for s in sources}) == len(sources)
+    assert all(url.startswith("https://") for s in sources for url in s.start)
