@@ -19,7 +19,12 @@ DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 WORDED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre", "tr")
-TRAFILATURA_DATES = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%d"}
+# htmldate's extensive search hands free text to dateparser, which is slow to start and reads
+# 03/10/2018 month first; dates in meta tags, <time> and URLs are found without it, and a
+# page's visible dateline is read day first here (`dateline_date`).
+TRAFILATURA_DATES = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%d"}
+DATELINE = ("//*[contains(@class, 'date') or contains(@class, 'time') or contains(@id, 'date')"
+            " or contains(@class, 'ngay')]")
 
 
 @dataclass
@@ -40,6 +45,15 @@ def day_first_date(text: str) -> str | None:
                 return date(year, month, day).isoformat()
             except ValueError:
                 continue
+    return None
+
+
+def dateline_date(document) -> str | None:
+    """The first day-first date in an element whose class names a date or time."""
+    for element in document.xpath(DATELINE)[:20]:
+        found = day_first_date(element.text_content())
+        if found:
+            return found
     return None
 
 
@@ -108,6 +122,7 @@ def extract_article(html: str, url: str, source: Source) -> tuple[Article | None
     if not (title and when and body):
         generic_title, generic_date, generic_body = generic(html, url)
         title, when, body = title or generic_title, when or generic_date, body or generic_body
+        when = when or dateline_date(document)
     if title and body.startswith(title + "\n"):   # the headline inside the article container
         body = body[len(title) + 1:]
     if len(body) < MIN_BODY_CHARS:
