@@ -104,7 +104,18 @@ class SourceCrawl:
                 continue
             queue.extend((link, origin, links.kind == "html") for link in links.follow
                          if canonical_url(link) not in pages)
-        return candidates
+        return candidates + self.missing()
+
+    def missing(self) -> list[tuple[str, str]]:
+        """Articles that failed in an earlier collect (a timeout, a 5xx, the page budget)
+        and were not met again: tried again, since a feed that did not change answers 304."""
+        retry = []
+        for raw, canonical in self.state.failed_urls(self.source.name):
+            if canonical not in self.canonicals and raw not in self.met:
+                self.met.add(raw)
+                self.canonicals[canonical] = raw
+                retry.append((raw, canonical))
+        return retry
 
     async def page(self, url: str, is_start: bool):
         canonical = canonical_url(url)
@@ -161,7 +172,8 @@ class SourceCrawl:
         fetched = await self.fetcher.get(raw, self.hosts, self.budget)
         if not fetched.ok:
             self.note(raw, fetched.outcome, fetched.reason, fetched)
-            self.remember(canonical, "gone" if fetched.status in (404, 410) else fetched.outcome)
+            self.remember(canonical, "gone" if fetched.status in (404, 410) else fetched.outcome,
+                          fetch_url=raw)
             return
         text, _ = decode_page(fetched.body, fetched.content_type)
         found, why = await asyncio.to_thread(extract_article, text, fetched.url, self.source)
@@ -169,7 +181,8 @@ class SourceCrawl:
             self.note(raw, "not_article", why, fetched)
             self.remember(canonical, "not_article")
             return
-        declared = absolute_url(fetched.url, found.canonical or "")
+        # The page's rel=canonical names the article; else where a redirect led.
+        declared = absolute_url(fetched.url, found.canonical or "") or fetched.url
         if declared and host_of(declared) in self.hosts and canonical_url(declared) != canonical:
             first = canonical_url(declared)
             if first in self.canonicals or self.state.is_done(first):

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS urls (
     last_modified TEXT,
     content_hash TEXT,             -- sha256 of the extracted body (collected articles)
     first_seen TEXT NOT NULL,
-    last_fetched TEXT
+    last_fetched TEXT,
+    fetch_url TEXT                 -- the URL as met, to try a failed article again
 );
 CREATE INDEX IF NOT EXISTS urls_content_hash ON urls (content_hash);
 CREATE TABLE IF NOT EXISTS files (       -- corpus files whose URLs are committed above
@@ -33,15 +34,16 @@ CREATE TABLE IF NOT EXISTS files (       -- corpus files whose URLs are committe
 DONE = ("collected", "duplicate", "not_article", "too_large", "gone", "skipped_offsite")
 UPSERT = """
 INSERT INTO urls (url, source, status, etag, last_modified, content_hash, first_seen,
-                  last_fetched)
-VALUES (:url, :source, :status, :etag, :last_modified, :content_hash, :now, :now)
+                  last_fetched, fetch_url)
+VALUES (:url, :source, :status, :etag, :last_modified, :content_hash, :now, :now, :fetch_url)
 ON CONFLICT (url) DO UPDATE SET
     status = CASE WHEN urls.status = 'collected' AND excluded.status != 'page'
                   THEN urls.status ELSE excluded.status END,
     etag = COALESCE(excluded.etag, urls.etag),
     last_modified = COALESCE(excluded.last_modified, urls.last_modified),
     content_hash = COALESCE(excluded.content_hash, urls.content_hash),
-    last_fetched = excluded.last_fetched
+    last_fetched = excluded.last_fetched,
+    fetch_url = COALESCE(excluded.fetch_url, urls.fetch_url)
 """
 
 
@@ -74,6 +76,12 @@ class CollectState:
                                       (url,)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    def failed_urls(self, source: str) -> list[tuple[str, str]]:
+        """(URL as met, canonical URL) of the source's articles that failed last time."""
+        return self.connection.execute(
+            "SELECT fetch_url, url FROM urls WHERE source = ? AND status = 'failed' AND "
+            "fetch_url IS NOT NULL ORDER BY first_seen, url", (source,)).fetchall()
+
     def url_with_text(self, content_hash: str) -> str | None:
         row = self.connection.execute(
             "SELECT url FROM urls WHERE content_hash = ? AND status = 'collected' LIMIT 1",
@@ -87,7 +95,8 @@ class CollectState:
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(UPSERT, [
-                {"etag": None, "last_modified": None, "content_hash": None, **row, "now": now}
+                {"etag": None, "last_modified": None, "content_hash": None, "fetch_url": None,
+                 **row, "now": now}
                 for row in rows])
             if file:
                 self.connection.execute("INSERT OR IGNORE INTO files VALUES (?, ?)", (file, source))

@@ -121,7 +121,7 @@ def test_the_state_remembers_every_url(collected):
             "SELECT COUNT(*) FROM urls WHERE status = 'page' AND (etag IS NOT NULL OR "
             "last_modified IS NOT NULL)").fetchone()[0]
     assert columns == ["url", "source", "status", "etag", "last_modified", "content_hash",
-                       "first_seen", "last_fetched"]
+                       "first_seen", "last_fetched", "fetch_url"]
     for record in records_of(corpus):
         assert states[canonical_url(record["url"])] == "collected"
     assert validators >= 5   # the feeds, sitemaps and listing pages, for conditional GETs

@@ -63,6 +63,16 @@ def test_an_unusable_sources_file_fails_in_one_line_and_fetches_nothing(sites, t
     assert len(sites.recorder.requests) == before and not (tmp_path / "corpus").exists()
     missing = run_cli(["collect", "--corpus-dir", str(tmp_path / "corpus")])
     assert missing.returncode == 2 and "no sources file: give --sources FILE" in missing.stderr
+    sources.write_text(sites.sources_yaml(), encoding="utf-8")
+    (tmp_path / "a-file").write_text("not a folder")
+    blocked = run_cli(["collect", "--sources", str(sources), "--corpus-dir",
+                       str(tmp_path / "a-file" / "corpus")])
+    assert blocked.returncode == 2 and blocked.stderr.startswith(
+        f"vntopics: error: corpus folder {tmp_path / 'a-file' / 'corpus'} cannot be written")
+    negative = run_cli(["collect", "--sources", str(sources), "--set", "collect.delay_seconds=-1"])
+    assert negative.returncode == 2 and "collect.delay_seconds" in negative.stderr
+    assert len(negative.stderr.strip().splitlines()) == 1
+    assert len(sites.recorder.requests) == before
 
 
 def test_an_unreachable_source_is_named_and_the_others_are_collected(sites, tmp_path):
@@ -97,7 +107,7 @@ def test_run_on_the_collected_corpus_publishes_the_sources_provinces(collected, 
     ok = [row for row in documents if row["status"] == "ok"]
     assert len(ok) >= 70
     assert {row["province"] for row in ok} == {"An Giang", "Cần Thơ", "Gia Lai"}
-    assert all(row["province_source"] == "given" for row in ok)
+    assert all(row["province_source"] == "given" and row["date_source"] == "given" for row in ok)
     assert {row["source"] for row in ok} == {"baoangiang", "baocantho", "baogialai"}
     report = (version / "report.md").read_text(encoding="utf-8")
     section = report.split("## Collection\n", 1)[1].split("\n## ", 1)[0]

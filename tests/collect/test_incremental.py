@@ -95,3 +95,19 @@ def test_a_collect_killed_before_its_state_commit_loses_and_repeats_nothing(
     assert not list(corpus.rglob("*.part"))
     ids = ids_in(corpus)
     assert len(ids) == len(set(ids)) == len(sites.listing.articles)
+
+
+def test_the_page_budget_leaves_the_rest_for_the_next_collect(sites, tmp_path):
+    corpus, source = tmp_path / "corpus", sites.sources()[2:]   # the sitemap site
+    small = fast_settings(max_pages_per_source=13)   # index + 2 sitemaps + 10 articles
+    first = collect_sources(source, small, corpus_dir=corpus)
+    rows = list(csv.DictReader(open(first.log_path, encoding="utf-8")))
+    waiting = [row for row in rows if row["reason"].startswith("collect.max_pages_per_source")]
+    assert first.counts("new") == 10 and len(waiting) == len(sites.sitemap.articles) - 10
+    assert all(row["outcome"] == "failed" and row["http_status"] == "" for row in waiting)
+    mark = len(sites.recorder.requests)
+    second = collect_sources(source, fast_settings(), corpus_dir=corpus)
+    assert second.counts("new") == len(waiting)
+    assert len(article_requests(sites, mark)[sites.sitemap.host]) == len(waiting)
+    ids = ids_in(corpus)
+    assert len(ids) == len(set(ids)) == len(sites.sitemap.articles)
