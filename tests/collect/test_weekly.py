@@ -17,6 +17,13 @@ from tests.flows.test_deployment import wait_for
 DEPLOYMENT = "collect-weekly-test"
 
 
+def registered(base: str, flow: str, name: str) -> dict | None:
+    try:
+        return api(base, "GET", f"/deployments/name/{flow}/{name}")
+    except OSError:   # not yet (404)
+        return None
+
+
 def test_serve_deploys_collect_then_report(sites, cli_env, prefect_server, tmp_path):
     data = yaml.safe_load(sites.sources_yaml())
     data["sources"] = data["sources"][1:] + [{"name": "baodown", "province": "Lai Châu",
@@ -31,19 +38,12 @@ def test_serve_deploys_collect_then_report(sites, cli_env, prefect_server, tmp_p
             "--set", "collect.retries=0", "--set", "compare.bootstrap=20",
             "--set", "model.num_topics=4", "--set", "model.stability_seeds=1",
             "--set", "model.models=[nmf]", "--set", f"cache.dir={tmp_path / 'cache'}"]
-    with log.open("w") as output:
-        process = subprocess.Popen(args, cwd=PROJECT, env=cli_env, stdout=output,
-                                   stderr=subprocess.STDOUT)
     base = prefect_server["url"]
-
-    def deployment():
-        try:
-            return api(base, "GET", f"/deployments/name/collect_and_report/{DEPLOYMENT}")
-        except OSError:
-            return None
-
+    process = subprocess.Popen(args, cwd=PROJECT, env=cli_env, stderr=subprocess.STDOUT,
+                               stdout=log.open("w"))
     try:
-        found = wait_for(deployment, 120, "the deployment to register", process, log)
+        found = wait_for(lambda: registered(base, "collect_and_report", DEPLOYMENT), 120,
+                         "the deployment to register", process, log)
         config = found["parameters"]["config"]
         assert config["input"]["paths"] == [str(tmp_path / "corpus"), str(extra)]
         assert config["collect"]["sources_file"] == str(sources)
