@@ -64,7 +64,8 @@ def clean(text: str | None) -> str:
 
 def element_text(element) -> str:
     """Paragraph per line: block elements' text, or the whole text when it has none."""
-    blocks = [b for b in element.iter(*BLOCKS) if not any(a.tag in BLOCKS for a in b.iterancestors())]
+    blocks = [block for block in element.iter(*BLOCKS)
+              if not any(outer.tag in BLOCKS for outer in block.iterancestors())]
     if not blocks:
         return clean(element.text_content())
     return clean("\n".join(block.text_content() for block in blocks))

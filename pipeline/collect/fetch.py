@@ -208,8 +208,10 @@ class Fetcher:
                 result = Fetched(url, outcome="failed",
                                  reason=f"timeout after {self.settings.timeout_seconds:g} s")
             except httpx.HTTPError as exc:
-                result = Fetched(url, outcome="failed", reason=f"network error: {type(exc).__name__}")
-            retry = (result.status in RETRIED) or (result.status is None and result.outcome == "failed")
+                result = Fetched(url, outcome="failed",
+                                 reason=f"network error: {type(exc).__name__}")
+            retry = result.status in RETRIED or (result.status is None
+                                                 and result.outcome == "failed")
             if not retry or attempt >= self.settings.retries:
                 return result
             await asyncio.sleep(retry_wait(response, attempt, self.settings.max_retry_wait_seconds))

@@ -68,9 +68,8 @@ class Source(BaseModel):
 
     def hosts(self) -> frozenset[str]:
         """The site's own hosts (with and without www.): redirects and articles stay there."""
-        names = {urlsplit(url).hostname or "" for url in self.start}
-        return frozenset(name for host in names
-                         for name in (host, host.removeprefix("www."), "www." + host.removeprefix("www.")))
+        bare = {(urlsplit(url).hostname or "").removeprefix("www.") for url in self.start}
+        return frozenset(name for host in bare for name in (host, "www." + host))
 
     def is_article(self, path: str) -> bool | None:
         """True/False when the source has an article_pattern, None when it leaves it open."""
@@ -107,10 +106,11 @@ def parse_sources(text: str, where: str = "sources file") -> list[Source]:
         refuse_aliases(text, where)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{where}: YAML syntax error{at}") from exc
-    if not isinstance(data, dict) or set(data) != {"sources"} or not isinstance(data["sources"], list):
+        from vntopics.pipeline.config_io import yaml_problem
+
+        raise ValueError(f"{where}: YAML syntax error at {yaml_problem(exc)}") from None
+    if not isinstance(data, dict) or set(data) != {"sources"} \
+            or not isinstance(data["sources"], list):
         raise ValueError(f"{where}: must be a mapping with one key, 'sources', holding a list")
     sources: list[Source] = []
     for number, entry in enumerate(data["sources"], start=1):

@@ -132,5 +132,6 @@ def collection_counts(corpus_dir: Path, until: datetime, days: int = 7) -> list[
             FROM urls GROUP BY source ORDER BY source""", {"since": since, "end": end}).fetchall()
     finally:
         connection.close()
-    return [{"source": source, "articles_this_week": int(week or 0), "articles_total": int(total or 0),
-             "failures": int(failed or 0)} for source, week, total, failed in rows]
+    return [{"source": source, "articles_this_week": int(week or 0),
+             "articles_total": int(total or 0), "failures": int(failed or 0)}
+            for source, week, total, failed in rows]
