@@ -16,8 +16,8 @@ from vntopics.pipeline.collect.fetch import Budget, Fetched, Fetcher
 from vntopics.pipeline.collect.output import OUTCOMES, CorpusFile, RunLog
 from vntopics.pipeline.collect.sources import Source
 from vntopics.pipeline.collect.state import CollectState, utc_now
-from vntopics.pipeline.collect.urls import (absolute_url, canonical_url, host_of, path_of,
-                                            record_id)
+from vntopics.pipeline.collect.urls import (absolute_url, canonical_url, clean_url, host_of,
+                                            path_of, record_id)
 
 
 @dataclass
@@ -183,6 +183,7 @@ class SourceCrawl:
             return
         # The page's rel=canonical names the article; else where a redirect led.
         declared = absolute_url(fetched.url, found.canonical or "") or fetched.url
+        shown = clean_url(declared if host_of(declared) in self.hosts else fetched.url)
         if declared and host_of(declared) in self.hosts and canonical_url(declared) != canonical:
             first = canonical_url(declared)
             if first in self.canonicals or self.state.is_done(first):
@@ -200,7 +201,7 @@ class SourceCrawl:
             return
         self.texts[digest] = canonical
         self.corpus.add({
-            "id": record_id(self.source.name, canonical), "url": canonical,
+            "id": record_id(self.source.name, canonical), "url": shown,
             "title": found.title, "date": found.date, "province": self.source.province,
             "source": self.source.name, "text": found.text, "fetched_at": utc_now(),
             "extractor": found.extractor})

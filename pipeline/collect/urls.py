@@ -11,15 +11,21 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from courlan import normalize_url
 
 
-def canonical_url(url: str) -> str:
-    """https, lower-case host, no tracking parameters, fragment or trailing slash."""
+def clean_url(url: str) -> str:
+    """The URL as a reader would share it: lower-case host, no tracking parameters, no
+    fragment, no trailing slash; its own scheme (the record's `url`)."""
     try:
         cleaned = normalize_url(url.strip(), strict=True, trailing_slash=False)
     except (ValueError, AttributeError):
         cleaned = url.strip()
     parts = urlsplit(cleaned)
     path = parts.path.rstrip("/") or "/"
-    return urlunsplit(("https", (parts.netloc or "").lower(), path, parts.query, ""))
+    return urlunsplit((parts.scheme, (parts.netloc or "").lower(), path, parts.query, ""))
+
+
+def canonical_url(url: str) -> str:
+    """The article's identity: `clean_url` with https (http and https are one article)."""
+    return urlunsplit(urlsplit(clean_url(url))._replace(scheme="https"))
 
 
 def absolute_url(base: str, link: str) -> str | None:

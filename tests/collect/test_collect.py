@@ -48,6 +48,7 @@ def test_files_land_in_the_issue_layout(collected):
     assert provinces == {"baoangiang": "An Giang", "baocantho": "Cần Thơ", "baogialai": "Gia Lai"}
     for record in records:
         assert record["id"] == record_id(record["source"], record["url"])
+        assert record["url"].startswith("http://127.0.0.") and "utm_" not in record["url"]
         assert record["id"].startswith(record["source"] + "-") and len(record["id"].split("-")[-1]) == 12
     extractors = Counter((r["source"], r["extractor"]) for r in records)
     assert set(extractors) == {("baoangiang", "trafilatura"), ("baocantho", "selectors"),

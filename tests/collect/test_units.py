@@ -8,6 +8,7 @@ import pytest
 
 from tests.collect import fixture_articles as fa
 from vntopics.pipeline.collect import canonical_url, day_first_date, parse_sources, record_id
+from vntopics.pipeline.collect.urls import clean_url
 from vntopics.pipeline.collect import decode_page
 from vntopics.pipeline.collect.discover import page_links
 from vntopics.pipeline.collect.fetch import retry_wait
@@ -25,6 +26,8 @@ def test_one_article_under_many_urls_is_one_canonical_url_and_id():
     assert {record_id("bao", url) for url in variants} == {"bao-" + "%s" % record_id("bao", variants[0])[4:]}
     assert len(record_id("bao", variants[0])) == len("bao-") + 12
     assert canonical_url("https://bao.vn/tin?id=12") != canonical_url("https://bao.vn/tin?id=13")
+    assert clean_url(variants[4]) == "https://bao.vn/xay-dung-dang-12.html"
+    assert clean_url("http://Bao.vn/a-b/?utm_source=x") == "http://bao.vn/a-b"
 
 
 def test_windows_1258_and_misdeclared_pages_decode_to_the_same_nfc_text():
