@@ -76,7 +76,7 @@ class SourceCrawl:
             await self.article(raw, canonical)
             done += 1
             if self.progress:
-                self.progress(f"collect {self.source.name}", done, len(candidates))
+                self.progress(f"collect-{self.source.name}", done, len(candidates))
 
         await asyncio.gather(*(one(raw, canonical) for raw, canonical in candidates))
         return self.report

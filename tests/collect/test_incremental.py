@@ -43,7 +43,12 @@ def test_a_second_collect_fetches_only_the_new_articles(sites, published, tmp_pa
     first = collect_sources(sites.sources(), fast_settings(), corpus_dir=corpus)
     new = published()
     mark = len(sites.recorder.requests)
-    second = collect_sources(sites.sources(), fast_settings(), corpus_dir=corpus)
+    heard = []
+    second = collect_sources(sites.sources(), fast_settings(), corpus_dir=corpus,
+                             progress=lambda *step: heard.append(step))
+    assert {step: (done, total) for step, done, total in heard} == {
+        "collect-baoangiang": (5, 5),   # 3 new, the timeout and robots.txt's, tried again
+        "collect-baocantho": (3, 3), "collect-baogialai": (3, 3)}
     fetched = article_requests(sites, mark)
     slow = "/bai-tai-rat-cham-qua-thoi-gian-cho.html"   # failed by timeout: tried again
     for host, articles in new.items():
