@@ -6,7 +6,7 @@ A stage's task opens `stage_progress(*steps)` and hands the returned callback to
 (`pipeline.parallel.Progress`). Artifacts are updated at most every `ARTIFACT_EVERY_S`
 (each update is a round trip to the server) and set to 100 % when the stage ends.
 `display` is plain log lines by default (scheduled and UI runs: they land in the run's logs);
-the CLI swaps in rich bars on an interactive terminal (flows/console.py).
+the CLI swaps in rich bars on an interactive terminal (vntopics/cli/console.py).
 """
 from __future__ import annotations
 

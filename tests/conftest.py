@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from vntopics.flows.temporary_server import free_port, wait_until_healthy
+from vntopics.cli.temporary_server import free_port, wait_until_healthy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent

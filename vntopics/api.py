@@ -162,13 +162,14 @@ def run(inputs: Sequence[str | Path] | None = None, *, config: str | Path | None
     >>> version = vntopics.run(["data/articles"], overrides=["model.num_topics=12"])
     >>> version.tables["topic_prevalence"].head()
     """
-    from vntopics.flows.cli import check_before_prefect, set_runtime_defaults
+    from vntopics.flows.runtime import set_runtime_defaults
     from vntopics.pipeline.config_io import configure
+    from vntopics.pipeline.preflight import check_before_work
 
     set_runtime_defaults()
     settings = configure(config, list(overrides), list(inputs) if inputs else None,
                          artifacts_dir, compare_to)
-    check_before_prefect(settings)
+    check_before_work(settings)   # before Prefect is imported: one line, no traceback
     from vntopics.flows.topic_report import topic_report
 
     return Version(topic_report(config=settings))

@@ -9,6 +9,7 @@ EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "lineag
            "load_models": "models", "RunResults": "publish", "publish_version": "publish",
            "list_versions": "versions", "previous_version": "versions",
            "resolve_version": "versions", "runs_table": "versions",
+           "read_manifest": "versions", "read_table": "versions",
            "describe_inputs": "writer", "sha256_of": "writer"}
 __all__ = list(EXPORTS)
 __getattr__ = lazy_exports(__name__, EXPORTS)
