@@ -201,7 +201,7 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
     from vntopics.pipeline.store import previous_version
-    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging, work_folder
+    from vntopics.pipeline.store import clean_stale_staging, work_folder
 
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]

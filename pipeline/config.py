@@ -159,7 +159,7 @@ class ModelConfig(StrictModel):
     def _seed_topics_are_usable(self) -> "ModelConfig":
         """Labels, words and no repeats (in the segmenter's spelling); no more than K; a
         prior they can be written into."""
-        from vntopics.pipeline.segment.terms import check_seed_topics
+        from vntopics.pipeline.segment import check_seed_topics
 
         check_seed_topics(self.seed_topics)
         if not self.seed_topics:
@@ -212,7 +212,7 @@ class CompareConfig(StrictModel):
     @field_validator("watchlist")
     @classmethod
     def _watchlist_is_usable(cls, value: list[str]) -> list[str]:
-        from vntopics.pipeline.segment.terms import parse_watchlist   # the segmenter's spelling
+        from vntopics.pipeline.segment import parse_watchlist   # the segmenter's spelling
 
         parse_watchlist(value, "compare.watchlist")
         return value

@@ -14,49 +14,36 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from vntopics.pipeline.store.models import SavedModels
-
-# Columns read as text (ids that look like numbers stay ids); missing text is "".
-TEXT_COLUMNS = ("doc_id", "topic_id", "label", "group", "title", "word", "code", "province",
-                "province_2025", "source", "reason", "evidence", "citations", "date",
-                "version", "words_a", "words_b", "status", "model", "dimension", "direction")
-
+    from vntopics.pipeline.store import SavedModels
 
 class Tables(Mapping):
-    """A version's `tables/*.csv` by name (``"topics"``, ``"doc_topics"``, ...), each read
-    into a DataFrame the first time it is asked for."""
+    """A version's `tables/*.csv` (or `.parquet`) by name (``"topics"``, ``"doc_topics"``,
+    ...), each read into a DataFrame the first time it is asked for."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, version: Path) -> None:
+        self.version = version
         self.loaded: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        from vntopics.pipeline.store import read_table
+
         if name not in self.loaded:
-            path = self.folder / f"{name}.csv"
-            if not path.is_file():
-                raise KeyError(f"{name!r}: no tables/{name}.csv in {self.folder.parent} "
+            if name not in list(self):
+                raise KeyError(f"{name!r}: no tables/{name}.csv in {self.version} "
                                f"(tables: {', '.join(self)})")
-            self.loaded[name] = read_table(path)
+            self.loaded[name] = read_table(self.version, name)
         return self.loaded[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(p.stem for p in self.folder.glob("*.csv")))
+        from vntopics.pipeline.store import table_names
+
+        return iter(table_names(self.version))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def __repr__(self) -> str:
         return f"Tables({', '.join(self)})"
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    header = pd.read_csv(path, nrows=0).columns
-    text = {column: str for column in header if column in TEXT_COLUMNS}
-    types = {**text, **({"year": "Int64"} if "year" in header else {})}
-    frame = pd.read_csv(path, dtype=types)
-    return frame.fillna({column: "" for column in text})
 
 
 class Version:
@@ -90,11 +77,11 @@ class Version:
         if not (self.path / "manifest.json").is_file():
             raise ValueError(f"{self.path} is not a vntopics version (no manifest.json)")
         self.name = self.path.name
-        self.tables = Tables(self.path / "tables")
+        self.tables = Tables(self.path)
 
     @cached_property
     def manifest(self) -> dict:
-        from vntopics.pipeline.store.versions import read_manifest
+        from vntopics.pipeline.store import read_manifest
 
         return read_manifest(self.path)
 
@@ -115,7 +102,7 @@ class Version:
             A version written before artifact contract 2 (no ``models/``), or a model file
             missing or altered.
         """
-        from vntopics.pipeline.store.models import load_models
+        from vntopics.pipeline.store import load_models
 
         return load_models(self.path, self.manifest)
 
@@ -205,7 +192,7 @@ def open_version(version: str = "latest", *, artifacts_dir: str | Path | None = 
     >>> latest.models.doc_topics("lda", [["xây_dựng", "đảng"]])
     """
     from vntopics.pipeline.config_io import configure, resolve_path
-    from vntopics.pipeline.store.versions import resolve_version
+    from vntopics.pipeline.store import resolve_version
 
     settings = configure(config, list(overrides), artifacts_dir=artifacts_dir)
     return Version(resolve_version(resolve_path(settings.artifacts.dir), version))

@@ -14,9 +14,9 @@ from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
 from vntopics.pipeline.compare.trends import keyword_trends, trend_summary
 from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
 from vntopics.pipeline.config import CompareConfig
-from vntopics.pipeline.model.topics import TopicModel
+from vntopics.pipeline.model import TopicModel
 from vntopics.pipeline.parallel import Progress
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.segment import WatchTerm
 
 
 @dataclass

@@ -23,7 +23,7 @@ from vntopics.pipeline.compare.prevalence import (DIMENSIONS, group_labels, indi
                                                   poisson_bootstrap)
 from vntopics.pipeline.compare.trends import q_values, tested_trend
 from vntopics.pipeline.config import CompareConfig
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.segment import WatchTerm
 
 WATCHLIST_COLUMNS = ["term", "kind", "dimension", "group", "n_docs", "docs", "doc_share",
                      "doc_share_ci_low", "doc_share_ci_high", "count", "tokens",

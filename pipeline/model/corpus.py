@@ -21,8 +21,8 @@ from scipy import sparse
 
 from vntopics.pipeline.model.saved_counts import SavedCounts
 from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
-from vntopics.pipeline.segment.tokens import TokenRows
-from vntopics.pipeline.text.documents import DocumentSet
+from vntopics.pipeline.segment import TokenRows
+from vntopics.pipeline.text import DocumentSet
 
 
 @dataclass

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from vntopics.pipeline.model.matching import best_pairs
-from vntopics.pipeline.segment.terms import seed_word
+from vntopics.pipeline.segment import seed_word
 
 START_FLOOR = 1e-6   # every word keeps a little start mass (NMF's mu solver never leaves 0)
 

@@ -62,8 +62,7 @@ def prevalence_rows(table: pd.DataFrame, dimension: str, lang: Language) -> list
     rows = table[table["dimension"] == dimension][columns]
     rows = rows.assign(group=rows["group"].astype(str).map(lang.group_name)
                        .map(markdown_escape))
-    rows = rows.head(MAX_TABLE_ROWS).round(4).rename(columns=lang.column)
-    return rows.to_dict("records")
+    return records(rows.head(MAX_TABLE_ROWS).round(4).rename(columns=lang.column))
 
 
 WATCHLIST_COLUMNS = ["term", "dimension", "group", "n_docs", "docs", "doc_share",
@@ -76,4 +75,9 @@ def watchlist_rows(table: pd.DataFrame, lang: Language) -> list[dict]:
     rows = table[table["dimension"].isin(["all", "year", "province"])][WATCHLIST_COLUMNS]
     rows = rows.assign(term=rows["term"].astype(str).map(markdown_escape),
                        group=rows["group"].astype(str).map(lang.group_name).map(markdown_escape))
-    return rows.head(MAX_TABLE_ROWS).round(4).rename(columns=lang.column).to_dict("records")
+    return records(rows.head(MAX_TABLE_ROWS).round(4).rename(columns=lang.column))
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, an empty cell as "" (a UI table artifact is JSON: no NaN)."""
+    return frame.astype(object).where(frame.notna(), "").to_dict("records")

@@ -28,8 +28,7 @@ from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
 from vntopics.pipeline.segment.tokens import TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
                                              load_stopwords, segment_words)
-from vntopics.pipeline.text.documents import Document, DocumentSet, document_set
-from vntopics.pipeline.text.shards import read_texts
+from vntopics.pipeline.text import Document, DocumentSet, document_set, read_texts
 
 WINDOW = 4096      # documents whose texts and cached words are in memory at once
 

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from scipy.spatial.distance import jensenshannon
 
-from vntopics.pipeline.model.matching import best_pairs
+from vntopics.pipeline.model import best_pairs
 
 ID_PREFIX = {"lda": "L", "nmf": "N"}
 # Matched topics further apart than this are different topics (JS distance, base 2, 0..1).

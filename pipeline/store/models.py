@@ -15,8 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.model.corpus import counts_matrix
-from vntopics.pipeline.model.topics import TopicModel, normalise_rows
+from vntopics.pipeline.model import TopicModel, counts_matrix, normalise_rows
 from vntopics.pipeline.store.writer import sha256_of
 
 MODELS_DIR = "models"
@@ -135,7 +134,7 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
     the segmentation cache is reused), then weighted by every saved model. One row per
     document and topic (doc_id, model, topic_id, weight, status, reason); a rejected document
     gets one row with its reason and no topic."""
-    from vntopics.pipeline.config_io import resolve_path
+    from vntopics.pipeline.config_io import cache_dir, stopword_paths
     from vntopics.pipeline.parallel import ProcessMapper
     from vntopics.pipeline.segment import segment_documents
     from vntopics.pipeline.store.versions import read_manifest
@@ -143,9 +142,7 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
 
     saved = load_models(version, read_manifest(version))   # fails early, naming the file
     documents = prepare_documents(paths, sidecar, config.input)
-    cache_dir = resolve_path(config.cache.dir) if config.cache.enabled else None
-    segment_documents(documents, config.text,
-                      [resolve_path(p) for p in config.text.stopword_files], cache_dir,
+    segment_documents(documents, config.text, stopword_paths(config), cache_dir(config),
                       mapper or ProcessMapper(config.workers), config.segment.batch_size)
     known = saved.dictionary.token2id
     candidates = [d for d in documents if d.status == "ok"]

@@ -9,17 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from vntopics.pipeline.compare.tables import ComparisonTables
+from vntopics.pipeline.compare import ComparisonTables
+from vntopics.pipeline.config import ArtifactsConfig
 from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, package_versions,
                                             run_fingerprint)
-from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.seeds import SeedTopic
-from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
-from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
-                                            representative_documents, topics_table)
-from vntopics.pipeline.report import ReportInputs, write_reports
-from vntopics.pipeline.report.explorer_inputs import explorer_inputs
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.model import (Corpus, SeedTopic, TopicModel, doc_topics_table,
+                                     representative_documents, topics_table)
+from vntopics.pipeline.text import DOCUMENT_COLUMNS, Document, documents_table
+from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
+from vntopics.pipeline.segment import WatchTerm
 from vntopics.pipeline.store.diff import diff_versions
 from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
                                              version_rows)
@@ -27,7 +25,7 @@ from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.versions import prune_versions, set_latest
 
 
-CSV_MAX_ROWS = 1_000_000   # config.ArtifactsConfig.csv_max_rows
+CSV_MAX_ROWS = ArtifactsConfig.model_fields["csv_max_rows"].default   # config without it
 
 
 @dataclass
@@ -163,8 +161,8 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
-    explorer = explorer_inputs(results.models, results.corpus, modelled_table,
-                               [d.lead for d in results.modelled])
+    explorer = build_explorer_inputs(results.models, results.corpus, modelled_table,
+                                     [d.lead for d in results.modelled])
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,

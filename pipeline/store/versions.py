@@ -110,12 +110,31 @@ def runs_table(artifacts_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi"])
 
 
+# Columns read as text (ids that look like numbers stay ids); missing text is "".
+TEXT_COLUMNS = ("doc_id", "topic_id", "label", "group", "title", "word", "code", "province",
+                "province_2025", "source", "reason", "evidence", "citations", "date",
+                "version", "words_a", "words_b", "status", "model", "dimension", "direction")
+
+
+def table_names(version: Path) -> list[str]:
+    """The names of a version's tables (`tables/NAME.csv` or `.parquet`), sorted."""
+    return sorted({p.stem for p in (version / "tables").glob("*")
+                   if p.suffix in (".csv", ".parquet")})
+
+
 def read_table(version: Path, name: str) -> pd.DataFrame:
     """A version's table by name (`doc_topics`, `topics` …): the Parquet file when there is
-    one (large document-level tables are only Parquet), else the CSV."""
+    one (large document-level tables are only Parquet), else the CSV with its text columns
+    as text (missing: "") and `year` as a nullable integer. The one reader of the store,
+    the UI artifacts and the Python API."""
     import pandas as pd
 
     parquet = version / "tables" / f"{name}.parquet"
     if parquet.is_file():
         return pd.read_parquet(parquet)
-    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)
+    path = version / "tables" / f"{name}.csv"
+    header = pd.read_csv(path, nrows=0).columns
+    text = {column: str for column in header if column in TEXT_COLUMNS}
+    types = {**text, **({"year": "Int64"} if "year" in header else {})}
+    frame = pd.read_csv(path, dtype=types)
+    return frame.fillna({column: "" for column in text})

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from vntopics.pipeline.store.artifacts_dir import LOCK_NAME, hold_lock
-from vntopics.pipeline.text.folders import walk_folder
+from vntopics.pipeline.text import walk_folder
 
 ARTIFACT_CONTRACT = 2
 TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",

@@ -124,13 +124,11 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config_io import resolve_path
+    from vntopics.pipeline.config_io import input_paths, sidecar_path
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
-    paths = [resolve_path(p) for p in config.input.paths]
-    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    documents = prepare_documents(paths, sidecar, config.input)
+    documents = prepare_documents(input_paths(config), sidecar_path(config), config.input)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
     return 0
@@ -148,15 +146,12 @@ def command_label(args: argparse.Namespace) -> int:
 
 
 def command_apply(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config_io import resolve_path
-    from vntopics.pipeline.store import resolve_version
-    from vntopics.pipeline.store.models import apply_version
+    from vntopics.pipeline.config_io import input_paths, resolve_path, sidecar_path
+    from vntopics.pipeline.store import apply_version, resolve_version
 
     config = resolve_config(args)
     version = resolve_version(resolve_path(config.artifacts.dir), args.version)
-    paths = [resolve_path(p) for p in config.input.paths]
-    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    table = apply_version(version, paths, config, sidecar)
+    table = apply_version(version, input_paths(config), config, sidecar_path(config))
     table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
                  float_format="%.6g")
     return 0
