@@ -24,9 +24,16 @@ from vntopics.flows.ui_artifacts import artifact_key
 STEPS = {"clean": ("reading and cleaning", "documents"),
          "dedupe": ("near-duplicate search", "documents"),
          "segment": ("word segmentation", "documents"),
-         "lda": ("LDA fits", "fits"),
-         "nmf": ("NMF fits", "fits"),
          "bootstrap": ("bootstrap intervals", "resamples")}
+# + one step per model family: its title (model/registry.py), counting fits
+
+
+def step_title_and_unit(step: str) -> tuple[str, str]:
+    from vntopics.pipeline.model import FAMILIES
+
+    if step in FAMILIES:
+        return FAMILIES[step].title, "fits"
+    return STEPS.get(step, (step, "items"))
 ARTIFACT_EVERY_S = 2.0
 LINE_EVERY_PERCENT, LINE_EVERY_S = 5.0, 10.0
 
@@ -51,11 +58,11 @@ class StepState:
 
     @property
     def title(self) -> str:
-        return STEPS.get(self.step, (self.step, "items"))[0]
+        return step_title_and_unit(self.step)[0]
 
     @property
     def unit(self) -> str:
-        return STEPS.get(self.step, (self.step, "items"))[1]
+        return step_title_and_unit(self.step)[1]
 
     @property
     def known(self) -> bool:
@@ -155,7 +162,7 @@ class StepArtifact:
             if self.artifact_id is None:
                 self.artifact_id = create_progress_artifact(
                     percent, key=artifact_key(f"progress-{self.step}"),
-                    description=f"{STEPS.get(self.step, (self.step,))[0]} (vntopics)")
+                    description=f"{step_title_and_unit(self.step)[0]} (vntopics)")
             else:
                 update_progress_artifact(self.artifact_id, percent)
         except Exception as error:   # progress is for people; it never fails a run

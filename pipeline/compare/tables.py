@@ -17,6 +17,7 @@ from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.model import TopicModel
 from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.segment import WatchTerm
+from vntopics.pipeline.text import Document, documents_table
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ComparisonTables:
 
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    token_lists: Sequence[Sequence[str]],
-                   citation_lists: Sequence[Sequence[str]], settings: CompareConfig,
+                   citation_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
                    seed: int, watchlist: Sequence[WatchTerm] = (),
                    term_counts: Sequence[dict[str, int]] | None = None,
                    progress: Progress | None = None) -> ComparisonTables:
@@ -70,3 +71,16 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
     watched = watchlist_table(watchlist, term_counts or [{} for _ in token_lists], documents,
                               settings, seed)
     return ComparisonTables(prevalence, distinctive, trends, summary, citations, watched)
+
+
+def compare_documents(models: Sequence[TopicModel], modelled: Sequence[Document],
+                      token_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
+                      seed: int, watchlist: Sequence[WatchTerm] = (),
+                      progress: Progress | None = None) -> ComparisonTables:
+    """The compare stage's entry point: `compare_groups` over the modelled documents (in the
+    models' row order, `token_lists` their tokens), their table, citations and watchlist
+    counts taken from them."""
+    return compare_groups(models, documents_table(modelled), token_lists,
+                          [d.citations for d in modelled], settings, seed=seed,
+                          watchlist=watchlist, term_counts=[d.term_counts for d in modelled],
+                          progress=progress)

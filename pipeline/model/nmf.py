@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from vntopics.pipeline.config import NmfConfig
 from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.seeds import SeedTopic, place_seeds
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 
 @dataclass
@@ -113,3 +117,27 @@ def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
         return TopicModel("nmf", normalise_rows(topic_word), None, seed_labels=labels)
     return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic),
                       estimator=NmfEstimator(transformer, nmf), seed_labels=labels)
+
+
+# The family's interface (model/registry.py): its fit, and its estimator in a version.
+fit = fit_nmf
+
+
+def save(estimator: NmfEstimator, path: Path) -> None:
+    import joblib
+
+    joblib.dump(estimator, path)
+
+
+def load(path: Path) -> NmfEstimator:
+    import joblib
+
+    return joblib.load(path)
+
+
+def topic_word(estimator: NmfEstimator) -> np.ndarray:
+    return estimator.nmf.components_
+
+
+def doc_topics(estimator: NmfEstimator, counts: sparse.csr_matrix) -> np.ndarray:
+    return estimator.nmf.transform(estimator.tfidf.transform(counts))

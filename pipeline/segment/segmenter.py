@@ -193,7 +193,7 @@ def apply_phrases(documents: DocumentSet, min_count: int, threshold: float) -> N
     documents.tokens = store.flush()
 
 
-def segment_documents(documents: DocumentSet, text: TextConfig, stopword_files: list[Path],
+def segment_documents(documents: DocumentSet, text: TextConfig, *, stopword_files: list[Path],
                       cache_dir: Path | None, mapper: Mapper, batch_size: int = 64,
                       progress: Callable[[int, int], None] | None = None,
                       watchlist: Sequence[WatchTerm] = (),

@@ -14,6 +14,7 @@ from vntopics.flows.runtime import set_runtime_defaults
 
 def build_parser() -> argparse.ArgumentParser:
     from vntopics import __version__
+    from vntopics.pipeline.model import family_names
 
     parser = argparse.ArgumentParser(prog="vntopics", description=(
         "Topic models of Vietnamese news by province and year, as versioned reports."))
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(diff)
     label = commands.add_parser("label", help="name a topic: the label follows its topic id "
                                               "into every later version")
-    label.add_argument("model", choices=["lda", "nmf"])
+    label.add_argument("model", choices=family_names())
     label.add_argument("topic_id", metavar="TOPIC_ID", help="e.g. L07 or N03 (topics.csv)")
     label.add_argument("label", metavar="LABEL", nargs="?", help='e.g. "Xây dựng Đảng"')
     label.add_argument("--remove", action="store_true", help="delete the topic's label")
