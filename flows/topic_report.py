@@ -191,10 +191,11 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
-        return run_stages(config, paths, previous, watchlist, mapper, work_dir)
+        return run_stages(config, paths, previous=previous, watchlist=watchlist,
+                          mapper=mapper, work_dir=work_dir)
 
 
-def run_stages(config: RunConfig, paths: list[Path], previous: Path | None,
+def run_stages(config: RunConfig, paths: list[Path], *, previous: Path | None,
                watchlist: list[WatchTerm], mapper: Mapper, work_dir: Path) -> str:
     """The stages, in order; large values live in `work_dir` (removed when the run ends).
     The timers are the manifest's `stage_seconds` (ARCHITECTURE.md: one step, its names)."""

@@ -92,7 +92,7 @@ def _no_group(label) -> bool:
 
 
 def distinctive_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[str | None],
-                         dimension: str, top_n: int = 20, min_count: int = 5,
+                         dimension: str, *, top_n: int = 20, min_count: int = 5,
                          prior_scale: float = PRIOR_SCALE,
                          counted: tuple[list[str], sparse.csr_matrix] | None = None
                          ) -> pd.DataFrame:

@@ -53,14 +53,15 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                                             total)
 
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, documents, settings.bootstrap,
-                                             settings.confidence, seed, settings.min_group_docs,
-                                             resampled(index))
+                                             settings.confidence, seed=seed,
+                                             min_group_docs=settings.min_group_docs,
+                                             progress=resampled(index))
                             for index, m in enumerate(models)], ignore_index=True)
     counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),
-                              dimension, settings.distinctive_top_n,
-                              settings.distinctive_min_count, counted=counted)
+                              dimension, top_n=settings.distinctive_top_n,
+                              min_count=settings.distinctive_min_count, counted=counted)
          for dimension in ("province", "year")], ignore_index=True)
     years = documents["year"].tolist()
     trends = keyword_trends(token_lists, years, settings.keyword_top_n, counted=counted,

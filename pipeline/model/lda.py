@@ -185,8 +185,8 @@ def topic_word_prior(config: LdaConfig, num_topics: int, vocabulary_size: int,
         return config.eta
     base = (float(config.eta) if isinstance(config.eta, (int, float))
             else 1.0 / num_topics)
-    return seeded_eta(seed_topics, num_topics, vocabulary_size, base, config.seed_strength,
-                      corpus_tokens)
+    return seeded_eta(seed_topics, num_topics, vocabulary_size, base=base,
+                      strength=config.seed_strength, corpus_tokens=corpus_tokens)
 
 
 def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,

@@ -125,7 +125,7 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
         return documents, True
     texts = (TextShards(cache.staging(key)) if cache else
              TextShards(work_dir / "texts") if work_dir else None)
-    documents = prepare_documents(paths, sidecar, settings, workers, progress=progress,
+    documents = prepare_documents(paths, sidecar, settings, workers=workers, progress=progress,
                                   texts=texts)
     if cache:
         cache.save(key, documents)
