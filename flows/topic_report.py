@@ -26,7 +26,7 @@ from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import (cache_dir, input_paths, load_config, resolve_path,
                                          sidecar_path, stopword_paths)
-from vntopics.pipeline.parallel import Mapper, default_workers
+from vntopics.pipeline.parallel import Mapper, usable_workers
 
 if TYPE_CHECKING:
     from vntopics.pipeline.compare import ComparisonTables
@@ -57,7 +57,8 @@ def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> Prep
     with stage_progress("clean", "dedupe") as progress:
         prepared = prepare_text(paths, config.input, sidecar=sidecar_path(config),
                                 cache_dir=cache_dir(config), work_dir=work_dir,
-                                workers=config.workers or default_workers(), progress=progress)
+                                workers=usable_workers(config.workers)[0],
+                                progress=progress)
     for warning in prepared.warnings:
         logger.warning(warning)
     documents = prepared.documents
@@ -184,6 +185,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     from vntopics.pipeline.store import clean_stale_staging, previous_version, work_folder
 
     mapper = mapper_for(config)
+    if config.runner == "local" and (capped := usable_workers(config.workers)[1]):
+        get_run_logger().warning(capped)
     paths = input_paths(config)
     artifacts_dir = resolve_path(config.artifacts.dir)
     for name in clean_stale_staging(artifacts_dir):

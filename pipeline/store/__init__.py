@@ -10,16 +10,16 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
     from vntopics.pipeline.store.artifacts_dir import (check_artifacts_dir, check_writable,
                                                        clean_stale_staging, work_folder)
     from vntopics.pipeline.store.diff import diff_versions
-    from vntopics.pipeline.store.lineage import Lineage, recall_lineage, write_label
-    from vntopics.pipeline.store.models import SavedModels, apply_version, load_models
+    from vntopics.pipeline.store.lineage import Lineage, read_labels, recall_lineage, write_label
+    from vntopics.pipeline.store.models import (SavedModels, apply_version, load_models,
+                                                score_texts)
     from vntopics.pipeline.store.publish import RunResults, publish_version, run_results
     from vntopics.pipeline.store.versions import (previous_version, read_manifest, read_table,
                                                   resolve_version, runs_table, table_names)
 
 __all__ = ["check_artifacts_dir", "check_writable", "clean_stale_staging", "work_folder",
-           "diff_versions", "Lineage", "recall_lineage", "write_label", "SavedModels",
-           "apply_version", "load_models", "RunResults", "publish_version",
-           "run_results",
-           "previous_version", "read_manifest", "read_table", "resolve_version", "runs_table",
-           "table_names"]
+           "diff_versions", "Lineage", "read_labels", "recall_lineage", "write_label",
+           "SavedModels", "apply_version", "load_models", "score_texts", "RunResults",
+           "publish_version", "run_results", "previous_version", "read_manifest",
+           "read_table", "resolve_version", "runs_table", "table_names"]
 __getattr__ = lazy_exports(__name__, __file__)

@@ -178,6 +178,9 @@ def checked_config(args: argparse.Namespace):
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from vntopics.cli.signals import end_within_grace_on_signals
+
+    end_within_grace_on_signals()    # SIGTERM/SIGINT: the run and all it started end in seconds
     with startup.imports_without_gc():
         config = checked_config(args)
         from vntopics.cli.console import flow_run_output
