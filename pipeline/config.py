@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo,
+                      WithJsonSchema, field_validator, model_validator)
 
 from vntopics.pipeline.config_values import check_cron, parse_num_topics
+from vntopics.pipeline.model import family_names   # the model registry (light)
 
 # Reading a config (the YAML file, `--set` overrides, paths, `builtin:` lists) and listing its
 # keys live in config_io.py: this module is the schema, the list of parameters.
@@ -78,6 +79,17 @@ class CorpusConfig(StrictModel):
 Positive = Annotated[float, Field(gt=0)]
 
 
+def _known_model(name: str) -> str:
+    if name not in family_names():
+        raise ValueError(f"unknown model {name!r}; expected one of {family_names()}")
+    return name
+
+
+# A registered model family (pipeline/model/registry.py); the UI form lists the shipped ones.
+ModelName = Annotated[str, AfterValidator(_known_model),
+                      WithJsonSchema({"type": "string", "enum": family_names()})]
+
+
 class LdaConfig(StrictModel):
     init: Literal["nmf", "random"] = Field(
         "nmf", description="Start the topics from a sparse NMF of tf-idf (nmf) or from gensim's "
@@ -137,8 +149,8 @@ class ModelConfig(StrictModel):
     stability_threshold: float = Field(
         0.5, ge=0, le=1, description="A topic is stable when its mean matched top-10-word "
                                      "Jaccard across seeds reaches this.")
-    models: list[Literal["lda", "nmf"]] = Field(default_factory=lambda: ["lda", "nmf"],
-                                                min_length=1, description="Models to fit.")
+    models: list[ModelName] = Field(default_factory=lambda: ["lda", "nmf"],
+                                    min_length=1, description="Models to fit.")
     seed: int = Field(42, description="Random seed of the fits and the bootstrap.")
     top_words: int = Field(15, ge=3, le=100, description="Words listed per topic.")
     continue_from: Literal["latest", "none"] = Field(
@@ -160,7 +172,7 @@ class ModelConfig(StrictModel):
     def _seed_topics_are_usable(self) -> "ModelConfig":
         """Labels, words and no repeats (in the segmenter's spelling); no more than K; a
         prior they can be written into."""
-        from vntopics.pipeline.segment.terms import check_seed_topics
+        from vntopics.pipeline.segment import check_seed_topics
 
         check_seed_topics(self.seed_topics)
         if not self.seed_topics:
@@ -217,7 +229,7 @@ class CompareConfig(StrictModel):
     @field_validator("watchlist")
     @classmethod
     def _watchlist_is_usable(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        from vntopics.pipeline.segment.terms import parse_watchlist   # the segmenter's spelling
+        from vntopics.pipeline.segment import parse_watchlist   # the segmenter's spelling
 
         limit = info.data.get("max_watchlist_terms")
         if limit and len(value) > limit:

@@ -3,7 +3,7 @@
 Politely (robots.txt, a pause and one request in flight per host), incrementally (a URL
 collected once is never fetched again; feeds and listings with conditional GETs) and safely
 (a killed collect leaves the state and the corpus consistent). No Prefect here:
-flows/collect.py orchestrates, flows/collect_command.py is `vntopics collect`. Entry points
+flows/collect.py orchestrates, vntopics/cli/collect_command.py is `vntopics collect`. Entry points
 load on first use (the report imports this package for its "Collection" section).
 """
 from vntopics.pipeline.lazy import lazy_exports
