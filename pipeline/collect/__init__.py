@@ -6,14 +6,18 @@ collected once is never fetched again; feeds and listings with conditional GETs)
 flows/collect.py orchestrates, vntopics/cli/collect_command.py is `vntopics collect`. Entry points
 load on first use (the report imports this package for its "Collection" section).
 """
+from typing import TYPE_CHECKING
+
 from vntopics.pipeline.lazy import lazy_exports
 
-EXPORTS = {"collect_sources": "run", "CollectSummary": "run", "state_path": "run",
-           "unused_stamp": "run", "SourceReport": "crawl", "Source": "sources",
-           "load_sources": "sources", "parse_sources": "sources", "CollectState": "state",
-           "collection_counts": "state", "canonical_url": "urls", "record_id": "urls",
-           "extract_article": "extract", "Article": "extract", "day_first_date": "extract",
-           "decode_page": "charset", "LOG_COLUMNS": "output", "OUTCOMES": "output",
-           "RECORD_FIELDS": "output", "STATE_FOLDER": "output", "run_stamp": "output"}
-__all__ = list(EXPORTS)
-__getattr__ = lazy_exports(__name__, EXPORTS)
+if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
+    from vntopics.pipeline.collect.run import collect_sources, unused_stamp
+    from vntopics.pipeline.collect.sources import Source, load_sources, parse_sources
+    from vntopics.pipeline.collect.state import CollectState, collection_counts
+    from vntopics.pipeline.collect.urls import canonical_url, record_id
+    from vntopics.pipeline.collect.extract import extract_article, day_first_date
+    from vntopics.pipeline.collect.charset import decode_page
+    from vntopics.pipeline.collect.output import LOG_COLUMNS, RECORD_FIELDS
+
+__all__ = ["collect_sources", "unused_stamp", "Source", "load_sources", "parse_sources", "CollectState", "collection_counts", "canonical_url", "record_id", "extract_article", "day_first_date", "decode_page", "LOG_COLUMNS", "RECORD_FIELDS"]
+__getattr__ = lazy_exports(__name__, __file__)
