@@ -24,7 +24,15 @@ def schedules_of(config: RunConfig) -> list[Cron]:
 
 
 def build_deployment(config: RunConfig) -> RunnerDeployment:
-    deployment = topic_report.to_deployment(
+    """topic_report; with `collect.sources_file` set, collect_and_report (collect first).
+    Either way a run's parameters overlay `config` (flows/run_parameters.py)."""
+    if config.collect.sources_file:
+        from vntopics.flows.collect import collect_and_report
+
+        flow = collect_and_report
+    else:
+        flow = topic_report
+    deployment = flow.to_deployment(
         name=config.schedule.deployment,
         schedules=schedules_of(config),
         concurrency_limit=CONCURRENCY_LIMIT,
@@ -38,8 +46,11 @@ def build_deployment(config: RunConfig) -> RunnerDeployment:
 
 
 def deployment_description(config: RunConfig) -> str:
-    return ("Topic report of Vietnamese news by province and year, reading "
-            f"{', '.join(config.input.paths)} into {config.artifacts.dir}. A run changes only "
+    collect = (f"collecting the sites of {config.collect.sources_file} into "
+               f"{config.collect.corpus_dir}, then " if config.collect.sources_file else "")
+    return ("Topic report of Vietnamese news by province and year, "
+            f"{collect}reading {', '.join(config.input.paths)} into "
+            f"{config.artifacts.dir}. A run changes only "
             "the fields it is given (K, models, language, watchlist, seeded topics, "
             "continue_from, or any key under config); the rest stay as served.")
 

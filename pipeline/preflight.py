@@ -9,9 +9,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from vntopics.pipeline.config import InputConfig, RunConfig
-from vntopics.pipeline.config_io import resolve_path
+from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
+                                         stopword_paths)
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
-from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
+from vntopics.pipeline.store import check_artifacts_dir, check_writable
 from vntopics.pipeline.text import check_inputs
 
 
@@ -19,18 +20,17 @@ def check_before_work(config: RunConfig) -> None:
     """Raise ValueError (one line, naming the file or folder) for the first problem."""
     if config.runner == "dask" and find_spec("prefect_dask") is None:   # found, not imported
         raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'")
-    paths = [resolve_path(p) for p in config.input.paths]
+    paths = input_paths(config)
     try:
-        check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar
-                     else None)
+        check_inputs(paths, sidecar_path(config))
     except ValueError as error:
         if config.input.paths != InputConfig().paths or not str(error).endswith("input not found"):
             raise
         raise ValueError(f"{error}: the default input (data/default in the working folder, "
                          "shipped in the vntopics checkout); give your articles with --input "
                          "PATH (repeatable) or input.paths in --config") from None
-    check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
+    check_stopword_files(stopword_paths(config))
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
-    if config.cache.enabled:
-        check_writable(resolve_path(config.cache.dir), "cache folder")
+    if cache_dir(config) is not None:
+        check_writable(cache_dir(config), "cache folder")

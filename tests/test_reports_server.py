@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.conftest import FIXTURES, PROJECT, VNTOPICS
-from vntopics.flows.temporary_server import free_port
+from vntopics.cli.temporary_server import free_port
 from vntopics.reports_server import access_for, is_loopback
 
 SECRET = "bí-mật-2026"

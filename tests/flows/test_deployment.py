@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import FIXTURES, VNTOPICS, latest_artifacts
 from tests.conftest import prefect_api as api
-from vntopics.flows.temporary_server import free_port
+from vntopics.cli.temporary_server import free_port
 
 DEPLOYMENT = "integration-test"
 
