@@ -38,7 +38,8 @@ CONTRACT = {
                               "last_rate"],
     "distinctive_keywords": ["dimension", "group", "word", "zscore", "log_odds", "count_group",
                              "count_rest"],
-    "citations": ["code", "province", "year", "docs", "count"],
+    "citations": ["code", "province", "year", "docs", "count", "n_docs", "doc_share",
+                  "doc_share_ci_low", "doc_share_ci_high"],
     "k_sweep": ["model", "k", "c_npmi", "c_v", "diversity", "seconds", "chosen"],
     "topic_stability": ["model", "topic", "mean_jaccard", "min_jaccard", "stable"],
 }
