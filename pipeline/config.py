@@ -187,7 +187,8 @@ class CompareConfig(StrictModel):
     confidence: float = Field(0.95, gt=0.5, lt=1, description="Level of the bootstrap "
                                                               "intervals.")
     min_group_docs: int = Field(10, ge=1, description="Groups with fewer documents are "
-                                                      "kept but flagged low_support.")
+                                "kept but flagged low_support: never ranked more/less than "
+                                "the rest, listed after the others, drawn hollow with n.")
     keyword_top_n: int = Field(300, ge=1, description="Words tracked in keyword_trends.csv.")
     distinctive_top_n: int = Field(20, ge=1, description="Distinctive words kept per group.")
     distinctive_min_count: int = Field(5, ge=1, description="Only words seen this often in "

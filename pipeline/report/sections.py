@@ -87,12 +87,14 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
                              prevalence)
     n_docs = prevalence.groupby("group")["n_docs"].first().sort_values(ascending=False,
                                                                       kind="stable")
+    low_support = prevalence.groupby("group")["low_support"].first().astype(bool)
     grid = prevalence.pivot(index="group", columns="topic", values="prevalence").loc[n_docs.index]
     charted = grid[n_docs >= MIN_CHART_DOCS]
     rows = [lang("format.with_n", name=lang.group_name(g), n=n_docs[g]) for g in charted.index]
     ids = topic_ids(inputs.topics, model)
     chart = heatmap(rows, [ids.get(int(t), f"T{t}") for t in charted.columns],
-                    charted.to_numpy(), title, lang=lang)
+                    charted.to_numpy(), title, lang=lang,
+                    pale_rows=[bool(low_support[g]) for g in charted.index])
     table = grid.copy()
     table.columns = [labels.get(int(t), f"T{t}") for t in grid.columns]
     table = table.map(lambda v: lang.number(v, 3)).reset_index().rename(
@@ -113,7 +115,9 @@ def year_section(inputs: ReportInputs, model: str) -> Section:
         rows = rows.set_index("group").loc[years]
         series[labels.get(int(topic), f"T{topic}")] = (
             rows["prevalence"].to_numpy(), rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy())
-    chart = interval_lines(years, series, title, lang=lang)
+    sizes = prevalence.drop_duplicates("group").set_index("group").loc[years]
+    chart = interval_lines(years, series, title, lang=lang, small_groups=[
+        int(n) if low else None for n, low in zip(sizes["n_docs"], sizes["low_support"])])
     table = prevalence.assign(value=[lang.interval(p, lo, hi) for p, lo, hi in zip(
         prevalence["prevalence"], prevalence["ci_low"], prevalence["ci_high"])])
     table = table.pivot(index="topic", columns="group", values="value").reset_index()

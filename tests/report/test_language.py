@@ -17,7 +17,7 @@ from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import load_config
 from vntopics.pipeline.report.language import language
 
-SAME_IN_BOTH = {"format.with_n", "trends.rate", "k_sweep.chosen_item", "changes.summary_item",
+SAME_IN_BOTH = {"format.with_n", "format.n_equals", "explorer.n_equals", "trends.rate", "k_sweep.chosen_item", "changes.summary_item",
                 "ui.summary_title", "explorer.download", "columns.q",
                 "watchlist.trend_detail", "trends.change"}
 

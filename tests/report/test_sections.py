@@ -388,3 +388,17 @@ def test_watchlist_sections_tables_charts_and_escaping():
     assert cells(by_province.markdown, "Cần Thơ")["low support"] == "yes"
     assert watchlist_sections(None, 30) == [] and watchlist_sections(
         watchlist_frame().iloc[0:0], 30) == []
+
+
+def test_low_support_years_and_provinces_are_drawn_hollow_and_pale_with_their_n():
+    thin = PREVALENCE.assign(low_support=PREVALENCE["low_support"]
+                             | PREVALENCE["group"].isin(["2020", "Đắk Lắk"]))
+    year = sections.year_section(inputs(prevalence=thin), "lda").html
+    assert year.count('<circle class="low-support"') == 2        # 2020: one per topic
+    assert '>n = 9</text>' in year
+    # the line runs through the supported year only: never a confident point at 2020
+    assert all(line.count(",") == 1 for line in re.findall(r'<polyline points="([^"]*)"', year))
+    province = sections.province_section(inputs(prevalence=thin), "lda").html
+    pale = re.findall(r'<g class="low-support"[^>]*>(.*?)</g>', province)
+    assert len(pale) == 1 and "Đắk Lắk (n=8)" in pale[0]
+    assert "Hà Nội (n=12)" not in "".join(pale)
