@@ -145,6 +145,11 @@ class ModelConfig(StrictModel):
                               "folder's latest version (same K), so topics keep their "
                               "identity across scheduled runs; none: fit fresh. Topic ids are "
                               "matched to the latest version either way.")
+    drift_threshold: float = Field(
+        0.5, ge=0, le=1, description="A topic that keeps its id is 'drifted' (diff: "
+                                     "'changed') when 1 - Jensen-Shannon distance to its "
+                                     "previous version falls below this, else 'kept' "
+                                     "(topic_history.csv, diff_*.csv).")
     seed_topics: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Seeded topics: label -> seed words, e.g. {'Y tế': [bệnh_viện, bác_sĩ, "

@@ -16,7 +16,8 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
 from vntopics.pipeline.report.explorer_page import explorer_page
 from vntopics.pipeline.report.format import Section
 from vntopics.pipeline.report.inputs import ReportInputs
-from vntopics.pipeline.report.model_sections import (history_section, k_sweep_section,
+from vntopics.pipeline.report.model_sections import (drift_threshold, history_section,
+                                                     k_sweep_section,
                                                      stability_section)
 from vntopics.pipeline.report.sections import (changes_section, corpus_section,
                                                province_section, run_section, topics_section,
@@ -52,7 +53,8 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                                    lang)
     sections += [citations_section(inputs.citations, lang=lang),
                  stability_section(inputs.stability, inputs.topics, lang)]
-    sections += [history_section(inputs.history, m, lang) for m in models]
+    sections += [history_section(inputs.history, m, lang, drift_threshold(inputs.manifest))
+                 for m in models]
     sections += [changes_section(inputs), run_section(inputs)]
     return sections
 

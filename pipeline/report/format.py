@@ -23,6 +23,17 @@ class Section:
     html: str
 
 
+def readable(word: str) -> str:
+    """A token as people read it: underthesea's compounds with spaces ('đào_tạo' → 'đào
+    tạo'). Tables keep the tokens; only what the report and explorer show is read."""
+    return str(word).replace("_", " ")
+
+
+def readable_words(tokens: str) -> str:
+    """Space-separated tokens ('xây_dựng dự_án') as a readable list ('xây dựng, dự án')."""
+    return ", ".join(readable(t) for t in str(tokens).split())
+
+
 def topic_ids(topics: pd.DataFrame, model: str) -> dict[int, str]:
     """topic number -> its stable id ('L03'), or 'T3' for tables without ids."""
     rows = topics[topics["model"] == model].drop_duplicates("topic")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from vntopics.pipeline.report.charts import heatmap, interval_lines
-from vntopics.pipeline.report.format import (Section, cell_text, table_section, topic_ids,
-                                             topic_labels, translated_columns)
+from vntopics.pipeline.report.format import (Section, cell_text, readable_words,
+                                             table_section, topic_ids, topic_labels,
+                                             translated_columns)
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.language import Language
+from vntopics.pipeline.report.model_sections import drift_threshold
 
 MIN_CHART_DOCS = 5
 MAX_REJECTED_ROWS = 200   # rejected documents listed; all of them are in documents.csv
@@ -137,9 +139,11 @@ def changes_section(inputs: ReportInputs) -> Section:
                         for (m, s), n in counts.items())
     table = inputs.changes.astype(object).fillna("")
     table["status"] = table["status"].map(lang.word)
-    return table_section(lang, "changes", title,
-                         lang("changes.intro", previous=previous, summary=summary),
-                         translated_columns(table, lang))
+    for column in ("words_a", "words_b"):
+        table[column] = table[column].map(readable_words)
+    intro = lang("changes.intro", previous=previous, summary=summary,
+                 threshold=lang.number(drift_threshold(inputs.manifest), 2))
+    return table_section(lang, "changes", title, intro, translated_columns(table, lang))
 
 
 def run_facts(manifest: dict, lang: Language) -> pd.DataFrame:

@@ -304,7 +304,9 @@ def test_changes_and_run_sections():
                             "province_shift": ["Đà Nẵng +0.250", "", ""]})
     manifest = {**inputs().manifest, "compared_to": "20241230T060000Z-9f8e7d6c"}
     later = sections.changes_section(inputs(manifest=manifest, changes=changes))
-    assert "matched to version 20241230T060000Z-9f8e7d6c" in later.markdown
+    assert "Topics of version 20241230T060000Z-9f8e7d6c and of this one by topic id" \
+        in later.markdown and "falls below 0.50" in later.markdown
+    assert "| đội, hlv | đội, trận |" in later.markdown        # words read with spaces
     assert "LDA kept: 2, LDA new: 1" in later.markdown
     assert cells(later.markdown, "lda")["province_shift"] == "Đà Nẵng +0.250"
     assert "<td>lda</td><td></td><td>2</td><td>new</td>" in later.html
@@ -402,3 +404,32 @@ def test_low_support_years_and_provinces_are_drawn_hollow_and_pale_with_their_n(
     pale = re.findall(r'<g class="low-support"[^>]*>(.*?)</g>', province)
     assert len(pale) == 1 and "Đắk Lắk (n=8)" in pale[0]
     assert "Hà Nội (n=12)" not in "".join(pale)
+
+
+def test_history_section_puts_drifted_topics_first_with_old_and_new_words():
+    from vntopics.pipeline.report.model_sections import history_section
+
+    rows = [("v1", "2025-01-06T06:00:00Z", "lda", "L00", "", 0.5, 9, "new",
+             "cách_ly y_tế", None),
+            ("v1", "2025-01-06T06:00:00Z", "lda", "L01", "Xây dựng Đảng", 0.3, 5, "new",
+             "đảng xây_dựng ubnd lãnh_đạo ủy", None),
+            ("v1", "2025-01-06T06:00:00Z", "lda", "L02", "", 0.2, 2, "new", "đội hlv", None),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L00", "", 0.5, 9, "kept",
+             "cách_ly y_tế", 0.93),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L01", "Xây dựng Đảng", 0.4, 6, "drifted",
+             "xây_dựng tỷ dự_án chủ_tịch ubnd", 0.41),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L02", "", 0.0, 0, "retired", "đội hlv",
+             None)]
+    history = pd.DataFrame(rows, columns=["version", "created_at", "model", "topic_id",
+                                          "label", "prevalence", "n_docs", "status",
+                                          "top_words", "similarity_to_previous"])
+    section = history_section(history, "lda", threshold=0.6)
+    table = [split_row(line) for line in section.markdown.splitlines()
+             if line.startswith("| L")]
+    assert [row[0] for row in table] == ["L01", "L02", "L00"]     # drifted, retired, kept
+    drifted = cells(section.markdown, "L01")
+    assert drifted["now"] == "drifted" and drifted["similarity"] == "0.41"
+    assert drifted["words before"] == "đảng, xây dựng, ubnd, lãnh đạo, ủy"
+    assert drifted["words now"] == "xây dựng, tỷ, dự án, chủ tịch, ubnd"
+    assert cells(section.markdown, "L02")["words now"] == ""
+    assert "below 0.60" in section.markdown

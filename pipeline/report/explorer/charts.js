@@ -9,8 +9,8 @@ function chartFrame(width, height, title) {
 
 // Intertopic map: one <g data-topic-id> per topic (circle area = share), LDAvis' layout.
 function topicMap(model, shares, selected, onPick) {
-  const size = 440, pad = 56, maxRadius = 46;
-  const chart = chartFrame(size, size, t("map_title", {model: model.title}));
+  const size = 440, pad = 56, maxRadius = 46, strip = 22;
+  const chart = chartFrame(size, size + strip, t("map_title", {model: model.title}));
   const xs = model.topics.map((topic) => topic.x), ys = model.topics.map((topic) => topic.y);
   const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys),
     1e-9);
@@ -22,10 +22,11 @@ function topicMap(model, shares, selected, onPick) {
     stroke: "#ccc"}));
   chart.appendChild(svg("line", {x1: size / 2, y1: 8, x2: size / 2, y2: size - 8,
     stroke: "#ccc"}));
-  chart.appendChild(svg("text", {x: size - 10, y: size / 2 - 6, "text-anchor": "end",
-    "font-size": 11, fill: "#777", text: t("axis_1")}));
-  chart.appendChild(svg("text", {x: size / 2 + 6, y: 18, "font-size": 11, fill: "#777",
-    text: t("axis_2")}));
+  // the axes' names in a strip below the map, where no circle can cover them
+  chart.appendChild(svg("text", {class: "ex-axis", x: size - 8, y: size + 15,
+    "text-anchor": "end", "font-size": 11, fill: "#777", text: t("axis_1") + " →"}));
+  chart.appendChild(svg("text", {class: "ex-axis", x: 8, y: size + 15, "font-size": 11,
+    fill: "#777", text: "↑ " + t("axis_2")}));
   const peak = Math.max(...shares.map((v) => v || 0), 1e-9);
   const order = model.topics.map((topic, i) => i)
     .sort((a, b) => (shares[b] || 0) - (shares[a] || 0));
@@ -49,19 +50,20 @@ function topicMap(model, shares, selected, onPick) {
   return chart;
 }
 
-// Words ranked by relevance: p(w|t) in red over p(w) in grey, on one scale.
+// Words ranked by relevance: p(w|t) in red over p(w) in grey, on one scale. The legend has
+// one line per entry, so a longer language (vi) never runs one label into the other.
 function wordBars(words, title) {
-  const left = 150, width = 460, row = 17, top = 30;
+  const left = 150, width = 460, row = 17, top = 44;
   const chart = chartFrame(width, top + row * words.length + 8, title);
   const peak = Math.max(...words.map((w) => Math.max(w[1], w[2])), 1e-12);
   const bar = (value) => ((width - left - 10) * value / peak).toFixed(1);
-  chart.appendChild(svg("rect", {x: left, y: 6, width: 10, height: 10, fill: "#c7c7c7"}));
-  chart.appendChild(svg("text", {x: left + 14, y: 15, "font-size": 11,
-    text: t("word_overall")}));
-  chart.appendChild(svg("rect", {x: left + 150, y: 6, width: 10, height: 10,
-    fill: "#d62728"}));
-  chart.appendChild(svg("text", {x: left + 164, y: 15, "font-size": 11,
-    text: t("word_in_topic")}));
+  [["#c7c7c7", t("word_overall")], ["#d62728", t("word_in_topic")]].forEach(([colour,
+    label], i) => {
+    chart.appendChild(svg("rect", {class: "ex-legend", x: left, y: 6 + 16 * i, width: 10,
+      height: 10, fill: colour}));
+    chart.appendChild(svg("text", {class: "ex-legend", x: left + 14, y: 15 + 16 * i,
+      "font-size": 11, text: label}));
+  });
   words.forEach((word, i) => {
     const y = top + i * row;
     chart.appendChild(svg("text", {class: "ex-word", x: left - 6, y: y + 12,
@@ -155,8 +157,8 @@ function yearLines(years, series, marked, title) {
     known.forEach((i) => chart.appendChild(svg("circle", {cx: px(i).toFixed(1),
       cy: py(s.values[i][0]).toFixed(1), r: 2.5, fill: colour}, [svg("title", {text: s.name +
       ", " + years[i] + ": " + span(...s.values[i])})])));
-    chart.appendChild(svg("text", {x: left + plotW + 8, y: top + 12 + 14 * index,
-      "font-size": 11, fill: colour, text: s.name}));
+    chart.appendChild(svg("text", {class: "ex-legend", x: left + plotW + 8,
+      y: top + 12 + 14 * index, "font-size": 11, fill: colour, text: s.name}));
   });
   return chart;
 }
