@@ -162,7 +162,7 @@ def test_reports_exist_and_mention_real_top_words(published):
             assert province in markdown and province in html
     assert "This is the first version" in (first / "report.md").read_text(encoding="utf-8")
     later = (second / "report.md").read_text(encoding="utf-8")
-    assert f"Topics matched to version {first.name}" in later
+    assert f"Topics of version {first.name} and of this one by topic id" in later
 
 
 def test_second_version_is_latest_and_has_a_diff(published):
