@@ -8,6 +8,7 @@ Every string that comes from an article (titles, words, provinces) is escaped in
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           differences_section,
@@ -59,8 +60,21 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
     return sections
 
 
+def page_title(inputs: ReportInputs) -> str:
+    """"vntopics — <the inputs' names> — <the run's date>" (the version is in the run
+    section): what a browser tab or a bookmark shows."""
+    manifest = inputs.manifest
+    paths = manifest.get("config", {}).get("input", {}).get("paths") or [
+        entry.get("path", "") for entry in manifest.get("inputs", [])]
+    names = list(dict.fromkeys(Path(str(p)).name or str(p) for p in paths)) or ["?"]
+    shown = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+    created = str(manifest.get("created_at", ""))[:10]
+    return inputs.lang("report.title", inputs=shown,
+                       date=inputs.lang.date(created) if created else "")
+
+
 def render_markdown(inputs: ReportInputs, sections: list[Section]) -> str:
-    title = f"# {inputs.lang('report.title', version=inputs.manifest['version'])}\n"
+    title = f"# {page_title(inputs)}\n"
     body = "\n".join(f"## {s.title}\n\n{s.markdown}" for s in sections)
     return title + "\n" + body
 
@@ -70,7 +84,7 @@ def render_html(inputs: ReportInputs, sections: list[Section]) -> str:
     The Content-Security-Policy forbids every request; the one inline script is allowed
     by its hash."""
     lang = inputs.lang
-    title = escape(lang("report.title", version=inputs.manifest["version"]))
+    title = escape(page_title(inputs))
     toc = "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(f'<section id="{s.anchor}"><h2>{escape(s.title)}</h2>{s.html}</section>'
                    for s in sections)

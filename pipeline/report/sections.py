@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vntopics.pipeline.report.charts import heatmap, interval_lines
-from vntopics.pipeline.report.format import (Section, cell_text, readable_words,
+from vntopics.pipeline.report.format import (Section, cell_text, readable, readable_words,
                                              table_section, topic_ids, topic_labels,
                                              translated_columns)
 from vntopics.pipeline.report.inputs import ReportInputs
@@ -50,7 +50,7 @@ def corpus_section(inputs: ReportInputs) -> list[Section]:
 def topics_section(inputs: ReportInputs, model: str) -> Section:
     lang = inputs.lang
     rows = inputs.topics[inputs.topics["model"] == model].sort_values(["topic", "rank"])
-    words = {int(t): ", ".join(f"{w} ({lang.number(x, 3)})"
+    words = {int(t): ", ".join(f"{readable(w)} ({lang.number(x, 3)})"
                                for w, x in zip(g["word"].head(10), g["weight"].head(10)))
              for t, g in rows.groupby("topic")}
     articles: dict[int, str] = {}

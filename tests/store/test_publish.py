@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import PROJECT, read_csv
+from vntopics.pipeline.report.format import readable
 from vntopics.pipeline.store import RunResults, publish_version
 from vntopics.pipeline.store import publish as publish_module
 from vntopics.pipeline.store.versions import list_versions
@@ -154,10 +155,11 @@ def test_reports_exist_and_mention_real_top_words(published):
         top = topics[topics["rank"] == 1]["word"].tolist()
         markdown = (version / "report.md").read_text(encoding="utf-8")
         html = (version / "report.html").read_text(encoding="utf-8")
-        assert markdown.startswith(f"# vntopics report {version.name}")
+        day = f"{version.name[:4]}-{version.name[4:6]}-{version.name[6:8]}"
+        assert markdown.startswith(f"# vntopics — default — {day}\n")
         assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-        for word in top + ["hlv"]:
-            assert word in markdown and word in html
+        for word in top + ["hlv"]:                # as people read them: 'cách_ly' → 'cách ly'
+            assert readable(word) in markdown and readable(word) in html
         for province in ("Thanh Hóa", "Đà Nẵng", "Hồ Chí Minh"):
             assert province in markdown and province in html
     assert "This is the first version" in (first / "report.md").read_text(encoding="utf-8")
