@@ -8,6 +8,7 @@ import numpy as np
 
 from vntopics.pipeline.report.language import ENGLISH, Language
 
+LEGEND_CHAR_PX = 6.6   # widest average glyph of an 11 px legend label (Vietnamese included)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2", "#7f7f7f", "#bcbd22")
 
@@ -68,6 +69,9 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
     small = {i: n for i, n in enumerate(small_groups) if n is not None}
     left, right, top, bottom = 50, 170, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
+    # the legend (series names at the right) gets the room its longest name needs
+    right = max(right, int(LEGEND_CHAR_PX * max(map(len, series), default=0)) + 16)
+    width = left + plot_w + right
     highs = [np.nanmax(h) for _, _, h in series.values() if np.isfinite(h).any()]
     ymax = max(highs + [1e-9]) * 1.1
     n = len(x_labels)

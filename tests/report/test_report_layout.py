@@ -123,3 +123,26 @@ def test_words_read_with_spaces_and_the_title_names_inputs_and_date(report_versi
     day = manifest["created_at"][:10]
     shown = day if code == "en" else "/".join(reversed(day.split("-")))
     assert title.endswith(f" — {shown}")
+
+
+# Every text of the static report's charts, drawn (sections off screen are skipped by the
+# browser until shown), and the ones that run out of their chart.
+STATIC_OUTSIDE = """(() => { const out = []; let texts = 0;
+  document.querySelectorAll('body > section').forEach((s) => {
+    s.style.contentVisibility = 'visible'; });
+  document.querySelectorAll('svg.chart').forEach((chart) => {
+    const frame = chart.getBoundingClientRect();
+    chart.querySelectorAll('text').forEach((text) => {
+      const box = text.getBoundingClientRect(); texts += 1;
+      if (box.right > frame.right + 0.5 || box.left < frame.left - 0.5)
+        out.push(text.textContent); }); });
+  return {texts: texts, outside: out}; })()"""
+
+
+@pytest.mark.parametrize("code", ["en", "vi"])
+def test_static_chart_labels_stay_inside_their_charts(report_versions, session, code):
+    session.tools.call("Emulation.setDeviceMetricsOverride", width=1300, height=1000,
+                       deviceScaleFactor=1, mobile=False)
+    session.open(report_versions[code] / "report.html")
+    found = session.evaluate(STATIC_OUTSIDE)
+    assert found["texts"] > 100 and found["outside"] == []
