@@ -15,7 +15,7 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           distinctive_section,
                                                           province_year_section, trends_section)
 from vntopics.pipeline.report.explorer_page import explorer_page
-from vntopics.pipeline.report.format import Section
+from vntopics.pipeline.report.format import Section, markdown_escape
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.model_sections import (drift_threshold, history_section,
                                                      k_sweep_section,
@@ -74,8 +74,8 @@ def page_title(inputs: ReportInputs) -> str:
 
 
 def render_markdown(inputs: ReportInputs, sections: list[Section]) -> str:
-    title = f"# {page_title(inputs)}\n"
-    body = "\n".join(f"## {s.title}\n\n{s.markdown}" for s in sections)
+    title = "# " + markdown_escape(page_title(inputs)) + "\n"
+    body = "\n".join(f"## {markdown_escape(s.title)}\n\n{s.markdown}" for s in sections)
     return title + "\n" + body
 
 

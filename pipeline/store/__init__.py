@@ -9,6 +9,8 @@ EXPORTS = {"diff_versions": "diff", "label_target": "continuity", "Lineage": "li
            "load_models": "models", "RunResults": "publish", "publish_version": "publish",
            "list_versions": "versions", "previous_version": "versions",
            "resolve_version": "versions", "runs_table": "versions",
+           "read_manifest": "versions", "read_table": "versions",
+           "table_names": "versions", "apply_version": "models", "score_texts": "models",
            "describe_inputs": "writer", "sha256_of": "writer"}
 __all__ = list(EXPORTS)
 __getattr__ = lazy_exports(__name__, EXPORTS)

@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 from scipy.spatial.distance import jensenshannon
 
+from vntopics.pipeline.config_io import read_yaml_file
 from vntopics.pipeline.model.matching import best_pairs
 
 ID_PREFIX = {"lda": "L", "nmf": "N"}
@@ -173,7 +174,7 @@ def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
     path = artifacts_dir / LABELS_FILE
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml_file(path, "labels") or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of model -> topic id -> label")
     return {str(model): {str(k): str(v) for k, v in (labels or {}).items()}

@@ -25,6 +25,7 @@ from vntopics.pipeline.store.continuity import (DRIFT_THRESHOLD, TopicSet,
 from vntopics.pipeline.store.diff import diff_versions
 from vntopics.pipeline.store.lineage import Lineage, read_labels
 from vntopics.pipeline.store.models import save_models
+from vntopics.pipeline.store.rejections import rejected_reasons
 from vntopics.pipeline.store.versions import prune_versions, set_latest
 
 
@@ -70,9 +71,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "config": results.config,
         "inputs": results.inputs,
         "documents": document_counts(table),
-        "rejected_reasons": table.loc[table["status"] == "rejected", "reason"]
-                                 .str.split("(", n=1).str[0].str.strip()
-                                 .value_counts().to_dict(),
+        "rejected_reasons": rejected_reasons(table),
         "packages": package_versions(),
         "seeds": {"model": seed, "bootstrap": seed},
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
