@@ -9,9 +9,10 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from vntopics.pipeline.config import RunConfig
-from vntopics.pipeline.config_io import resolve_path
+from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
+                                         stopword_paths)
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
-from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
+from vntopics.pipeline.store import check_artifacts_dir, check_writable
 from vntopics.pipeline.text import check_inputs
 
 
@@ -19,10 +20,10 @@ def check_before_work(config: RunConfig) -> None:
     """Raise ValueError (one line, naming the file or folder) for the first problem."""
     if config.runner == "dask" and find_spec("prefect_dask") is None:   # found, not imported
         raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'")
-    paths = [resolve_path(p) for p in config.input.paths]
-    check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar else None)
-    check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
+    paths = input_paths(config)
+    check_inputs(paths, sidecar_path(config))
+    check_stopword_files(stopword_paths(config))
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
-    if config.cache.enabled:
-        check_writable(resolve_path(config.cache.dir), "cache folder")
+    if cache_dir(config) is not None:
+        check_writable(cache_dir(config), "cache folder")

@@ -47,7 +47,7 @@ def indicator(labels: np.ndarray) -> tuple[list[str], sparse.csr_matrix]:
 
 
 def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataFrame,
-                     resamples: int, confidence: float, seed: int,
+                     resamples: int, confidence: float, *, seed: int,
                      min_group_docs: int = 10,
                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Mean topic weight per group with intervals, and its difference from the rest of the

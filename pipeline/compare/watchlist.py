@@ -24,7 +24,7 @@ from vntopics.pipeline.compare.intervals import (bayesian_bootstrap, proportion_
 from vntopics.pipeline.compare.prevalence import DIMENSIONS, group_labels, indicator
 from vntopics.pipeline.compare.trends import q_values, tested_trend
 from vntopics.pipeline.config import CompareConfig
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.segment import WatchTerm
 
 WATCHLIST_COLUMNS = ["term", "kind", "dimension", "group", "n_docs", "docs", "doc_share",
                      "doc_share_ci_low", "doc_share_ci_high", "count", "tokens",
@@ -58,7 +58,8 @@ def all_groups(documents: pd.DataFrame) -> list[tuple[str, list[str], sparse.csr
 
 
 def rate_intervals(counts: np.ndarray, tokens: np.ndarray, members: sparse.csr_matrix,
-                   settings: CompareConfig, seed: int) -> tuple[np.ndarray, np.ndarray]:
+                   settings: CompareConfig, *, seed: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """(low, high) of the rate per 10,000 tokens, each groups × terms: the wider of the
     Bayesian bootstrap over documents and the Poisson count's Jeffreys interval. Every block
     of terms is resampled with the same seed, so all terms share the same resampled
@@ -113,7 +114,7 @@ def watchlist_table(terms: Sequence[WatchTerm], term_counts: Sequence[dict[str, 
         share = docs / n_docs[:, None]
         rate = 1e4 * occurrences / group_tokens[:, None]
     share_low, share_high = proportion_interval(docs, n_docs[:, None], settings.confidence)
-    rate_low, rate_high = rate_intervals(counts, tokens, members, settings, seed)
+    rate_low, rate_high = rate_intervals(counts, tokens, members, settings, seed=seed)
     labels = [(dimension, group) for dimension, groups, _ in dimensions for group in groups]
     year_rows = np.array([d == "year" for d, _ in labels])
     years = np.array([int(g) for d, g in labels if d == "year"], dtype=np.float64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from vntopics.pipeline.report.collection_section import collection_section
 from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           differences_section,
                                                           distinctive_section,
@@ -56,6 +57,7 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                  stability_section(inputs.stability, inputs.topics, lang)]
     sections += [history_section(inputs.history, m, lang, drift_threshold(inputs.manifest))
                  for m in models]
+    sections += collection_section(inputs)
     sections += [changes_section(inputs), run_section(inputs)]
     return sections
 

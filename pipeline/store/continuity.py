@@ -31,11 +31,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.model.matching import best_pairs, jaccard_matrix
+from vntopics.pipeline.config import ModelConfig
+from vntopics.pipeline.model import best_pairs, jaccard_matrix
 from vntopics.pipeline.store.lineage import (HISTORY_COLUMNS, Lineage, TopicIdentity,
-                                             aligned, identify, js_distances, version_rows)
+                                             aligned, check_topic_id, identify, js_distances,
+                                             version_rows)
 
-DRIFT_THRESHOLD = 0.5            # config.ModelConfig.drift_threshold
+DRIFT_THRESHOLD = ModelConfig.model_fields["drift_threshold"].default   # config without it
 HISTORY_TOP_WORDS = 10
 RETURN_OVERLAP = 0.5             # top-word Jaccard for a retired id to be taken back
 CONTINUITY_COLUMNS = [*HISTORY_COLUMNS, "top_words", "similarity_to_previous"]
@@ -203,7 +205,9 @@ def ids_in_folder(artifacts_dir: Path, model: str) -> tuple[list[str], list[str]
 
 def label_target(artifacts_dir: Path, model: str, topic_id: str) -> str:
     """Why labelling `topic_id` deserves a warning ('' when it does not); ValueError when no
-    version of the folder ever had that id, naming the ones there are."""
+    version of the folder ever had that id, naming the ones there are (or when the id is not
+    of the model's form)."""
+    check_topic_id(model, topic_id)
     current, retired = ids_in_folder(artifacts_dir, model)
     if topic_id in current:
         return ""

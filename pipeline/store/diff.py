@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.model.matching import best_pairs, jaccard_matrix
+from vntopics.pipeline.model import best_pairs, jaccard_matrix
 from vntopics.pipeline.store.continuity import (DIFF_STATUS, DRIFT_THRESHOLD, TopicSet,
                                                 paired_topics, status_of)
 

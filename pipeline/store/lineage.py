@@ -19,9 +19,8 @@ import yaml
 from scipy.spatial.distance import jensenshannon
 
 from vntopics.pipeline.config_io import read_yaml_file
-from vntopics.pipeline.model.matching import best_pairs
+from vntopics.pipeline.model import best_pairs, family, family_names
 
-ID_PREFIX = {"lda": "L", "nmf": "N"}
 # Matched topics further apart than this are different topics (JS distance, base 2, 0..1).
 MAX_JS_DISTANCE = 0.75
 LABELS_FILE = "labels.yaml"
@@ -30,7 +29,7 @@ HISTORY_COLUMNS = ["version", "created_at", "model", "topic_id", "label", "preva
 
 
 def topic_id(model: str, number: int) -> str:
-    return f"{ID_PREFIX[model]}{number:02d}"
+    return f"{family(model).id_prefix}{number:02d}"
 
 
 def aligned(vocabulary_a: list[str], topic_word_a: np.ndarray, vocabulary_b: list[str],
@@ -181,12 +180,17 @@ def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
             for model, labels in data.items()}
 
 
+def check_topic_id(model: str, topic: str) -> None:
+    """ValueError for an unknown model or an id of another model's form."""
+    if model not in family_names():
+        raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
+    if not topic.startswith(family(model).id_prefix):
+        raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
+
+
 def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
     """Set (or with None remove) one label; the file is replaced atomically."""
-    if model not in ID_PREFIX:
-        raise ValueError(f"unknown model {model!r}; expected one of {sorted(ID_PREFIX)}")
-    if not topic.startswith(ID_PREFIX[model]):
-        raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
+    check_topic_id(model, topic)
     labels = read_labels(artifacts_dir)
     if label is None:
         if topic not in labels.get(model, {}):

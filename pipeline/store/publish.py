@@ -4,22 +4,21 @@ made visible with one rename, then `latest` moved and old versions pruned.
 In: `RunResults` (everything the stages produced). Out: the path of the new version."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from vntopics.pipeline.compare.tables import ComparisonTables
+from vntopics.pipeline.compare import ComparisonTables
+from vntopics.pipeline.config import ArtifactsConfig, RunConfig
 from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, package_versions,
                                             run_fingerprint)
-from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.seeds import SeedTopic
-from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
-from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
-                                            representative_documents, topics_table)
-from vntopics.pipeline.report import ReportInputs, write_reports
-from vntopics.pipeline.report.explorer_inputs import explorer_inputs
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.model import (Corpus, Modelling, SeedTopic, TopicModel,
+                                     doc_topics_table, representative_documents, topics_table)
+from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, PreparedText,
+                                    documents_table)
+from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
+from vntopics.pipeline.segment import SegmentationStats, WatchTerm
 from vntopics.pipeline.store.continuity import (DRIFT_THRESHOLD, TopicSet,
                                                 continued_history, identify_topics)
 from vntopics.pipeline.store.diff import diff_versions
@@ -29,7 +28,7 @@ from vntopics.pipeline.store.rejections import rejected_reasons
 from vntopics.pipeline.store.versions import prune_versions, set_latest
 
 
-CSV_MAX_ROWS = 1_000_000   # config.ArtifactsConfig.csv_max_rows
+CSV_MAX_ROWS = ArtifactsConfig.model_fields["csv_max_rows"].default   # config without it
 
 
 @dataclass
@@ -55,6 +54,22 @@ class RunResults:
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
     watchlist: list[WatchTerm] = field(default_factory=list)     # compare.watchlist (+ file)
+
+
+def run_results(config: RunConfig, *, text: PreparedText, segmentation: SegmentationStats,
+                modelling: Modelling, comparisons: ComparisonTables, lineage: Lineage,
+                watchlist: list[WatchTerm], stage_seconds: dict[str, float]) -> RunResults:
+    """What the stages of one run gave, gathered for `publish_version`."""
+    fitted = modelling.fitted
+    return RunResults(config=config.model_dump(mode="json"), inputs=text.inputs,
+                      documents=text.documents, modelled=modelling.modelled,
+                      corpus=modelling.corpus, models=list(fitted.models.values()),
+                      comparisons=comparisons, k_sweep=fitted.k_sweep,
+                      stability=fitted.stability, model_metrics=fitted.metrics,
+                      stage_seconds=stage_seconds, segmentation=asdict(segmentation),
+                      ingest={"cleaned_documents_reused": text.reused}, lineage=lineage,
+                      warnings=text.warnings, seed_topics=fitted.seed_topics,
+                      watchlist=watchlist)
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -166,8 +181,8 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
-    explorer = explorer_inputs(results.models, results.corpus, modelled_table,
-                               [d.lead for d in results.modelled])
+    explorer = build_explorer_inputs(results.models, results.corpus, modelled_table,
+                                     [d.lead for d in results.modelled])
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,
@@ -179,7 +194,7 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     return manifest
 
 
-def publish_version(results: RunResults, artifacts_dir: Path, top_words: int,
+def publish_version(results: RunResults, artifacts_dir: Path, *, top_words: int,
                     previous: Path | None = None, keep_last: int | None = None
                     ) -> tuple[Path, list[Path]]:
     """The store's entry point: write the version in a staging folder, publish it with one

@@ -48,7 +48,7 @@ def code_fingerprint() -> str:
 
 
 def ingest_key(inputs: list[dict], sidecar_sha256: str | None, settings: InputConfig) -> str:
-    """`inputs` as `store.writer.describe_inputs` gives them (path, bytes, sha256); every
+    """`inputs` as `describe_inputs` (text/inputs.py) gives them (path, bytes, sha256); every
     input setting but the paths (which `inputs` lists file by file)."""
     payload = json.dumps({"code": code_fingerprint(), "sidecar": sidecar_sha256,
                           "settings": settings.model_dump(exclude={"paths"}),
@@ -110,11 +110,11 @@ class IngestCache:
                 stale.unlink(missing_ok=True)    # an entry of an older version (one file)
 
 
-def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig,
+def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig, *,
                     sidecar: Path | None, sidecar_sha256: str | None, cache_dir: Path | None,
                     workers: int = 1, progress: Progress | None = None,
                     work_dir: Path | None = None) -> tuple[DocumentSet, bool]:
-    """The text stage's entry point: cleaned documents of `paths`, from the ingest cache when
+    """Cleaned documents of `paths`, from the ingest cache when
     the same inputs were read with the same code and settings (True), else prepared and
     cached (False). `cache_dir` None: no cache, the texts go to `work_dir` (the run's work
     folder; a temporary one by default). `progress`: see `prepare_documents`."""
@@ -125,7 +125,7 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
         return documents, True
     texts = (TextShards(cache.staging(key)) if cache else
              TextShards(work_dir / "texts") if work_dir else None)
-    documents = prepare_documents(paths, sidecar, settings, workers, progress=progress,
+    documents = prepare_documents(paths, sidecar, settings, workers=workers, progress=progress,
                                   texts=texts)
     if cache:
         cache.save(key, documents)

@@ -43,8 +43,9 @@ def link_problem(link: Path, root: Path, policy: str) -> tuple[Path | None, str]
 
 
 def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]:
-    """Every non-hidden file under `folder`, depth first in name order (the order the
-    documents table lists them in); folders and links as `input.symlinks` allows.
+    """Every file under `folder` but hidden ones and those in hidden folders (e.g. a
+    corpus' .collect/ state), depth first in name order (the order the documents table
+    lists them in); folders and links as `input.symlinks` allows.
 
     Iterative (a stack of open folders) and linear in the depth: each folder's real path
     and id extend its parent's (only a link is resolved), so any nesting is read."""
@@ -62,6 +63,8 @@ def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]
         if entry is None:
             open_folders.pop()
             continue
+        if entry.name.startswith("."):   # hidden files and folders
+            continue
         path, doc_id = Path(entry.path), prefix + entry.name
         real = real_directory / entry.name
         if entry.is_symlink():
@@ -77,8 +80,6 @@ def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]
                 yield listing
             else:
                 open_folders.append((real, ancestors | {real}, doc_id + "/", iter(listing)))
-        elif entry.name.startswith("."):
-            continue
         elif entry.is_file():
             yield FolderEntry(path, doc_id)
         else:

@@ -207,7 +207,7 @@ def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
 
 def input_warnings(paths: Iterable[Path], inputs: list[dict]) -> list[str]:
     """Input folders that yield nothing (empty, or only hidden files, sidecars or links not
-    followed): `inputs` as `store.writer.describe_inputs` lists the files read."""
+    followed): `inputs` as `describe_inputs` (text/inputs.py) lists the files read."""
     read = [Path(i["path"]) for i in inputs if Path(i["path"]).name != SIDECAR_NAME]
     return [f"input folder {path} holds nothing to read" for path in paths
             if path.is_dir() and not any(file.is_relative_to(path) for file in read)]
