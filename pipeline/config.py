@@ -158,6 +158,11 @@ class ModelConfig(StrictModel):
                               "folder's latest version (same K), so topics keep their "
                               "identity across scheduled runs; none: fit fresh. Topic ids are "
                               "matched to the latest version either way.")
+    drift_threshold: float = Field(
+        0.5, ge=0, le=1, description="A topic that keeps its id is 'drifted' (diff: "
+                                     "'changed') when 1 - Jensen-Shannon distance to its "
+                                     "previous version falls below this, else 'kept' "
+                                     "(topic_history.csv, diff_*.csv).")
     seed_topics: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Seeded topics: label -> seed words, e.g. {'Y tế': [bệnh_viện, bác_sĩ, "
@@ -200,7 +205,8 @@ class CompareConfig(StrictModel):
     confidence: float = Field(0.95, gt=0.5, lt=1, description="Level of the bootstrap "
                                                               "intervals.")
     min_group_docs: int = Field(10, ge=1, description="Groups with fewer documents are "
-                                                      "kept but flagged low_support.")
+                                "kept but flagged low_support: never ranked more/less than "
+                                "the rest, listed after the others, drawn hollow with n.")
     keyword_top_n: int = Field(300, ge=1, description="Words tracked in keyword_trends.csv.")
     distinctive_top_n: int = Field(20, ge=1, description="Distinctive words kept per group.")
     distinctive_min_count: int = Field(5, ge=1, description="Only words seen this often in "

@@ -149,6 +149,9 @@ def test_a_label_shows_at_once_in_topics_scores_and_the_summary(runs_folder):
     assert version.topics("lda").set_index("topic_id").label[top] == ""
     with pytest.raises(ValueError, match="not a lda topic id"):
         vntopics.label("lda", "N01", "x", artifacts_dir=runs_folder)
+    with pytest.raises(ValueError, match="L99 never existed"):   # the CLI's check
+        vntopics.label("lda", "L99", "x", artifacts_dir=runs_folder)
+    assert "L99" not in (runs_folder / "labels.yaml").read_text(encoding="utf-8")
 
 
 def test_diff_by_names_and_versions_matches_topic_ids(script_runs):

@@ -177,9 +177,10 @@ def diff(a: Version | PathLike, b: Version | PathLike = "latest", *,
     Returns
     -------
     pandas.DataFrame
-        One row per topic of either version: ``model, topic_a, topic_b, status`` (kept,
-        changed, new, vanished), ``overlap, words_a, words_b, province_shift``, plus the topics'
-        ids ``topic_id_a, topic_id_b`` ("" for a topic the version does not have).
+        One row per topic id of either version, paired by id (by top-word overlap for
+        versions without ids): ``model, topic_a, topic_id_a, topic_b, topic_id_b, status``
+        (kept, changed, new, vanished), ``overlap, similarity, words_a, words_b,
+        province_shift``; ids are "" for a topic the version does not have.
 
     Examples
     --------
@@ -233,13 +234,24 @@ def label(model: str, topic_id: str, label: str | None, *,
     Raises
     ------
     ValueError
-        An unknown model, a topic id of another model, an empty label, or removing a label
-        that is not there.
+        An unknown model, a topic id of another model, a topic id no version of the folder
+        ever had, an empty label, or removing a label that is not there.
+
+    Warns
+    -----
+    UserWarning
+        Labelling a retired topic id (no topic of the latest version has it; the label
+        shows again if the topic returns).
 
     Examples
     --------
     >>> vntopics.label("lda", "L03", "Xây dựng Đảng", artifacts_dir="artifacts")
     """
-    from vntopics.pipeline.store import write_label
+    import warnings
 
-    return write_label(_artifacts_folder(artifacts_dir), model, topic_id, label)
+    from vntopics.pipeline.store import label_target, write_label
+
+    folder = _artifacts_folder(artifacts_dir)
+    if label is not None and (warning := label_target(folder, model, topic_id)):
+        warnings.warn(warning, UserWarning, stacklevel=2)
+    return write_label(folder, model, topic_id, label)

@@ -68,7 +68,8 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                             min_year_docs=settings.trend_min_year_docs)
     summary = trend_summary(trends, settings.trend_alpha, settings.trend_min_count,
                             settings.trend_top_n)
-    citations = citation_table(citation_lists, documents["province"].tolist(), years)
+    citations = citation_table(citation_lists, documents["province"].tolist(), years,
+                               settings.confidence)
     watched = watchlist_table(watchlist, term_counts or [{} for _ in token_lists], documents,
                               settings, seed)
     return ComparisonTables(prevalence, distinctive, trends, summary, citations, watched)

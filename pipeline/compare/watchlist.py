@@ -4,11 +4,11 @@ group's documents, occurrences per 10,000 tokens, bootstrap intervals for both, 
 test per term across years.
 
 Occurrences are counted during segmentation (pipeline/segment/terms.py says how a phrase or a
-Party code is matched); here they are only added up. Both intervals come from the Poisson
-bootstrap over documents that topic prevalence uses (pipeline/compare/prevalence.py): the
-share is a mean of 0/1 per document, the rate a ratio of two sums over the same resampled
-documents, so an article that repeats a term forty times moves the rate's interval as much as
-it should. The trend is the document-level test of pipeline/compare/trends.py with q-values
+Party code is matched); here they are only added up. The intervals are those of
+pipeline/compare/intervals.py: the share of documents an exact (Clopper–Pearson) interval
+(never [0, 0], wide for a small group); the rate the wider of a Bayesian bootstrap over
+documents (a ratio of two sums over the same resampled documents, so an article that repeats
+a term forty times moves it as much as it should) and the exact interval of a Poisson count. The trend is the document-level test of pipeline/compare/trends.py with q-values
 across the watchlist's terms. A term found nowhere keeps its rows, all zero.
 """
 from __future__ import annotations
@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from vntopics.pipeline.compare.prevalence import (DIMENSIONS, group_labels, indicator,
-                                                  poisson_bootstrap)
+from vntopics.pipeline.compare.intervals import (bayesian_bootstrap, proportion_interval,
+                                                 poisson_rate_interval)
+from vntopics.pipeline.compare.prevalence import DIMENSIONS, group_labels, indicator
 from vntopics.pipeline.compare.trends import q_values, tested_trend
 from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.segment import WatchTerm
@@ -56,26 +57,30 @@ def all_groups(documents: pd.DataFrame) -> list[tuple[str, list[str], sparse.csr
     return found
 
 
-def bootstrap_intervals(present: np.ndarray, counts: np.ndarray, tokens: np.ndarray,
-                        members: sparse.csr_matrix, settings: CompareConfig, *, seed: int
-                        ) -> tuple[np.ndarray, ...]:
-    """(share low, share high, rate low, rate high), each groups × terms. Every block of terms
-    is resampled with the same seed, so all terms share the same resampled documents."""
+def rate_intervals(counts: np.ndarray, tokens: np.ndarray, members: sparse.csr_matrix,
+                   settings: CompareConfig, *, seed: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) of the rate per 10,000 tokens, each groups × terms: the wider of the
+    Bayesian bootstrap over documents and the Poisson count's Jeffreys interval. Every block
+    of terms is resampled with the same seed, so all terms share the same resampled
+    documents."""
     tail = (1 - settings.confidence) / 2 * 100
-    bounds = [np.empty((members.shape[1], present.shape[1])) for _ in range(4)]
-    for start in range(0, present.shape[1], TERMS_PER_BOOTSTRAP):
+    bounds = [np.empty((members.shape[1], counts.shape[1])) for _ in range(2)]
+    for start in range(0, counts.shape[1], TERMS_PER_BOOTSTRAP):
         block = slice(start, start + TERMS_PER_BOOTSTRAP)
-        width = present[:, block].shape[1]
-        values = np.column_stack([present[:, block], counts[:, block], tokens])
-        means, _ = poisson_bootstrap(values, members, settings.bootstrap,
-                                     np.random.default_rng(seed))
+        width = counts[:, block].shape[1]
+        values = np.column_stack([counts[:, block], tokens])
+        means, _ = bayesian_bootstrap(values, members, settings.bootstrap,
+                                      np.random.default_rng(seed), prior=False)
         with np.errstate(invalid="ignore", divide="ignore"):
-            rates = 1e4 * means[:, :, width:2 * width] / means[:, :, 2 * width:]
-        for k, (resampled, q) in enumerate([(means[:, :, :width], tail),
-                                            (means[:, :, :width], 100 - tail),
-                                            (rates, tail), (rates, 100 - tail)]):
-            bounds[k][:, block] = np.nanpercentile(resampled, q, axis=0)
-    return tuple(bounds)
+            rates = 1e4 * means[:, :, :width] / means[:, :, width:]
+        bounds[0][:, block], bounds[1][:, block] = np.nanpercentile(
+            rates, [tail, 100 - tail], axis=0)
+    group_counts = members.T @ counts
+    group_tokens = members.T @ tokens
+    low, high = poisson_rate_interval(group_counts, group_tokens[:, None],
+                                      settings.confidence, per=1e4)
+    return np.fmin(bounds[0], low), np.fmax(bounds[1], high)
 
 
 def verdicts(found: np.ndarray, z: np.ndarray, q: np.ndarray, alpha: float) -> list[str]:
@@ -108,8 +113,8 @@ def watchlist_table(terms: Sequence[WatchTerm], term_counts: Sequence[dict[str, 
     with np.errstate(invalid="ignore", divide="ignore"):
         share = docs / n_docs[:, None]
         rate = 1e4 * occurrences / group_tokens[:, None]
-    share_low, share_high, rate_low, rate_high = bootstrap_intervals(
-        present, counts, tokens, members, settings, seed=seed)
+    share_low, share_high = proportion_interval(docs, n_docs[:, None], settings.confidence)
+    rate_low, rate_high = rate_intervals(counts, tokens, members, settings, seed=seed)
     labels = [(dimension, group) for dimension, groups, _ in dimensions for group in groups]
     year_rows = np.array([d == "year" for d, _ in labels])
     years = np.array([int(g) for d, g in labels if d == "year"], dtype=np.float64)

@@ -8,6 +8,7 @@ Every string that comes from an article (titles, words, provinces) is escaped in
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from vntopics.pipeline.report.collection_section import collection_section
 from vntopics.pipeline.report.comparison_sections import (citations_section,
@@ -17,7 +18,8 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
 from vntopics.pipeline.report.explorer_page import explorer_page
 from vntopics.pipeline.report.format import Section, markdown_escape
 from vntopics.pipeline.report.inputs import ReportInputs
-from vntopics.pipeline.report.model_sections import (history_section, k_sweep_section,
+from vntopics.pipeline.report.model_sections import (drift_threshold, history_section,
+                                                     k_sweep_section,
                                                      stability_section)
 from vntopics.pipeline.report.sections import (changes_section, corpus_section,
                                                province_section, run_section, topics_section,
@@ -53,15 +55,28 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
                                    lang)
     sections += [citations_section(inputs.citations, lang=lang),
                  stability_section(inputs.stability, inputs.topics, lang)]
-    sections += [history_section(inputs.history, m, lang) for m in models]
+    sections += [history_section(inputs.history, m, lang, drift_threshold(inputs.manifest))
+                 for m in models]
     sections += collection_section(inputs)
     sections += [changes_section(inputs), run_section(inputs)]
     return sections
 
 
+def page_title(inputs: ReportInputs) -> str:
+    """"vntopics — <the inputs' names> — <the run's date>" (the version is in the run
+    section): what a browser tab or a bookmark shows."""
+    manifest = inputs.manifest
+    paths = manifest.get("config", {}).get("input", {}).get("paths") or [
+        entry.get("path", "") for entry in manifest.get("inputs", [])]
+    names = list(dict.fromkeys(Path(str(p)).name or str(p) for p in paths)) or ["?"]
+    shown = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+    created = str(manifest.get("created_at", ""))[:10]
+    return inputs.lang("report.title", inputs=shown,
+                       date=inputs.lang.date(created) if created else "")
+
+
 def render_markdown(inputs: ReportInputs, sections: list[Section]) -> str:
-    title = "# " + markdown_escape(inputs.lang("report.title",
-                                               version=inputs.manifest["version"])) + "\n"
+    title = "# " + markdown_escape(page_title(inputs)) + "\n"
     body = "\n".join(f"## {markdown_escape(s.title)}\n\n{s.markdown}" for s in sections)
     return title + "\n" + body
 
@@ -71,7 +86,7 @@ def render_html(inputs: ReportInputs, sections: list[Section]) -> str:
     The Content-Security-Policy forbids every request; the one inline script is allowed
     by its hash."""
     lang = inputs.lang
-    title = escape(lang("report.title", version=inputs.manifest["version"]))
+    title = escape(page_title(inputs))
     toc = "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>' for s in sections)
     body = "".join(f'<section id="{s.anchor}"><h2>{escape(s.title)}</h2>{s.html}</section>'
                    for s in sections)

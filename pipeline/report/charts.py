@@ -8,13 +8,16 @@ import numpy as np
 
 from vntopics.pipeline.report.language import ENGLISH, Language
 
+LEGEND_CHAR_PX = 6.6   # widest average glyph of an 11 px legend label (Vietnamese included)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2", "#7f7f7f", "#bcbd22")
 
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.ndarray,
-            title: str, cell: int = 34, lang: Language = ENGLISH) -> str:
-    """Rows × columns coloured by value (white → deep blue), the value in % in each cell."""
+            title: str, cell: int = 34, lang: Language = ENGLISH,
+            pale_rows: Sequence[bool] = ()) -> str:
+    """Rows × columns coloured by value (white → deep blue), the value in % in each cell;
+    `pale_rows` (groups below compare.min_group_docs) greyed out, label included."""
     values = np.asarray(values, dtype=float)
     left, top = 170, 40
     width = left + cell * len(column_labels) + 10
@@ -29,8 +32,12 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
                      f'font-size="11">{escape(str(label))}</text>')
     for i, label in enumerate(row_labels):
         y = top + i * cell
+        pale = i < len(pale_rows) and pale_rows[i]
+        if pale:
+            parts.append('<g class="low-support" opacity="0.45">')
         parts.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4:.0f}" text-anchor="end" '
-                     f'font-size="12">{escape(str(label))}</text>')
+                     f'font-size="12" fill="{"#666" if pale else "#000"}">'
+                     f'{escape(str(label))}</text>')
         for j in range(len(column_labels)):
             value = values[i, j]
             share = 0.0 if not peak or np.isnan(value) else value / peak
@@ -44,16 +51,27 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
                          f'y="{y + cell / 2 + 3:.0f}" text-anchor="middle" font-size="9" '
                          f'fill="{ink}">{"–" if np.isnan(value) else f"{value * 100:.0f}"}'
                          '</text>')
+        if pale:
+            parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, np.ndarray,
                    np.ndarray]], title: str, width: int = 640, height: int = 300,
-                   lang: Language = ENGLISH) -> str:
-    """One line per series over categorical x, with a shaded band for its interval."""
+                   lang: Language = ENGLISH, small_groups: Sequence[int | None] = ()) -> str:
+    """One line per series over categorical x, with a shaded band for its interval.
+
+    `small_groups`: per x, the group's number of documents when it is below
+    compare.min_group_docs (else None). Such a group is left out of the line and the band
+    and drawn as a hollow point with its interval as a whisker, "n = …" under its label:
+    never as a confident point."""
+    small = {i: n for i, n in enumerate(small_groups) if n is not None}
     left, right, top, bottom = 50, 170, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
+    # the legend (series names at the right) gets the room its longest name needs
+    right = max(right, int(LEGEND_CHAR_PX * max(map(len, series), default=0)) + 16)
+    width = left + plot_w + right
     highs = [np.nanmax(h) for _, _, h in series.values() if np.isfinite(h).any()]
     ymax = max(highs + [1e-9]) * 1.1
     n = len(x_labels)
@@ -75,10 +93,21 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
                      f'font-size="10">{lang.number(tick, 2)}</text>')
     for i, label in enumerate(x_labels):
         parts.append(f'<text x="{px(i):.0f}" y="{top + plot_h + 16}" text-anchor="middle" '
-                     f'font-size="11">{escape(str(label))}</text>')
+                     f'font-size="11" fill="{"#888" if i in small else "#000"}">'
+                     f'{escape(str(label))}</text>')
+        if i in small:
+            parts.append(f'<text class="low-support" x="{px(i):.0f}" y="{top + plot_h + 29}" '
+                         f'text-anchor="middle" font-size="10" fill="#888">'
+                         f'{escape(lang("format.n_equals", n=lang.count(small[i])))}</text>')
     for index, (name, (mid, low, high)) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
-        known = [i for i in range(len(mid)) if np.isfinite([mid[i], low[i], high[i]]).all()]
+        finite = [i for i in range(len(mid)) if np.isfinite([mid[i], low[i], high[i]]).all()]
+        known = [i for i in finite if i not in small]
+        for i in (i for i in finite if i in small):
+            parts.append(f'<line x1="{px(i):.1f}" x2="{px(i):.1f}" y1="{py(low[i]):.1f}" '
+                         f'y2="{py(high[i]):.1f}" stroke="{colour}" stroke-opacity="0.35"/>'
+                         f'<circle class="low-support" cx="{px(i):.1f}" cy="{py(mid[i]):.1f}" '
+                         f'r="3" fill="#fff" stroke="{colour}"/>')
         band = [f"{px(i):.1f},{py(high[i]):.1f}" for i in known]
         band += [f"{px(i):.1f},{py(low[i]):.1f}" for i in reversed(known)]
         if band:   # a missing value (NaN) is left out, never drawn as "nan"

@@ -8,8 +8,8 @@ import pandas as pd
 
 from vntopics.pipeline.compare import top_citations_by_year
 from vntopics.pipeline.report.charts import small_multiples
-from vntopics.pipeline.report.format import (Section, table_section, topic_labels,
-                                             translated_columns)
+from vntopics.pipeline.report.format import (Section, readable, table_section,
+                                             topic_labels, translated_columns)
 from vntopics.pipeline.report.language import ENGLISH, Language
 
 PANELS = 9
@@ -93,7 +93,7 @@ def distinctive_section(distinctive: pd.DataFrame | None, prevalence: pd.DataFra
             continue
         rows = rows.sort_values(["group", "zscore"], ascending=[True, False])
         table = (rows.groupby("group", sort=True)
-                 .apply(lambda g: ", ".join(f"{w} ({lang.number(z, 1)})" for w, z in
+                 .apply(lambda g: ", ".join(f"{readable(w)} ({lang.number(z, 1)})" for w, z in
                                             zip(g["word"].head(DISTINCTIVE_WORDS),
                                                 g["zscore"].head(DISTINCTIVE_WORDS))),
                         include_groups=False)
@@ -129,7 +129,8 @@ def trends_section(summary: pd.DataFrame | None, trends: pd.DataFrame | None = N
         return table_section(lang, "keywords", title, lang("trends.empty") + left_out,
                              pd.DataFrame())
     table = pd.DataFrame({
-        "direction": summary["direction"].map(lang.word), "word": summary["word"],
+        "direction": summary["direction"].map(lang.word),
+        "word": summary["word"].map(readable),
         "share_of_documents": [lang("trends.rate", first=lang.percent(a), first_year=y0,
                                     last=lang.percent(b), last_year=y1)
                                for a, b, y0, y1 in zip(summary["first_share"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vntopics.pipeline.report.format import readable
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.language import Language
 
@@ -93,12 +94,12 @@ def model_block(inputs: ReportInputs, model: str, articles: ArticleIndex) -> dic
         entries.append({
             "id": str(first.get("topic_id", f"T{topic}")),
             "label": str(first.get("label", "") or ""),
-            "top": ", ".join(group["word"].head(LABEL_WORDS)),
+            "top": ", ".join(readable(w) for w in group["word"].head(LABEL_WORDS)),
             "x": rounded(placed.at[topic, "x"]), "y": rounded(placed.at[topic, "y"]),
             "share": rounded(placed.at[topic, "share"]),
             "docs": int(placed.at[topic, "n_dominant"]),
             "stable": stable.get(topic),
-            "words": [[w, significant(p), significant(q)] for w, p, q in
+            "words": [[readable(w), significant(p), significant(q)] for w, p, q in
                       zip(own_words["word"], own_words["p_topic"], own_words["p_corpus"])],
             "articles": [[articles.add(d), rounded(w, 3)] for d, w in
                          zip(own_articles["doc_id"], own_articles["weight"])]})
@@ -116,7 +117,7 @@ def distinctive_block(distinctive: pd.DataFrame | None) -> dict:
                                      ascending=[True, True, False])
     for (dimension, group), rows in ranked.groupby(["dimension", "group"], sort=True):
         out.setdefault(str(dimension), {})[str(group)] = [
-            [w, rounded(z, 1)] for w, z in zip(rows["word"].head(DISTINCTIVE_WORDS),
+            [readable(w), rounded(z, 1)] for w, z in zip(rows["word"].head(DISTINCTIVE_WORDS),
                                                rows["zscore"].head(DISTINCTIVE_WORDS))]
     return out
 

@@ -23,6 +23,17 @@ class Section:
     html: str
 
 
+def readable(word: str) -> str:
+    """A token as people read it: underthesea's compounds with spaces ('đào_tạo' → 'đào
+    tạo'). Tables keep the tokens; only what the report and explorer show is read."""
+    return str(word).replace("_", " ")
+
+
+def readable_words(tokens: str) -> str:
+    """Space-separated tokens ('xây_dựng dự_án') as a readable list ('xây dựng, dự án')."""
+    return ", ".join(readable(t) for t in str(tokens).split())
+
+
 def topic_ids(topics: pd.DataFrame, model: str) -> dict[int, str]:
     """topic number -> its stable id ('L03'), or 'T3' for tables without ids."""
     rows = topics[topics["model"] == model].drop_duplicates("topic")
@@ -32,13 +43,14 @@ def topic_ids(topics: pd.DataFrame, model: str) -> dict[int, str]:
 
 def topic_labels(topics: pd.DataFrame, model: str, words: int = 3) -> dict[int, str]:
     """topic number -> how the report names it: its stable id, the analyst's label when
-    there is one, and its top words ('L03 Xây dựng Đảng: đảng_viên, chi_bộ, …')."""
+    there is one, and its top words as people read them ('L03 Xây dựng Đảng: đảng viên,
+    chi bộ, …')."""
     rows = topics[topics["model"] == model].sort_values(["topic", "rank"])
     ids = topic_ids(topics, model)
     names = {}
     for t, g in rows.groupby("topic"):
         label = str(g["label"].iloc[0]) if "label" in g else ""
-        words_text = ", ".join(g["word"].head(words))
+        words_text = ", ".join(readable(w) for w in g["word"].head(words))
         names[int(t)] = f"{ids[int(t)]} {label}".strip() + ": " + words_text
     return names
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from vntopics.pipeline.report.charts import interval_lines, small_multiples
-from vntopics.pipeline.report.format import (Section, table_section, topic_labels,
-                                             translated_columns)
+from vntopics.pipeline.report.format import (Section, readable_words, table_section,
+                                             topic_labels, translated_columns)
 from vntopics.pipeline.report.language import ENGLISH, Language
 
 
@@ -58,13 +58,48 @@ def stability_section(stability: pd.DataFrame | None, topics: pd.DataFrame,
                          translated_columns(pd.DataFrame(rows), lang))
 
 
-def history_section(history: pd.DataFrame | None, model: str, lang: Language = ENGLISH
-                    ) -> Section:
-    """Each topic's prevalence across this folder's versions, new and retired ones marked."""
+def drift_threshold(manifest: dict) -> float:
+    """The run's model.drift_threshold (its default, 0.5, for versions written before it)."""
+    return float(manifest.get("config", {}).get("model", {}).get("drift_threshold", 0.5))
+
+
+HISTORY_ORDER = {"drifted": 0, "returned": 1, "new": 2, "retired": 3, "kept": 4}
+
+
+def history_summary(rows: pd.DataFrame, versions: list[str], lang: Language) -> pd.DataFrame:
+    """One row per topic id: its status in the latest version, similarity to the previous
+    version, the words it had there and has now (side by side), drifted ones first."""
+    latest = rows[rows["version"] == versions[-1]].set_index("topic_id")
+    before = rows[rows["version"].isin(versions[:-1]) & (rows["status"] != "retired")]
+    before = before.drop_duplicates("topic_id", keep="last").set_index("topic_id")
+    summary = rows.groupby("topic_id", sort=True).agg(
+        label=("label", "last"), first_version=("version", "first"),
+        versions=("status", lambda s: int((s != "retired").sum())),
+        now=("status", "last")).reset_index()
+    words = (lambda frame, topic_id: readable_words(frame["top_words"].get(topic_id, ""))
+             if "top_words" in frame else "")
+    summary["words_before"] = [words(before, t) for t in summary["topic_id"]]
+    summary["words_now"] = [words(latest, t) if latest["status"].get(t) != "retired" else ""
+                            for t in summary["topic_id"]]
+    similarity = (pd.to_numeric(latest["similarity_to_previous"], errors="coerce")
+                  if "similarity_to_previous" in latest else pd.Series(dtype=float))
+    summary["similarity"] = [lang.number(similarity.get(t), 2)
+                             if pd.notna(similarity.get(t)) else "" for t in summary["topic_id"]]
+    summary = summary.iloc[sorted(range(len(summary)), key=lambda i: (
+        HISTORY_ORDER.get(summary["now"].iloc[i], 5), summary["topic_id"].iloc[i]))]
+    summary["now"] = summary["now"].map(lang.word)
+    return summary[["topic_id", "label", "now", "similarity", "words_before", "words_now",
+                    "first_version", "versions"]]
+
+
+def history_section(history: pd.DataFrame | None, model: str, lang: Language = ENGLISH,
+                    threshold: float = 0.5) -> Section:
+    """Each topic's prevalence across this folder's versions; the table puts the topics that
+    drifted first, their old and new words side by side."""
     title = lang("history.title", model=model.upper())
     rows = (history[history["model"] == model] if history is not None and len(history)
             else pd.DataFrame(columns=["version", "created_at", "topic_id", "status"]))
-    intro = lang("history.intro")
+    intro = lang("history.intro", threshold=lang.number(threshold, 2))
     if rows.empty:
         return table_section(lang, f"history-{model}", title, intro, rows)
     versions = list(dict.fromkeys(rows["version"]))
@@ -76,11 +111,7 @@ def history_section(history: pd.DataFrame | None, model: str, lang: Language = E
         label = str(group["label"].iloc[-1]) if "label" in group else ""
         panels[f"{topic_id} {label}".strip()] = {
             lang("history.series"): by_version.reindex(versions).astype(float).to_numpy()}
-    summary = rows.groupby("topic_id", sort=True).agg(
-        label=("label", "last"), first_version=("version", "first"),
-        versions=("status", lambda s: int((s != "retired").sum())),
-        now=("status", "last")).reset_index()
-    summary["now"] = summary["now"].map(lang.word)
+    summary = history_summary(rows, versions, lang)
     chart = small_multiples(dates, panels, lang("history.chart", model=model.upper()),
                             lang=lang)
     return table_section(lang, f"history-{model}", title, intro,

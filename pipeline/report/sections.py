@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from vntopics.pipeline.report.charts import heatmap, interval_lines
-from vntopics.pipeline.report.format import (Section, cell_text, table_section, topic_ids,
-                                             topic_labels, translated_columns)
+from vntopics.pipeline.report.format import (Section, cell_text, readable, readable_words,
+                                             table_section, topic_ids, topic_labels,
+                                             translated_columns)
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.language import Language
+from vntopics.pipeline.report.model_sections import drift_threshold
 
 MIN_CHART_DOCS = 5
 MAX_REJECTED_ROWS = 200   # rejected documents listed; all of them are in documents.csv
@@ -48,7 +50,7 @@ def corpus_section(inputs: ReportInputs) -> list[Section]:
 def topics_section(inputs: ReportInputs, model: str) -> Section:
     lang = inputs.lang
     rows = inputs.topics[inputs.topics["model"] == model].sort_values(["topic", "rank"])
-    words = {int(t): ", ".join(f"{w} ({lang.number(x, 3)})"
+    words = {int(t): ", ".join(f"{readable(w)} ({lang.number(x, 3)})"
                                for w, x in zip(g["word"].head(10), g["weight"].head(10)))
              for t, g in rows.groupby("topic")}
     articles: dict[int, str] = {}
@@ -87,12 +89,14 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
                              prevalence)
     n_docs = prevalence.groupby("group")["n_docs"].first().sort_values(ascending=False,
                                                                       kind="stable")
+    low_support = prevalence.groupby("group")["low_support"].first().astype(bool)
     grid = prevalence.pivot(index="group", columns="topic", values="prevalence").loc[n_docs.index]
     charted = grid[n_docs >= MIN_CHART_DOCS]
     rows = [lang("format.with_n", name=lang.group_name(g), n=n_docs[g]) for g in charted.index]
     ids = topic_ids(inputs.topics, model)
     chart = heatmap(rows, [ids.get(int(t), f"T{t}") for t in charted.columns],
-                    charted.to_numpy(), title, lang=lang)
+                    charted.to_numpy(), title, lang=lang,
+                    pale_rows=[bool(low_support[g]) for g in charted.index])
     table = grid.copy()
     table.columns = [labels.get(int(t), f"T{t}") for t in grid.columns]
     table = table.map(lambda v: lang.number(v, 3)).reset_index().rename(
@@ -113,7 +117,9 @@ def year_section(inputs: ReportInputs, model: str) -> Section:
         rows = rows.set_index("group").loc[years]
         series[labels.get(int(topic), f"T{topic}")] = (
             rows["prevalence"].to_numpy(), rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy())
-    chart = interval_lines(years, series, title, lang=lang)
+    sizes = prevalence.drop_duplicates("group").set_index("group").loc[years]
+    chart = interval_lines(years, series, title, lang=lang, small_groups=[
+        int(n) if low else None for n, low in zip(sizes["n_docs"], sizes["low_support"])])
     table = prevalence.assign(value=[lang.interval(p, lo, hi) for p, lo, hi in zip(
         prevalence["prevalence"], prevalence["ci_low"], prevalence["ci_high"])])
     table = table.pivot(index="topic", columns="group", values="value").reset_index()
@@ -133,9 +139,11 @@ def changes_section(inputs: ReportInputs) -> Section:
                         for (m, s), n in counts.items())
     table = inputs.changes.astype(object).fillna("")
     table["status"] = table["status"].map(lang.word)
-    return table_section(lang, "changes", title,
-                         lang("changes.intro", previous=previous, summary=summary),
-                         translated_columns(table, lang))
+    for column in ("words_a", "words_b"):
+        table[column] = table[column].map(readable_words)
+    intro = lang("changes.intro", previous=previous, summary=summary,
+                 threshold=lang.number(drift_threshold(inputs.manifest), 2))
+    return table_section(lang, "changes", title, intro, translated_columns(table, lang))
 
 
 def run_facts(manifest: dict, lang: Language) -> pd.DataFrame:

@@ -62,7 +62,9 @@ def term_charts(rows: pd.DataFrame, lang: Language) -> str:
             list(own["group"]), {term: (own["doc_share"].to_numpy(dtype=float),
                                         own["doc_share_ci_low"].to_numpy(dtype=float),
                                         own["doc_share_ci_high"].to_numpy(dtype=float))},
-            lang("watchlist.chart", term=term), height=220))
+            lang("watchlist.chart", term=term), height=220, lang=lang,
+            small_groups=[int(n) if low else None for n, low in zip(
+                own["n_docs"], own["low_support"].astype(bool))]))
     return "".join(charts)
 
 

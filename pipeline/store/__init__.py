@@ -9,6 +9,7 @@ from vntopics.pipeline.lazy import lazy_exports
 if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
     from vntopics.pipeline.store.artifacts_dir import (check_artifacts_dir, check_writable,
                                                        clean_stale_staging, work_folder)
+    from vntopics.pipeline.store.continuity import label_target
     from vntopics.pipeline.store.diff import diff_versions
     from vntopics.pipeline.store.lineage import Lineage, read_labels, recall_lineage, write_label
     from vntopics.pipeline.store.models import (SavedModels, apply_version, load_models,
@@ -20,7 +21,7 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
                                                   runs_table, table_names)
 
 __all__ = ["check_artifacts_dir", "check_writable", "clean_stale_staging", "work_folder",
-           "diff_versions", "Lineage", "read_labels", "recall_lineage", "write_label",
+           "label_target", "diff_versions", "Lineage", "read_labels", "recall_lineage", "write_label",
            "SavedModels", "apply_version", "load_models", "score_texts", "RunResults",
            "publish_version", "run_results", "VERSION_PATTERN", "latest_version",
            "list_versions", "previous_version", "read_manifest",

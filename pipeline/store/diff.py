@@ -1,15 +1,23 @@
-"""What changed between two versions: topics matched by top-word overlap (kept / changed /
-new / vanished) and the largest province shifts of matched topics (`vntopics diff`)."""
+"""What changed between two versions (`vntopics diff`, `diff_<A>.csv`): every topic id of
+either version, kept / changed / new / vanished as pipeline/store/continuity.py decides (the
+same account as topic_history.csv), with its top words, similarity and the largest province
+shifts. Versions without saved models (artifact contract 1) are compared by position and
+top-word overlap instead, as before ids existed."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vntopics.pipeline.model import best_pairs, jaccard_matrix
+from vntopics.pipeline.store.continuity import (DIFF_STATUS, DRIFT_THRESHOLD, TopicSet,
+                                                paired_topics, status_of)
 
 KEPT_OVERLAP, CHANGED_OVERLAP = 0.5, 0.2
 DIFF_TOP_WORDS = 10
+DIFF_COLUMNS = ["model", "topic_a", "topic_id_a", "topic_b", "topic_id_b", "status",
+                "overlap", "similarity", "words_a", "words_b", "province_shift"]
 
 
 def top_words(version: Path, top_n: int = DIFF_TOP_WORDS) -> dict[str, list[list[str]]]:
@@ -51,9 +59,54 @@ def province_shift(version_a: Path, version_b: Path, model: str, topic_a: int, t
     return "; ".join(f"{province} {value:+.3f}" for province, value in top.items())
 
 
-def diff_versions(version_a: Path, version_b: Path) -> pd.DataFrame:
-    """Topics of B matched to A: kept / changed / new / vanished, with word overlap and the
-    biggest province prevalence shifts of matched topics."""
+def diff_versions(version_a: Path, version_b: Path, later: TopicSet | None = None,
+                  drift_threshold: float | None = None) -> pd.DataFrame:
+    """Every topic id of A or B: kept / changed / new / vanished, with word overlap,
+    similarity and the biggest province prevalence shifts of topics in both. `later`: B's
+    topics when B is still being written (else read from its saved models);
+    `drift_threshold`: else B's config's `model.drift_threshold`."""
+    earlier = TopicSet.of_version(version_a)
+    later = later or TopicSet.of_version(version_b)
+    if earlier is None or later is None or not earlier.ids or not later.ids:
+        return positional_diff(version_a, version_b)
+    if drift_threshold is None:
+        drift_threshold = threshold_of(version_b)
+    words_a, words_b = top_words(version_a), top_words(version_b)
+    rows = []
+    for model in sorted(set(earlier.ids) | set(later.ids)):
+        for topic_id, topic_a, topic_b, similarity in paired_topics(earlier, later, model):
+            status = DIFF_STATUS[status_of(topic_a, topic_b, similarity, drift_threshold)]
+            a = words_a.get(model, [])[topic_a] if topic_a is not None else []
+            b = words_b.get(model, [])[topic_b] if topic_b is not None else []
+            both = topic_a is not None and topic_b is not None
+            rows.append({
+                "model": model, "topic_a": topic_a, "topic_id_a": topic_id if topic_a is not None else "",
+                "topic_b": topic_b, "topic_id_b": topic_id if topic_b is not None else "", "status": status,
+                "overlap": round(jaccard_matrix([a], [b])[0, 0], 3) if both else 0.0,
+                "similarity": round(similarity, 3) if both else np.nan,
+                "words_a": " ".join(a), "words_b": " ".join(b),
+                "province_shift": province_shift(version_a, version_b, model, topic_a,
+                                                 topic_b) if both else ""})
+    return typed(pd.DataFrame(rows, columns=DIFF_COLUMNS))
+
+
+def threshold_of(version: Path) -> float:
+    from vntopics.pipeline.store.versions import read_manifest
+
+    try:
+        return float(read_manifest(version)["config"]["model"]["drift_threshold"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return DRIFT_THRESHOLD
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in ("topic_a", "topic_b"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def positional_diff(version_a: Path, version_b: Path) -> pd.DataFrame:
+    """Versions without topic ids: topics of B matched to A by top-word overlap."""
     words_a, words_b = top_words(version_a), top_words(version_b)
     rows = []
     for model in sorted(set(words_a) | set(words_b)):
@@ -67,14 +120,11 @@ def diff_versions(version_a: Path, version_b: Path) -> pd.DataFrame:
                 status = "kept" if overlap >= KEPT_OVERLAP else "changed"
             both = topic_a is not None and topic_b is not None
             rows.append({
-                "model": model, "topic_a": topic_a, "topic_b": topic_b, "status": status,
-                "overlap": round(overlap, 3),
+                "model": model, "topic_a": topic_a, "topic_id_a": "", "topic_b": topic_b,
+                "topic_id_b": "", "status": status, "overlap": round(overlap, 3),
+                "similarity": np.nan,
                 "words_a": " ".join(left[topic_a]) if topic_a is not None else "",
                 "words_b": " ".join(right[topic_b]) if topic_b is not None else "",
                 "province_shift": province_shift(version_a, version_b, model, topic_a,
                                                  topic_b) if both else ""})
-    frame = pd.DataFrame(rows, columns=["model", "topic_a", "topic_b", "status", "overlap",
-                                        "words_a", "words_b", "province_shift"])
-    for column in ("topic_a", "topic_b"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    return typed(pd.DataFrame(rows, columns=DIFF_COLUMNS))

@@ -180,12 +180,17 @@ def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
             for model, labels in data.items()}
 
 
-def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
-    """Set (or with None remove) one label; the file is replaced atomically."""
+def check_topic_id(model: str, topic: str) -> None:
+    """ValueError for an unknown model or an id of another model's form."""
     if model not in family_names():
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
     if not topic.startswith(family(model).id_prefix):
         raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
+
+
+def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
+    """Set (or with None remove) one label; the file is replaced atomically."""
+    check_topic_id(model, topic)
     labels = read_labels(artifacts_dir)
     if label is None:
         if topic not in labels.get(model, {}):
@@ -217,24 +222,3 @@ def version_rows(identity: TopicIdentity, models) -> pd.DataFrame:
                          "prevalence": float(model.doc_topic[:, topic].mean()),
                          "n_docs": int(dominant[topic])})
     return pd.DataFrame(rows, columns=["model", "topic_id", "label", "prevalence", "n_docs"])
-
-
-def history_table(previous: pd.DataFrame, version: str, created_at: str,
-                  rows: pd.DataFrame) -> pd.DataFrame:
-    """The lineage's history so far plus this version's rows (`version_rows`), each topic
-    marked new (first seen) or kept; ids present in the previous version but not in this
-    one get a `retired` row."""
-    seen = set(zip(previous["model"], previous["topic_id"])) if len(previous) else set()
-    now = rows.assign(version=version, created_at=created_at,
-                      status=["kept" if (m, t) in seen else "new"
-                              for m, t in zip(rows["model"], rows["topic_id"])])
-    if len(previous):
-        last_version = previous["version"].iloc[-1]
-        last = previous[(previous["version"] == last_version)
-                        & (previous["status"] != "retired")]
-        current = set(zip(rows["model"], rows["topic_id"]))
-        gone = last[[(m, t) not in current for m, t in zip(last["model"], last["topic_id"])]]
-        now = pd.concat([now, gone.assign(version=version, created_at=created_at,
-                                          prevalence=0.0, n_docs=0, status="retired")],
-                        ignore_index=True)
-    return pd.concat([previous, now[HISTORY_COLUMNS]], ignore_index=True)[HISTORY_COLUMNS]

@@ -19,9 +19,10 @@ from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, PreparedText,
                                     documents_table)
 from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
 from vntopics.pipeline.segment import SegmentationStats, WatchTerm
+from vntopics.pipeline.store.continuity import (DRIFT_THRESHOLD, TopicSet,
+                                                continued_history, identify_topics)
 from vntopics.pipeline.store.diff import diff_versions
-from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
-                                             version_rows)
+from vntopics.pipeline.store.lineage import Lineage, read_labels
 from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.rejections import rejected_reasons
 from vntopics.pipeline.store.versions import prune_versions, set_latest
@@ -137,8 +138,9 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     table = documents_table(results.documents, DOCUMENT_COLUMNS)
     doc_ids = [d.doc_id for d in results.modelled]
     vocabulary = results.corpus.vocabulary
-    identity = identify(results.lineage, results.models, vocabulary,
-                        read_labels(writer.artifacts_dir))
+    identity = identify_topics(results.lineage, results.models, vocabulary,
+                               read_labels(writer.artifacts_dir))
+    drift_threshold = results.config.get("model", {}).get("drift_threshold", DRIFT_THRESHOLD)
     topics = identity.annotate(pd.concat([topics_table(m, vocabulary, top_words)
                                           for m in results.models], ignore_index=True),
                                with_label=True)
@@ -151,8 +153,8 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     tables = results.comparisons
     prevalence = identity.annotate(tables.prevalence)
     stability = identity.annotate(results.stability)
-    history = history_table(results.lineage.history, writer.version, writer.created_at,
-                            version_rows(identity, results.models))
+    history = continued_history(results.lineage, identity, results.models, vocabulary,
+                                (writer.version, writer.created_at), drift_threshold)
     csv_max_rows = results.config.get("artifacts", {}).get("csv_max_rows", CSV_MAX_ROWS)
     writer.write_document_table("documents", table, csv_max_rows)
     writer.write_table("topic_documents", representatives)
@@ -171,7 +173,9 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
         writer.write_table("topic_stability", stability)
     changes = None
     if previous is not None:
-        changes = diff_versions(previous, writer.staging)
+        changes = diff_versions(previous, writer.staging,
+                                TopicSet.of_models(results.models, vocabulary, identity.ids),
+                                drift_threshold)
         writer.write_table(f"diff_{previous.name}", changes)
     manifest = build_manifest(writer, results, table)
     manifest["compared_to"] = previous.name if previous is not None else None

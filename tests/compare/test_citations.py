@@ -14,14 +14,20 @@ def test_citation_table_counts_documents_and_mentions():
     years = [2018, 2018, 2019, None, 2019, 2019]
     table = citation_table(citations, provinces, years)
     assert list(table.columns) == CITATION_COLUMNS
-    assert table.astype(object).where(table.notna(), None).values.tolist() == [
-        ["05-CT/TW", "Hà Giang", 2018, 1, 1],
-        ["05-CT/TW", "Hà Giang", 2019, 1, 1],
-        ["08-QĐI/TW", "Bến Tre", 2019, 1, 1],
-        ["18-NQ/TW", "Hà Giang", 2018, 2, 3],
-        ["18-NQ/TW", "unknown", None, 1, 1],
+    counts = table[CITATION_COLUMNS[:6]]
+    assert counts.astype(object).where(counts.notna(), None).values.tolist() == [
+        ["05-CT/TW", "Hà Giang", 2018, 1, 1, 2],
+        ["05-CT/TW", "Hà Giang", 2019, 1, 1, 1],
+        ["08-QĐI/TW", "Bến Tre", 2019, 1, 1, 2],      # Bến Tre 2019: one of two documents
+        ["18-NQ/TW", "Hà Giang", 2018, 2, 3, 2],
+        ["18-NQ/TW", "unknown", None, 1, 1, 1],
     ]
     assert str(table.year.dtype) == "Int64"
+    # shares of a cell's documents, with intervals as wide as one or two documents deserve
+    assert list(table.doc_share) == [0.5, 1.0, 0.5, 1.0, 1.0]
+    assert (table.doc_share_ci_low <= table.doc_share).all()
+    assert (table.doc_share <= table.doc_share_ci_high).all()
+    assert (table.doc_share_ci_high - table.doc_share_ci_low > 0.5).all()
 
     top = top_citations_by_year(table, top_n=1)
     assert list(top.columns) == ["year", "code", "docs", "count", "rank"]

@@ -119,7 +119,11 @@ def test_table_rows_intervals_and_trends(planted):
     assert digital.trend_q < 0.01 and digital.trend_z > 0 and digital.first_year == 2019
     for never in ("18-NQ/TW", "kinh tế tuần hoàn"):      # listed, all zero, not tested
         rows = table[table.term == never]
-        assert (rows.docs == 0).all() and (rows.doc_share_ci_high == 0).all()
+        assert (rows.docs == 0).all() and (rows.doc_share_ci_low == 0).all()
+        # never [0, 0]: the fewer the documents, the higher the share they cannot rule out
+        assert (rows.doc_share_ci_high > 0).all() and (rows.rate_per_10k_ci_high > 0).all()
+        by_size = rows.sort_values("n_docs")
+        assert by_size.doc_share_ci_high.is_monotonic_decreasing
         assert overall.loc[never, "trend"] == "never found"
         assert pd.isna(overall.loc[never, "trend_q"])
     assert overall.loc["18-NQ/TW", "kind"] == "code"

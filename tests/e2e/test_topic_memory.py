@@ -96,6 +96,37 @@ def test_topic_ids_keep_their_topics_week_to_week(weekly_runs, cli_env, capsys):
 
 
 @pytest.mark.slow
+def test_history_and_diff_tell_the_same_story(weekly_runs, cli_env):
+    """Each week's diff_<previous>.csv, `vntopics diff` and topic_history.csv agree, id by id,
+    on what was kept, changed (drifted), new and vanished (retired)."""
+    _, _, artifacts, versions = weekly_runs
+    history = pd.read_csv(versions[-1] / "tables" / "topic_history.csv",
+                          keep_default_na=False)
+    assert {"top_words", "similarity_to_previous"} <= set(history.columns)
+    assert set(history["status"]) <= {"new", "kept", "drifted", "retired", "returned"}
+    as_diff = {"kept": "kept", "drifted": "changed", "new": "new", "returned": "new",
+               "retired": "vanished"}
+    for before, after in zip(versions, versions[1:]):
+        told = history[history["version"] == after.name]
+        expected = {(m, t): as_diff[s] for m, t, s in zip(told["model"], told["topic_id"],
+                                                          told["status"])}
+        diff = pd.read_csv(after / "tables" / f"diff_{before.name}.csv", keep_default_na=False)
+        ids = [b or a for a, b in zip(diff["topic_id_a"], diff["topic_id_b"])]
+        assert dict(zip(zip(diff["model"], ids), diff["status"])) == expected
+        kept = told[told["status"].isin(["kept", "drifted"])]
+        assert kept["similarity_to_previous"].astype(float).between(0, 1).all()
+        assert (told["top_words"].str.split().str.len() == 10).all()
+    printed = run_cli(["diff", versions[-2].name, versions[-1].name, "--artifacts-dir",
+                       str(artifacts), "--format", "csv"], env=cli_env)
+    assert printed.returncode == 0, printed.stderr
+    written = pd.read_csv(versions[-1] / "tables" / f"diff_{versions[-2].name}.csv",
+                          keep_default_na=False)
+    shown = pd.DataFrame(parse_csv(printed.stdout))
+    assert list(shown["status"]) == list(written["status"])
+    assert list(shown["topic_id_b"]) == list(written["topic_id_b"])
+
+
+@pytest.mark.slow
 def test_labels_follow_their_topic_and_history_holds_every_version(weekly_runs):
     _, _, artifacts, versions = weekly_runs
     label = "Giáo dục & <thi cử>"

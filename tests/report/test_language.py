@@ -17,7 +17,7 @@ from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import load_config
 from vntopics.pipeline.report.language import language
 
-SAME_IN_BOTH = {"format.with_n", "trends.rate", "k_sweep.chosen_item", "changes.summary_item",
+SAME_IN_BOTH = {"format.with_n", "format.n_equals", "explorer.n_equals", "report.title", "trends.rate", "k_sweep.chosen_item", "changes.summary_item",
                 "ui.summary_title", "explorer.download", "columns.q",
                 "watchlist.trend_detail", "trends.change"}
 
@@ -96,7 +96,8 @@ def test_english_report_keeps_its_strings_and_vietnamese_report_has_none(report_
     for text in ((vietnamese / "report.md").read_text(encoding="utf-8"), visible_text(html)):
         assert english_leftovers(text) == []
     markdown = (vietnamese / "report.md").read_text(encoding="utf-8")
-    assert markdown.startswith(f"# Báo cáo vntopics {vietnamese.name}\n")
+    day = f"{vietnamese.name[6:8]}/{vietnamese.name[4:6]}/{vietnamese.name[:4]}"
+    assert markdown.startswith(f"# vntopics — default — {day}\n")       # 28/01/2021
     assert "## Tỷ trọng chủ đề theo tỉnh/thành (LDA)" in markdown
     assert "| tỉnh/thành | số bài |" in markdown
     assert re.search(r"\| Hà Nội \| 0,\d{3} \|", markdown)            # decimal comma

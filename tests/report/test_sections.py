@@ -107,7 +107,7 @@ def test_format_helpers_escape_markdown_and_label_topics():
     table = markdown_table(pd.DataFrame({"tỉnh": ["Bà Rịa|Vũng Tàu"], "số bài": [7]}))
     assert table.splitlines() == ["| tỉnh | số bài |", "|---|---|",
                                   r"| Bà Rịa\|Vũng Tàu | 7 |"]
-    assert topic_labels(TOPICS, "lda") == {0: "T0: cách_ly, bệnh_nhân, y_tế",
+    assert topic_labels(TOPICS, "lda") == {0: "T0: cách ly, bệnh nhân, y tế",
                                            1: "T1: đội, hlv, trận"}
     assert topic_labels(TOPICS, "nmf") == {}
 
@@ -143,7 +143,7 @@ def test_topics_section_lists_words_with_weights_and_articles():
     row = cells(section.markdown, "1")
     assert row["top words (weight)"] == "đội (0.120), hlv (0.080), trận (0.050), bóng (0.020)"
     assert row["most representative articles"] == "Cần Thơ chống hạn (Cần Thơ, unknown)"
-    assert "cách_ly (0.120)" in section.html
+    assert "cách ly (0.120)" in section.html
     assert "Cần Thơ chống hạn (Cần Thơ, unknown)" in section.html   # a missing year
     assert "NA" not in section.markdown + section.html
 
@@ -165,7 +165,7 @@ def test_province_section_table_has_every_province_and_chart_only_large_ones():
     section = sections.province_section(inputs(), "lda")
     assert section.title == "Topic prevalence by province (LDA)"
     header = section.markdown.split("\n\n")[1].splitlines()[0]
-    assert header == "| province | T0: cách_ly, bệnh_nhân, y_tế | T1: đội, hlv, trận |"
+    assert header == "| province | T0: cách ly, bệnh nhân, y tế | T1: đội, hlv, trận |"
     assert list(cells(section.markdown, "Hà Nội").values()) == ["Hà Nội", "0.700", "0.300"]
     assert list(cells(section.markdown, "Cần Thơ").values()) == ["Cần Thơ", "0.100", "0.900"]
     chart = section.html[section.html.index("<svg"):section.html.index("</svg>")]
@@ -180,8 +180,8 @@ def test_province_section_table_has_every_province_and_chart_only_large_ones():
 def test_year_section_shows_intervals():
     section = sections.year_section(inputs(), "lda")
     assert section.title == "Topic prevalence by year (LDA)"
-    assert cells(section.markdown, "T0: cách_ly, bệnh_nhân, y_tế") == {
-        "topic": "T0: cách_ly, bệnh_nhân, y_tế", "2020": r"0.400 \[0.350, 0.450\]",
+    assert cells(section.markdown, "T0: cách ly, bệnh nhân, y tế") == {
+        "topic": "T0: cách ly, bệnh nhân, y tế", "2020": r"0.400 \[0.350, 0.450\]",
         "2021": r"0.550 \[0.500, 0.600\]"}
     assert "0.600 [0.550, 0.650]" in section.html and section.html.count("<polyline") == 2
 
@@ -192,7 +192,7 @@ def test_differences_section_keeps_clear_differences_of_well_supported_provinces
     rows = [l for l in section.markdown.splitlines() if l.startswith("| Hà Nội")]
     assert len(rows) == 2
     assert list(cells(section.markdown, "Hà Nội").values()) == [
-        "Hà Nội", "12", "T0: cách_ly, bệnh_nhân, y_tế", "0.700",
+        "Hà Nội", "12", "T0: cách ly, bệnh nhân, y tế", "0.700",
         r"+0.250 \[+0.150, +0.350\]"]
     assert "Đắk Lắk" not in section.markdown          # interval includes zero
     assert "Cần Thơ" not in section.markdown          # low support
@@ -227,9 +227,9 @@ def test_distinctive_sections_flag_small_groups_and_list_them_last():
     assert [c.split(" | ")[0] for c in body] == ["| Hà Nội", "| Đắk Lắk", "| Cần Thơ"]
     assert cells(by_province.markdown, "Hà Nội") == {
         "province": "Hà Nội", "n_docs": "12",
-        "words (z-score)": "thủ_đô (6.2), hoàn_kiếm (4.0)", "low support": ""}
+        "words (z-score)": "thủ đô (6.2), hoàn kiếm (4.0)", "low support": ""}
     assert cells(by_province.markdown, "Cần Thơ")["low support"] == "yes"
-    assert list(cells(by_year.markdown, "2021").values()) == ["2021", "14", "vắc_xin (7.7)", ""]
+    assert list(cells(by_year.markdown, "2021").values()) == ["2021", "14", "vắc xin (7.7)", ""]
     none = distinctive_section(None, PREVALENCE)
     assert all("Not enough groups to compare." in s.markdown for s in none)
 
@@ -238,7 +238,7 @@ def test_trends_and_citations_sections():
     summary = pd.DataFrame(
         [("emerging", "vắc_xin", 12.5, 4.2, 2.7e-5, 8.1e-4, 140, 2020, 2022, 1.0, 26.0, 0.02,
           0.31),
-         ("declining", "cách_ly", -8.25, -3.1, 0.0019, 0.021, 90, 2020, 2022, 30.5, 14.0, 0.4,
+         ("declining", "cách ly", -8.25, -3.1, 0.0019, 0.021, 90, 2020, 2022, 30.5, 14.0, 0.4,
           0.15)],
         columns=["direction", "word", "slope_per_10k_per_year", "z", "p_value", "q_value",
                  "total_count", "first_year", "last_year", "first_rate", "last_rate",
@@ -249,7 +249,7 @@ def test_trends_and_citations_sections():
                                                 "trend_min_year_docs": 30})
     assert trends.title == "Emerging and declining words"
     assert list(cells(trends.markdown, "declining").values()) == [
-        "declining", "cách_ly", "40.0% (2020) → 15.0% (2022)", "30.5 → 14.0", "-8.25", "-3.1",
+        "declining", "cách ly", "40.0% (2020) → 15.0% (2022)", "30.5 → 14.0", "-8.25", "-3.1",
         "0.0019", "0.021", "90"]
     assert "1.0 → 26.0" in trends.html and "2.0% (2020) → 31.0% (2022)" in trends.html
     assert "Not tested (fewer than 30 documents): 2018 (2 documents)." in trends.markdown
@@ -286,7 +286,7 @@ def test_k_sweep_and_stability_sections():
     section = stability_section(stability, TOPICS)
     assert "1 topic(s) flagged unstable" in section.markdown
     assert cells(section.markdown, "LDA") == {
-        "model": "LDA", "topic": "T0: cách_ly, bệnh_nhân, y_tế", "mean Jaccard": "0.82",
+        "model": "LDA", "topic": "T0: cách ly, bệnh nhân, y tế", "mean Jaccard": "0.82",
         "min Jaccard": "0.70", "stable": "yes"}
     assert "<td>T1: đội, hlv, trận</td><td>0.31</td><td>0.10</td><td>UNSTABLE</td>" in \
         section.html
@@ -304,7 +304,9 @@ def test_changes_and_run_sections():
                             "province_shift": ["Đà Nẵng +0.250", "", ""]})
     manifest = {**inputs().manifest, "compared_to": "20241230T060000Z-9f8e7d6c"}
     later = sections.changes_section(inputs(manifest=manifest, changes=changes))
-    assert "matched to version 20241230T060000Z-9f8e7d6c" in later.markdown
+    assert "Topics of version 20241230T060000Z-9f8e7d6c and of this one by topic id" \
+        in later.markdown and "falls below 0.50" in later.markdown
+    assert "| đội, hlv | đội, trận |" in later.markdown        # words read with spaces
     assert "LDA kept: 2, LDA new: 1" in later.markdown
     assert cells(later.markdown, "lda")["province_shift"] == "Đà Nẵng +0.250"
     assert "<td>lda</td><td></td><td>2</td><td>new</td>" in later.html
@@ -316,8 +318,10 @@ def test_changes_and_run_sections():
 
 
 def test_whole_report_escapes_article_text_in_html_and_markdown():
-    markdown, html = write_reports(inputs())
-    assert markdown.startswith(f"# vntopics report {VERSION}\n")
+    manifest = {**inputs().manifest, "config": {"input": {"paths": [
+        "data/default", "/srv/tin/dantri-2021.jsonl.gz"]}}}
+    markdown, html = write_reports(inputs(manifest=manifest))
+    assert markdown.startswith("# vntopics — default, dantri-2021.jsonl.gz — 2025-01-06\n")
     assert "## Topics (LDA)" in markdown and "## Run details" in markdown
     assert "<script>" not in page_outside_scripts(html) and "<script>" not in markdown
     assert ("&lt;script&gt;alert(&quot;Hà Nội&quot;)&lt;/script&gt; &#x27;Đà Nẵng&#x27; | cột "
@@ -334,14 +338,15 @@ def test_whole_report_escapes_article_text_in_html_and_markdown():
         assert f"## {title}\n" in markdown and f"<h2>{title}</h2>" in html
 
 
-def test_section_titles_and_version_are_escaped_in_html():
-    manifest = {**inputs().manifest, "version": 'v"<1>'}
+def test_section_titles_and_input_names_are_escaped_in_html():
+    manifest = {**inputs().manifest, "config": {"input": {"paths": ['/data/v"<1>']}}}
     html = build.render_html(inputs(manifest=manifest), [Section("bao-cao", EVIL, "", "")])
     assert "<script>" not in page_outside_scripts(html) and 'v"<1>' not in html
     escaped = ("&lt;script&gt;alert(&quot;Hà Nội&quot;)&lt;/script&gt; &#x27;Đà Nẵng&#x27; | "
                "cột &amp; &quot;trích dẫn&quot;")
     assert f'<li><a href="#bao-cao">{escaped}</a></li>' in html
-    assert f"<h2>{escaped}</h2>" in html and "<title>vntopics report v&quot;&lt;1&gt;" in html
+    assert f"<h2>{escaped}</h2>" in html
+    assert "<title>vntopics — v&quot;&lt;1&gt; — 2025-01-06</title>" in html
 
 
 def watchlist_frame() -> pd.DataFrame:
@@ -388,3 +393,46 @@ def test_watchlist_sections_tables_charts_and_escaping():
     assert cells(by_province.markdown, "Cần Thơ")["low support"] == "yes"
     assert watchlist_sections(None, 30) == [] and watchlist_sections(
         watchlist_frame().iloc[0:0], 30) == []
+
+
+def test_low_support_years_and_provinces_are_drawn_hollow_and_pale_with_their_n():
+    thin = PREVALENCE.assign(low_support=PREVALENCE["low_support"]
+                             | PREVALENCE["group"].isin(["2020", "Đắk Lắk"]))
+    year = sections.year_section(inputs(prevalence=thin), "lda").html
+    assert year.count('<circle class="low-support"') == 2        # 2020: one per topic
+    assert '>n = 9</text>' in year
+    # the line runs through the supported year only: never a confident point at 2020
+    assert all(line.count(",") == 1 for line in re.findall(r'<polyline points="([^"]*)"', year))
+    province = sections.province_section(inputs(prevalence=thin), "lda").html
+    pale = re.findall(r'<g class="low-support"[^>]*>(.*?)</g>', province)
+    assert len(pale) == 1 and "Đắk Lắk (n=8)" in pale[0]
+    assert "Hà Nội (n=12)" not in "".join(pale)
+
+
+def test_history_section_puts_drifted_topics_first_with_old_and_new_words():
+    from vntopics.pipeline.report.model_sections import history_section
+
+    rows = [("v1", "2025-01-06T06:00:00Z", "lda", "L00", "", 0.5, 9, "new",
+             "cách_ly y_tế", None),
+            ("v1", "2025-01-06T06:00:00Z", "lda", "L01", "Xây dựng Đảng", 0.3, 5, "new",
+             "đảng xây_dựng ubnd lãnh_đạo ủy", None),
+            ("v1", "2025-01-06T06:00:00Z", "lda", "L02", "", 0.2, 2, "new", "đội hlv", None),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L00", "", 0.5, 9, "kept",
+             "cách_ly y_tế", 0.93),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L01", "Xây dựng Đảng", 0.4, 6, "drifted",
+             "xây_dựng tỷ dự_án chủ_tịch ubnd", 0.41),
+            ("v2", "2025-01-13T06:00:00Z", "lda", "L02", "", 0.0, 0, "retired", "đội hlv",
+             None)]
+    history = pd.DataFrame(rows, columns=["version", "created_at", "model", "topic_id",
+                                          "label", "prevalence", "n_docs", "status",
+                                          "top_words", "similarity_to_previous"])
+    section = history_section(history, "lda", threshold=0.6)
+    table = [split_row(line) for line in section.markdown.splitlines()
+             if line.startswith("| L")]
+    assert [row[0] for row in table] == ["L01", "L02", "L00"]     # drifted, retired, kept
+    drifted = cells(section.markdown, "L01")
+    assert drifted["now"] == "drifted" and drifted["similarity"] == "0.41"
+    assert drifted["words before"] == "đảng, xây dựng, ubnd, lãnh đạo, ủy"
+    assert drifted["words now"] == "xây dựng, tỷ, dự án, chủ tịch, ubnd"
+    assert cells(section.markdown, "L02")["words now"] == ""
+    assert "below 0.60" in section.markdown

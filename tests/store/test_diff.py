@@ -24,8 +24,8 @@ SCHOOL = ["học_sinh", "trường", "giáo_viên", "thi", "lớp", "sinh_viên"
 HEALTH_KEPT = HEALTH[:7] + ["vắc_xin", "phong_tỏa", "f0"]
 HEALTH_CHANGED = HEALTH[:4] + ["vắc_xin", "phong_tỏa", "f0", "khai_báo", "giãn_cách", "mũi"]
 PROVINCES = ["Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Gia Lai", "Thanh Hóa"]
-COLUMNS = ["model", "topic_a", "topic_b", "status", "overlap", "words_a", "words_b",
-           "province_shift"]
+COLUMNS = ["model", "topic_a", "topic_id_a", "topic_b", "topic_id_b", "status", "overlap",
+           "similarity", "words_a", "words_b", "province_shift"]
 
 
 def write_version(root: Path, name: str, topics: dict[str, list[list[str]]],

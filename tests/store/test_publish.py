@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import PROJECT, read_csv
+from vntopics.pipeline.report.format import readable
 from vntopics.pipeline.store import RunResults, publish_version
 from vntopics.pipeline.store import publish as publish_module
 from vntopics.pipeline.store.versions import list_versions
@@ -38,7 +39,8 @@ CONTRACT = {
                               "last_rate"],
     "distinctive_keywords": ["dimension", "group", "word", "zscore", "log_odds", "count_group",
                              "count_rest"],
-    "citations": ["code", "province", "year", "docs", "count"],
+    "citations": ["code", "province", "year", "docs", "count", "n_docs", "doc_share",
+                  "doc_share_ci_low", "doc_share_ci_high"],
     "k_sweep": ["model", "k", "c_npmi", "c_v", "diversity", "seconds", "chosen"],
     "topic_stability": ["model", "topic", "mean_jaccard", "min_jaccard", "stable"],
 }
@@ -155,15 +157,16 @@ def test_reports_exist_and_mention_real_top_words(published):
         top = topics[topics["rank"] == 1]["word"].tolist()
         markdown = (version / "report.md").read_text(encoding="utf-8")
         html = (version / "report.html").read_text(encoding="utf-8")
-        assert markdown.startswith(f"# vntopics report {version.name}")
+        day = f"{version.name[:4]}-{version.name[4:6]}-{version.name[6:8]}"
+        assert markdown.startswith(f"# vntopics — default — {day}\n")
         assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-        for word in top + ["hlv"]:
-            assert word in markdown and word in html
+        for word in top + ["hlv"]:                # as people read them: 'cách_ly' → 'cách ly'
+            assert readable(word) in markdown and readable(word) in html
         for province in ("Thanh Hóa", "Đà Nẵng", "Hồ Chí Minh"):
             assert province in markdown and province in html
     assert "This is the first version" in (first / "report.md").read_text(encoding="utf-8")
     later = (second / "report.md").read_text(encoding="utf-8")
-    assert f"Topics matched to version {first.name}" in later
+    assert f"Topics of version {first.name} and of this one by topic id" in later
 
 
 def test_second_version_is_latest_and_has_a_diff(published):

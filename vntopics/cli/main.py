@@ -151,10 +151,13 @@ def command_ingest(args: argparse.Namespace) -> int:
 
 
 def command_label(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.store import write_label
+    from vntopics.pipeline.store import label_target, write_label
 
     if args.remove == (args.label is not None):
         raise ValueError("give a LABEL, or --remove to delete one")
+    if not args.remove and (warning := label_target(artifacts_dir_of(args), args.model,
+                                                    args.topic_id)):
+        print(f"vntopics: warning: {warning}", file=sys.stderr)
     path = write_label(artifacts_dir_of(args), args.model, args.topic_id,
                        None if args.remove else args.label)
     print(f"{'removed' if args.remove else 'labelled'} {args.model} {args.topic_id} in {path}")

@@ -101,9 +101,16 @@ function controls() {
     html("p", {class: "ex-warning", role: "status", text: warnings.join(" ")})]);
 }
 
+// A topic chosen on the map or in the list: its panel, below them, is brought into view.
+function pickTopic(i) {
+  choose({topic: i});
+  const panel = document.getElementById("ex-topic");
+  if (panel) panel.scrollIntoView({block: "start"});
+}
+
 function render() {
   const model = DATA.models[state.model];
-  const pick = (i) => choose({topic: i});
+  const pick = pickTopic;
   const map = topicMap(model, sharesOf(model, state), state.topic, pick);
   const list = html("div", {class: "ex-list"}, topicList(model, state, pick)
     .concat([groupWords(model, state)]));

@@ -104,7 +104,7 @@ function provinceBlock(model, index, state) {
       n: block.n[g], low: block.low[g], selected: name === state.province});
   });
   if (!rows.length) return null;
-  rows.sort((a, b) => b.p - a.p);
+  rows.sort((a, b) => a.low - b.low || b.p - a.p);   // too few documents: listed last
   const yearCell = inYear ? cellOf(model, "year", state.year) : null;
   const overall = inYear ? (yearCell ? yearCell.values[index][0] : null)
     : model.topics[index].share;
@@ -119,12 +119,13 @@ function yearBlock(model, index, state) {
   if (!block) return null;
   const years = block.groups;
   const series = [{name: t("all_provinces_line"), values: years.map((y, g) =>
-    block.values[g][index])}];
+    block.values[g][index]), n: block.n, low: block.low}];
   if (state.province) {
-    series.push({name: state.province, values: years.map((year) => {
-      const cell = cellOf(model, "province_year", state.province + "|" + year);
-      return cell ? cell.values[index] : null;
-    })});
+    const cells = years.map((year) => cellOf(model, "province_year",
+      state.province + "|" + year));
+    series.push({name: state.province, values: cells.map((cell) => cell ?
+      cell.values[index] : null), n: cells.map((cell) => cell ? cell.n : 0),
+      low: cells.map((cell) => cell ? cell.low : 1)});
   }
   const chart = yearLines(years, series, state.year, t("by_year") + " — " +
     model.topics[index].id);
