@@ -29,11 +29,9 @@ FLOAT_FORMAT = "%.6g"
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from vntopics.pipeline.text import sha256_file
+
+    return sha256_file(path)
 
 
 def describe_inputs(paths: Iterable[Path], symlinks: str = "inside") -> list[dict]:

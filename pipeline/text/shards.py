@@ -9,6 +9,7 @@ A pre-segmented record's words (`tokens` in the input) are kept beside its text.
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 from bisect import bisect_right
 import tempfile
@@ -17,6 +18,19 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 SHARD_ROWS = 2048      # ~10 MB of text per shard: one shard buffered, one read back at a time
+
+
+class ShardWriteError(OSError):
+    """A shard could not be written (full disk, read-only folder): the ingest cache then
+    goes on without caching; anywhere else it is the OSError it wraps."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def remove_folder(path: str) -> None:
@@ -88,7 +102,11 @@ class TextShards:
             path = self.folder / f"texts-{len(self.files):05d}.parquet"
             table = pa.table({"text": pa.array(self.pending_texts, pa.large_string()),
                               "words": pa.array(self.pending_words, pa.large_string())})
-            pq.write_table(table, path)
+            try:
+                pq.write_table(table, path)
+            except OSError as exc:
+                raise ShardWriteError(exc.errno, f"cannot write {path}: "
+                                      f"{exc.strerror or exc}") from exc
             self.files.append(path)
             self.starts.append(self.rows - len(self.pending_texts))
             self.pending_texts, self.pending_words = [], []
