@@ -6,13 +6,14 @@ before Prefect starts; the flow calls it again first thing (a run from the UI or
 has no CLI)."""
 from __future__ import annotations
 
+import logging
 from importlib.util import find_spec
 
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
-from vntopics.pipeline.text import check_inputs
+from vntopics.pipeline.text import check_inputs, tag_folder
 
 
 def check_before_work(config: RunConfig) -> None:
@@ -24,5 +25,10 @@ def check_before_work(config: RunConfig) -> None:
     check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
+    tag_folder(resolve_path(config.artifacts.dir), "artifacts")   # never read as input
     if config.cache.enabled:
-        check_writable(resolve_path(config.cache.dir), "cache folder")
+        try:
+            check_writable(resolve_path(config.cache.dir), "cache folder")
+            tag_folder(resolve_path(config.cache.dir), "cache")
+        except ValueError as exc:    # a cache only saves time: the run goes on without it
+            logging.getLogger(__name__).warning("%s: the run goes on without a cache", exc)

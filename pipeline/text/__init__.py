@@ -8,6 +8,7 @@ from vntopics.pipeline.lazy import lazy_exports
 EXPORTS = {"load_or_prepare": "cache", "prepare_documents": "documents",
            "documents_table": "documents", "Document": "documents",
            "DocumentSet": "documents", "document_set": "documents", "TextShards": "shards", "sha256_file": "shards",
+           "tag_folder": "folders",
            "DOCUMENT_COLUMNS": "documents", "INGEST_COLUMNS": "documents",
            "check_inputs": "read", "input_warnings": "read", "InputError": "read"}
 __all__ = list(EXPORTS)

@@ -33,6 +33,7 @@ from pathlib import Path
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.text.documents import Document, DocumentSet, prepare_documents
+from vntopics.pipeline.text.folders import tag_folder
 from vntopics.pipeline.text.shards import ShardWriteError, TextShards, sha256_file
 
 STORED_FIELDS = tuple(f.name for f in fields(Document)
@@ -70,6 +71,8 @@ class IngestCache:
 
     def __init__(self, folder: Path):
         self.folder = folder / "ingest"
+        if folder.is_dir():
+            tag_folder(folder, "cache")     # never read as input (text/folders.py)
 
     def load(self, key: str) -> DocumentSet | None:
         """The entry's documents; None when there is none, or when it is damaged (then set
@@ -184,6 +187,13 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
     documents = cache.load(key) if cache else None
     if documents is not None:
         return documents, True
+    if cache:
+        try:
+            cache.staging(key).mkdir(parents=True, exist_ok=True)
+            tag_folder(cache_dir, "cache")
+        except OSError as exc:
+            cache_unwritable(cache, exc)
+            cache = None
     if cache:
         try:
             documents = prepare_documents(paths, sidecar, settings, workers,
