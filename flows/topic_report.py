@@ -201,16 +201,19 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
     from vntopics.pipeline.store import previous_version
-    from vntopics.pipeline.store.artifacts_dir import clean_stale_staging, work_folder
+    from vntopics.pipeline.store.artifacts_dir import (pin_versions, tidy_artifacts_dir,
+                                                       work_folder)
+    from vntopics.pipeline.store.versions import latest_version
 
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]
     artifacts_dir = resolve_path(config.artifacts.dir)
-    for name in clean_stale_staging(artifacts_dir):
-        get_run_logger().warning("removed %s: left by a run that was killed", name)
+    for done in tidy_artifacts_dir(artifacts_dir):
+        get_run_logger().warning(done)
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
+        pin_versions(work_dir, [previous, latest_version(artifacts_dir)])   # kept till publish
         return run_stages(config, paths, artifacts_dir, previous, watchlist, mapper, work_dir)
 
 

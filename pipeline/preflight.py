@@ -13,6 +13,7 @@ from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
+from vntopics.pipeline.store.labels import read_labels
 from vntopics.pipeline.text import check_inputs, tag_folder
 
 
@@ -26,6 +27,7 @@ def check_before_work(config: RunConfig) -> None:
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
     tag_folder(resolve_path(config.artifacts.dir), "artifacts")   # never read as input
+    read_labels(resolve_path(config.artifacts.dir))   # a broken labels.yaml: not at publish
     if config.cache.enabled:
         try:
             check_writable(resolve_path(config.cache.dir), "cache folder")

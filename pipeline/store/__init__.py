@@ -4,8 +4,8 @@ analysts' labels across versions (lineage). Also listing versions, what changed 
 (`vntopics runs`, `vntopics diff`) and loading a version's models to score new documents."""
 from vntopics.pipeline.lazy import lazy_exports
 
-EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "lineage",
-           "recall_lineage": "lineage", "write_label": "lineage", "SavedModels": "models",
+EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "labels",
+           "recall_lineage": "lineage", "write_label": "labels", "SavedModels": "models",
            "load_models": "models", "RunResults": "publish", "publish_version": "publish",
            "list_versions": "versions", "previous_version": "versions",
            "resolve_version": "versions", "runs_table": "versions",
