@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -105,6 +106,43 @@ def clean_stale_staging(folder: Path) -> list[str]:
         except OSError:
             continue           # vanished meanwhile (published or cleaned by another run)
     return removed
+
+
+def redirected_stdout() -> Path | None:
+    """The file standard output is redirected to (`> file`), or None (a terminal, a pipe)."""
+    try:
+        if os.path.isfile(f"/proc/self/fd/{sys.stdout.fileno()}"):
+            return Path(os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}"))
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def check_output_file(output: Path | None, artifacts_dir: Path) -> None:
+    """Before any work: refuse to write `output` (None: standard output redirected to a
+    file) inside the artifacts folder (published versions are read-only to the tools), into
+    a folder that does not exist or cannot be written, or over a folder."""
+    target = output if output is not None else redirected_stdout()
+    if target is None:
+        return
+    target = target.resolve()
+    if target.is_relative_to(artifacts_dir.resolve()):
+        raise ValueError(f"{target}: refusing to write inside the artifacts folder "
+                         f"{artifacts_dir.resolve()} (published versions are read-only)")
+    if output is None:
+        return                                  # the shell opened it already
+    if target.is_dir():
+        raise ValueError(f"{output}: is a folder, not a file to write")
+    if not target.parent.is_dir():
+        raise ValueError(f"{output}: its folder {target.parent} does not exist")
+    existed = target.exists()
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            target.unlink()
+    except OSError as exc:
+        raise ValueError(f"{output}: cannot be written ({exc.strerror or exc})") from None
 
 
 @contextmanager

@@ -7,7 +7,7 @@ In: `RunResults` (everything the stages produced). Out: the path of the new vers
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -217,6 +217,7 @@ def publish_version(results: RunResults, artifacts_dir: Path, top_words: int,
     folder, publish it with one rename (a failed write leaves nothing behind), point
     `latest` at it, and prune versions beyond `keep_last`. Returns the version's path and the
     pruned ones. A write that fails (a full disk) is a ValueError of one line."""
+    results = replace(results, warnings=list(results.warnings))   # the caller's stays as is
     with folder_lock(artifacts_dir):
         current_lineage(results, artifacts_dir)
         try:
