@@ -139,9 +139,11 @@ def command_diff(args: argparse.Namespace) -> int:
 
 def command_ingest(args: argparse.Namespace) -> int:
     from vntopics.pipeline.config_io import resolve_path
+    from vntopics.pipeline.store.artifacts_dir import check_output_file
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
+    check_output_file(None, resolve_path(config.artifacts.dir))   # `> latest/tables/...`
     paths = [resolve_path(p) for p in config.input.paths]
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
     documents = prepare_documents(paths, sidecar, config.input)
@@ -166,13 +168,20 @@ def command_apply(args: argparse.Namespace) -> int:
     from vntopics.pipeline.store import resolve_version
     from vntopics.pipeline.store.models import apply_version
 
+    from vntopics.pipeline.store.artifacts_dir import check_output_file
+
     config = resolve_config(args)
-    version = resolve_version(resolve_path(config.artifacts.dir), args.version)
+    artifacts_dir = resolve_path(config.artifacts.dir)
+    check_output_file(Path(args.output) if args.output else None, artifacts_dir)
+    version = resolve_version(artifacts_dir, args.version)
     paths = [resolve_path(p) for p in config.input.paths]
     sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
     table = apply_version(version, paths, config, sidecar)
     table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
                  float_format="%.6g")
+    if not (table["status"] == "ok").any():
+        print(f"vntopics: warning: nothing to score: {len(table)} documents, none with a "
+              f"word of {version.name}'s vocabulary (reasons in the CSV)", file=sys.stderr)
     return 0
 
 

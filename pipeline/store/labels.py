@@ -69,9 +69,11 @@ def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (undecodable byte at offset "
+        line = data[:exc.start].count(b"\n") + 1
+        raise ValueError(f"{path}, line {line}: not UTF-8 text (undecodable byte at offset "
                          f"{exc.start})") from None
     except OSError as exc:
         raise ValueError(f"{path}: unreadable ({exc.strerror or exc})") from None
