@@ -139,7 +139,7 @@ def command_diff(args: argparse.Namespace) -> int:
 
 def command_ingest(args: argparse.Namespace) -> int:
     from vntopics.pipeline.config_io import resolve_path
-    from vntopics.pipeline.store.artifacts_dir import check_output_file
+    from vntopics.pipeline.store import check_output_file
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
@@ -168,7 +168,7 @@ def command_apply(args: argparse.Namespace) -> int:
     from vntopics.pipeline.store import resolve_version
     from vntopics.pipeline.store.models import apply_version
 
-    from vntopics.pipeline.store.artifacts_dir import check_output_file
+    from vntopics.pipeline.store import check_output_file
 
     config = resolve_config(args)
     artifacts_dir = resolve_path(config.artifacts.dir)

@@ -200,10 +200,9 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
-    from vntopics.pipeline.store import previous_version
-    from vntopics.pipeline.store.artifacts_dir import (pin_versions, tidy_artifacts_dir,
-                                                       work_folder)
-    from vntopics.pipeline.store.versions import latest_version
+    from vntopics.pipeline.store import (latest_version, pin_versions, previous_version,
+                                         tidy_artifacts_dir)
+    from vntopics.pipeline.store.artifacts_dir import work_folder
 
     mapper = mapper_for(config)
     paths = [resolve_path(p) for p in config.input.paths]

@@ -13,7 +13,7 @@ from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
 from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
-from vntopics.pipeline.store.labels import read_labels
+from vntopics.pipeline.store import read_labels
 from vntopics.pipeline.text import check_inputs, tag_folder
 
 
