@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -240,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except ValueError as exc:  # config and input errors: one clear line, no traceback
         print(f"vntopics: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:     # a full disk anywhere: one line naming the file
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(f"vntopics: error: {exc.filename or 'writing'}: {exc.strerror}", file=sys.stderr)
         return 2
 
 

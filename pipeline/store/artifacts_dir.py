@@ -160,7 +160,11 @@ def folder_lock(artifacts_dir: Path) -> Iterator[None]:
 def pin_versions(work_dir: Path, versions: Iterable[Path | None]) -> None:
     """Record in the run's work folder the versions it reads until it publishes."""
     names = sorted({v.name for v in versions if v is not None})
-    (work_dir / PINS_NAME).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+    try:
+        (work_dir / PINS_NAME).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+    except OSError as exc:     # the first write of a run to its folder: a full disk is here
+        raise ValueError(f"cannot write in the artifacts folder {work_dir.parent}: "
+                         f"{exc.strerror or exc}") from None
 
 
 def pinned_versions(artifacts_dir: Path) -> set[str]:
