@@ -98,3 +98,28 @@ def test_publishing_over_a_latest_folder_succeeds(folder, real_results):
     assert (artifacts / "LATEST").read_text().strip() == third.name
     assert os.readlink(artifacts / "latest") == third.name
     assert json.loads((third / "manifest.json").read_text())["version"] == third.name
+
+
+def test_runs_and_diff_commands_on_a_damaged_version(folder):
+    import subprocess
+
+    from tests.conftest import VNTOPICS
+
+    artifacts, first, second = folder
+    (artifacts / second / "manifest.json").write_text("{", encoding="utf-8")
+
+    def cli(*args):
+        return subprocess.run([*VNTOPICS, *args, "--artifacts-dir", str(artifacts)],
+                              capture_output=True, text=True, timeout=120)
+
+    listed = cli("runs", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [r["version"] for r in rows] == [second, first]
+    assert "manifest.json: not JSON" in rows[0]["problem"] and rows[1]["ok"] == 120
+    diffed = cli("diff", first, second)
+    assert diffed.returncode == 2 and "Traceback" not in diffed.stderr
+    assert diffed.stderr.strip().startswith(f"vntopics: error: version {second} is damaged: "
+                                            f"{artifacts / second / 'manifest.json'}: not "
+                                            "JSON (")
+    assert cli("diff", first, "latest").returncode == 0     # latest: the intact one
