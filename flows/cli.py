@@ -166,10 +166,8 @@ def command_label(args: argparse.Namespace) -> int:
 
 def command_apply(args: argparse.Namespace) -> int:
     from vntopics.pipeline.config_io import resolve_path
-    from vntopics.pipeline.store import resolve_version
+    from vntopics.pipeline.store import check_output_file, resolve_version
     from vntopics.pipeline.store.models import apply_version
-
-    from vntopics.pipeline.store import check_output_file
 
     config = resolve_config(args)
     artifacts_dir = resolve_path(config.artifacts.dir)
@@ -181,8 +179,9 @@ def command_apply(args: argparse.Namespace) -> int:
     table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
                  float_format="%.6g")
     if not (table["status"] == "ok").any():
-        print(f"vntopics: warning: nothing to score: {len(table)} documents, none with a "
-              f"word of {version.name}'s vocabulary (reasons in the CSV)", file=sys.stderr)
+        print(f"vntopics: warning: nothing to score with {version.name}: none of the "
+              f"{len(table)} documents is usable (each one's status and reason is in the CSV)",
+              file=sys.stderr)
     return 0
 
 
