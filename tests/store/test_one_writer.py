@@ -48,7 +48,7 @@ def test_concurrent_labels_are_all_kept(folder):
     ids = read_manifest(version)["topic_ids"]
     targets = [(m, t) for m in ("lda", "nmf") for t in ids[m]]
     assert len(targets) == 6
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")     # no fork of a threaded test process
     workers = [context.Process(target=label_many, args=(artifacts, m, t, 15))
                for m, t in targets]
     for worker in workers:
