@@ -10,21 +10,7 @@ from pathlib import Path
 from vntopics.flows import startup
 from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
                                        print_frame)
-
-RUNTIME_DEFAULTS = {
-    # Prefect's temporary server can start slowly on a loaded machine, close to its default
-    # limit of 20 s (benchmarks/README.md).
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    # Nothing is downloaded at run time.
-    "HF_HUB_OFFLINE": "1",
-    "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.3",
-}
-
-
-def set_runtime_defaults() -> None:
-    for key, value in RUNTIME_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+from vntopics.flows.runtime import set_runtime_defaults
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,6 +191,9 @@ def checked_config(args: argparse.Namespace):
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from vntopics.flows.signals import end_within_grace_on_signals
+
+    end_within_grace_on_signals()    # SIGTERM/SIGINT: the run and all it started end in seconds
     with startup.imports_without_gc():
         config = checked_config(args)
         from vntopics.flows.console import flow_run_output

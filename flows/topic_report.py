@@ -26,7 +26,7 @@ from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runn
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import load_config, resolve_path
-from vntopics.pipeline.parallel import Mapper, default_workers
+from vntopics.pipeline.parallel import Mapper, usable_workers
 
 if TYPE_CHECKING:
     from vntopics.pipeline.compare import ComparisonTables
@@ -64,7 +64,7 @@ def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig, wor
         documents, reused = load_or_prepare(paths, inputs, config.input, sidecar,
                                             sha256_of(sidecar) if sidecar else None,
                                             cache_dir(config),
-                                            config.workers or default_workers(), progress,
+                                            usable_workers(config.workers)[0], progress,
                                             work_dir)
     ok = sum(d.status == "ok" for d in documents)
     get_run_logger().info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
@@ -205,6 +205,8 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     from vntopics.pipeline.store.artifacts_dir import work_folder
 
     mapper = mapper_for(config)
+    if config.runner == "local" and (capped := usable_workers(config.workers)[1]):
+        get_run_logger().warning(capped)
     paths = [resolve_path(p) for p in config.input.paths]
     artifacts_dir = resolve_path(config.artifacts.dir)
     for done in tidy_artifacts_dir(artifacts_dir):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 from vntopics.pipeline.config_values import check_cron, parse_num_topics
 
@@ -200,6 +201,10 @@ class CompareConfig(StrictModel):
     trend_top_n: int = Field(20, ge=1, description="Emerging and declining words listed each.")
     trend_min_year_docs: int = Field(30, ge=1, description="Years with fewer documents are "
                                      "shown but left out of every trend test.")
+    max_watchlist_terms: int = Field(
+        1000, ge=1, description="Most terms compare.watchlist and compare.watchlist_file may "
+                                "hold together: each term adds a row per group to "
+                                "watchlist.csv and a chart to the report.")
     watchlist: list[str] = Field(
         default_factory=list,
         description="Terms to measure by province and year: words or phrases in ordinary "
@@ -211,9 +216,13 @@ class CompareConfig(StrictModel):
 
     @field_validator("watchlist")
     @classmethod
-    def _watchlist_is_usable(cls, value: list[str]) -> list[str]:
+    def _watchlist_is_usable(cls, value: list[str], info: ValidationInfo) -> list[str]:
         from vntopics.pipeline.segment.terms import parse_watchlist   # the segmenter's spelling
 
+        limit = info.data.get("max_watchlist_terms")
+        if limit and len(value) > limit:
+            raise ValueError(f"{len(value):,} terms, more than compare.max_watchlist_terms "
+                             f"({limit:,})")
         parse_watchlist(value, "compare.watchlist")
         return value
 
@@ -276,7 +285,8 @@ class RunConfig(StrictModel):
     artifacts: ArtifactsConfig = Field(default_factory=ArtifactsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     workers: int | None = Field(None, ge=1, description="Local processes for cleaning, "
-                                "segmentation and model fits (default: the machine's cores).")
+                                "segmentation and model fits (default: the machine's cores; "
+                                "at most 2 per core: more is capped, with a warning).")
     cache: CacheConfig = Field(default_factory=CacheConfig)
     runner: Literal["local", "dask"] = Field("local", description="local: processes on this "
                                              "machine; dask: segmentation batches and model "

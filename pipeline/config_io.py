@@ -1,4 +1,5 @@
-"""Reading a run's configuration: the YAML file, `--set key=value` overrides, the CLI's and
+"""Reading a run's configuration: YAML without aliases (`read_yaml_text`, `read_yaml_file`:
+every YAML the project reads goes through them), the YAML file, `--set key=value` overrides, the CLI's and
 the Python API's inputs and folders (`configure`), and config paths (`builtin:` lists,
 relative paths), with every problem reported as one line that names where it is (file, line
 and column; the key). Also every key with its description (`vntopics config show`).
@@ -8,6 +9,7 @@ Kept apart from `config.py` (the schema) so that the schema reads as the list of
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,22 +43,67 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     return f"{where}{problem}"
 
 
+class AliasFreeLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses aliases (`*name`): an alias repeats a node without
+    copying it, so a few hundred bytes of nested aliases (an "alias bomb") expand to billions
+    of values in whatever walks the result (validation, copies, printing). Configs, labels,
+    watchlists and source lists never need them; an anchor alone (`&name`) is harmless.
+    Nesting deeper than MAX_DEPTH is refused too (instead of a RecursionError)."""
+
+    MAX_DEPTH = 100
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} refused (YAML aliases are not accepted: "
+                "write the value out)", event.start_mark)
+        self.depth = getattr(self, "depth", 0) + 1
+        try:
+            if self.depth > self.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {self.MAX_DEPTH} levels deep",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def read_yaml_text(text: str) -> Any:
+    """`yaml.safe_load(text)` with aliases refused (`AliasFreeLoader`); raises yaml.YAMLError."""
+    return yaml.load(text, Loader=AliasFreeLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+MAX_YAML_BYTES = 2_000_000   # configs, labels, source lists: KBs; parsing takes ~2.5 s a MB
+
+
+def read_yaml_file(path: Path, what: str) -> Any:
+    """The YAML document in `path`, aliases refused; a missing, unreadable, non-UTF-8,
+    malformed or oversized (MAX_YAML_BYTES) file raises ValueError in one line naming `what`
+    and the file ('labels /a/labels.yaml: YAML syntax error at line 2, column 4: ...')."""
+    try:
+        if (size := path.stat().st_size) > MAX_YAML_BYTES:
+            raise ValueError(f"{what} {path}: {size / 1e6:.1f} MB, more than a YAML file here "
+                             f"may hold ({MAX_YAML_BYTES / 1e6:.0f} MB; long term lists go in "
+                             "compare.watchlist_file)")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ValueError(f"{what} file not found: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{what} {path}: not UTF-8 text (undecodable byte at offset "
+                         f"{exc.start})") from exc
+    except OSError as exc:
+        raise ValueError(f"{what} {path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        return read_yaml_text(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{what} {path}: YAML syntax error at {yaml_problem(exc)}") from exc
+
+
 def read_config_file(path: Path) -> dict:
     """The YAML mapping in `path`; a missing, unreadable, non-UTF-8 or malformed file raises
     ValueError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ValueError(f"config file not found: {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"config {path}: not UTF-8 text (undecodable byte at offset "
-                         f"{exc.start})") from exc
-    except OSError as exc:
-        raise ValueError(f"config {path}: cannot be read ({exc.strerror or exc})") from exc
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"config {path}: YAML syntax error at {yaml_problem(exc)}") from exc
+    data = read_yaml_file(path, "config") or {}
     if not isinstance(data, dict):
         raise ValueError(f"config {path} must be a mapping of sections")
     return data
@@ -71,15 +118,27 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not parts:
         raise ValueError(f"--set has an empty key in {text!r}")
     try:
-        return parts, yaml.safe_load(raw) if raw.strip() else ""
+        return parts, read_yaml_text(raw) if raw.strip() else ""
     except yaml.YAMLError as exc:
         raise ValueError(f"--set {text!r}: not a YAML value ({yaml_problem(exc)})") from exc
 
 
-def apply_overrides(data: dict, overrides: list[str]) -> dict:
+def split_key(key: str) -> list[str]:
+    """'model.lda.alpha' -> ['model', 'lda', 'alpha'] (a key given as a mapping's key)."""
+    parts = [p for p in str(key).strip().split(".") if p]
+    if not parts:
+        raise ValueError(f"overrides have an empty key: {key!r}")
+    return parts
+
+
+def apply_overrides(data: dict, overrides: list[str] | Mapping[str, Any]) -> dict:
+    """`data` with the overrides set: `--set` strings ("key=value", the value read as YAML)
+    or, from Python, a mapping of dotted keys to values ({"model.num_topics": 8})."""
     data = copy.deepcopy(data)
-    for item in overrides:
-        parts, value = parse_override(item)
+    pairs = ([(key, (split_key(key), value)) for key, value in overrides.items()]
+             if isinstance(overrides, Mapping) else
+             [(item, parse_override(item)) for item in overrides])
+    for item, (parts, value) in pairs:
         node = data
         for part in parts[:-1]:
             child = node.setdefault(part, {})
@@ -126,16 +185,22 @@ def validation_message(error: ValidationError) -> str:
     return "invalid config: " + "; ".join(problems)
 
 
-def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> RunConfig:
-    """Read YAML (default: the shipped default.yaml), apply `--set` overrides, validate."""
-    data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
+def load_config(path: str | Path | Mapping | None = None,
+                overrides: list[str] | Mapping[str, Any] | None = None) -> RunConfig:
+    """Read YAML (default: the shipped default.yaml; from Python also a mapping of the same
+    sections), apply `--set` overrides, validate."""
+    if isinstance(path, Mapping):
+        data = copy.deepcopy(dict(path))
+    else:
+        data = read_config_file(Path(path) if path else DEFAULT_CONFIG_FILE)
     try:
         return RunConfig.model_validate(apply_overrides(data, overrides or []))
     except ValidationError as exc:
         raise ValueError(validation_message(exc)) from None
 
 
-def configure(config_file: str | Path | None = None, overrides: list[str] | None = None,
+def configure(config_file: str | Path | Mapping | None = None,
+              overrides: list[str] | Mapping[str, Any] | None = None,
               inputs: list[str | Path] | None = None, artifacts_dir: str | Path | None = None,
               compare_to: str | None = None) -> RunConfig:
     """The config of a run as the CLI and the Python API build it: the YAML (default: the

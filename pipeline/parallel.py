@@ -9,15 +9,17 @@ worker idles behind one slow batch.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing.spawn
 import os
 import signal
 import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from itertools import chain, islice
-from multiprocessing import get_context
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable, Iterable, Iterator
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
@@ -105,12 +107,67 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+WORKER_NAME = "vntopics-worker"
+
+
+class WorkerProcess(SpawnProcess):
+    """A spawned pool worker, named so that its start leaves out the caller's `__main__`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = f"{WORKER_NAME}-{':'.join(map(str, self._identity))}"
+
+
+class WorkerContext(SpawnContext):
+    """'spawn' whose workers do not run the caller's main module. multiprocessing tells every
+    spawned child to re-run the parent's `__main__` (the script, or the module of `python -m`)
+    so that functions defined there can be unpickled; a script without an `if __name__ ==
+    "__main__":` guard that calls `vntopics.run` then ran the whole run again in each worker
+    (another Prefect server and flow run each, then "bootstrapping phase" errors). Workers run
+    vntopics functions only, which they import by name: they never need the caller's main."""
+    Process = WorkerProcess
+
+
+def preparation_without_main(name: str, prepare=multiprocessing.spawn.get_preparation_data
+                             ) -> dict:
+    """multiprocessing's preparation data of a new child, without the main module for
+    vntopics workers (other processes of the program are left as they are)."""
+    data = prepare(name)
+    if name.startswith(WORKER_NAME):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+# The one place multiprocessing decides what a spawned child imports before it starts.
+multiprocessing.spawn.get_preparation_data = preparation_without_main
+
+
 def spawn_pool(workers: int, unneeded_modules: tuple[str, ...] = ()) -> ProcessPoolExecutor:
     """Worker processes started with 'spawn' (they must not inherit the orchestrator's
-    threads and locks: Prefect's, the SQLite cache's), each dying with this process."""
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+    threads and locks: Prefect's, the SQLite cache's), without the caller's main module
+    (`WorkerContext`), each dying with this process."""
+    return ProcessPoolExecutor(workers, mp_context=WorkerContext(),
                                initializer=start_worker,
                                initargs=(os.getpid(), tuple(unneeded_modules)))
+
+
+@contextmanager
+def worker_pool(workers: int, unneeded_modules: tuple[str, ...] = ()
+                ) -> Iterator[ProcessPoolExecutor]:
+    """`spawn_pool` for one map. Left early (an error, a signal ending the run, a consumer
+    that stops reading), queued items are cancelled and the workers killed at once: leaving
+    it as `with` does would wait for every item in flight, for as long as they take."""
+    pool = spawn_pool(workers, unneeded_modules)
+    try:
+        yield pool
+    except BaseException:
+        workers_alive = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers_alive:
+            process.kill()
+        raise
+    pool.shutdown(wait=True)
 
 
 def default_workers() -> int:
@@ -118,12 +175,30 @@ def default_workers() -> int:
                else os.cpu_count() or 1)
 
 
+# Beyond this many processes per core, more workers only add memory (each holds its own
+# imports and batch) and switching: `workers: 10000` would start a process per batch.
+WORKERS_PER_CORE = 2
+
+
+def usable_workers(requested: int | None) -> tuple[int, str]:
+    """(The local processes a run uses, a warning when fewer than `requested`): `workers`
+    (default: the cores), at most WORKERS_PER_CORE per core."""
+    cores = default_workers()
+    cap = WORKERS_PER_CORE * cores
+    if requested is None:
+        return cores, ""
+    if requested > cap:
+        return cap, (f"workers: {requested} requested, {cap} used (at most {WORKERS_PER_CORE} "
+                     f"per core, {cores} cores)")
+    return requested, ""
+
+
 class ProcessMapper:
-    """A mapper over `workers` local processes (in this process when `workers` is 1), at most
-    `4 * workers` items in flight."""
+    """A mapper over `workers` local processes (in this process when `workers` is 1; at most
+    `usable_workers`), at most `4 * workers` items in flight."""
 
     def __init__(self, workers: int | None = None):
-        self.workers = workers or default_workers()
+        self.workers = usable_workers(workers)[0]
         self.description = f"{self.workers} workers"
 
     def __call__(self, function: Callable, items: Iterable) -> Iterator:
@@ -133,7 +208,7 @@ class ProcessMapper:
             yield from map(function, chain(head, items))
             return
         items = chain(head, items)
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from ordered_map(pool, function, items, 4 * self.workers)
 
     def unordered(self, function: Callable, tagged: Iterable[tuple[Any, Any]]
@@ -141,5 +216,5 @@ class ProcessMapper:
         if self.workers <= 1:
             yield from ((tag, function(argument)) for tag, argument in tagged)
             return
-        with spawn_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
+        with worker_pool(self.workers, getattr(function, "unneeded_modules", ())) as pool:
             yield from completed_map(pool, function, tagged, 4 * self.workers)

@@ -115,3 +115,26 @@ def test_readme_examples_of_a_watchlist_and_seeded_topics_are_valid_config(tmp_p
     path.write_text(block, encoding="utf-8")
     seeded = load_config(path).model.seed_topics
     assert list(seeded) == ["Y tế", "Giáo dục"] and yaml.safe_load(block)["model"]
+
+
+def test_python_overrides_and_configs_are_checked_exactly_like_set():
+    """`vntopics.run(overrides={...}, config={...})`: a dict of dotted keys, or a dict of the
+    YAML's sections, gives the config (and the one-line errors) `--set` and a file give."""
+    from vntopics.pipeline.config_io import configure
+
+    as_dict = configure({"model": {"num_topics": 6}},
+                        {"model.lda.alpha": 0.1, "model.models": ["nmf"],
+                         "compare.watchlist": ["chuyển đổi số", "18-NQ/TW"]})
+    as_set = load_config(overrides=["model.num_topics=6", "model.lda.alpha=0.1",
+                                    "model.models=[nmf]",
+                                    'compare.watchlist=["chuyển đổi số", "18-NQ/TW"]'])
+    assert as_dict == as_set
+    for key, value in [("model.num_topic", 5), ("corpus.no_above", 1.5),
+                       ("model.lda.alpha", "banana")]:
+        with pytest.raises(ValueError) as from_dict:
+            load_config(overrides={key: value})
+        with pytest.raises(ValueError) as from_set:
+            load_config(overrides=[f"{key}={value}"])
+        assert str(from_dict.value) == str(from_set.value)
+    with pytest.raises(ValueError, match="'model' is not a section"):
+        load_config(overrides={"model": 3, "model.num_topics": 4})

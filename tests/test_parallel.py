@@ -31,3 +31,22 @@ def test_completed_map_keeps_workers_busy_behind_a_slow_first_item():
 def test_ordered_map_keeps_input_order_with_few_in_flight():
     with ThreadPoolExecutor(2) as pool:
         assert list(ordered_map(pool, len, (["x"] * n for n in range(10)), 2)) == list(range(10))
+
+
+def test_workers_do_not_rerun_a_guardless_main_script(tmp_path):
+    """A script without `if __name__ == "__main__":` that maps on worker processes runs its
+    body once: multiprocessing's 'spawn' would re-run it in each worker (where the map
+    itself then fails while the worker is still starting)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "guardless.py"
+    script.write_text(
+        "from vntopics.pipeline.parallel import ProcessMapper\n"
+        "print('body ran', flush=True)\n"
+        "print('lengths', list(ProcessMapper(2)(len, ['Hà Nội', 'Đà Nẵng', 'Huế'])), "
+        "flush=True)\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["body ran", "lengths [6, 7, 3]"]

@@ -14,7 +14,7 @@ from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           distinctive_section,
                                                           province_year_section, trends_section)
 from vntopics.pipeline.report.explorer_page import explorer_page
-from vntopics.pipeline.report.format import Section
+from vntopics.pipeline.report.format import Section, markdown_escape
 from vntopics.pipeline.report.inputs import ReportInputs
 from vntopics.pipeline.report.model_sections import (history_section, k_sweep_section,
                                                      stability_section)
@@ -58,8 +58,9 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
 
 
 def render_markdown(inputs: ReportInputs, sections: list[Section]) -> str:
-    title = f"# {inputs.lang('report.title', version=inputs.manifest['version'])}\n"
-    body = "\n".join(f"## {s.title}\n\n{s.markdown}" for s in sections)
+    title = "# " + markdown_escape(inputs.lang("report.title",
+                                               version=inputs.manifest["version"])) + "\n"
+    body = "\n".join(f"## {markdown_escape(s.title)}\n\n{s.markdown}" for s in sections)
     return title + "\n" + body
 
 

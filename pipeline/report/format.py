@@ -83,8 +83,11 @@ def html_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
 
 def table_section(lang: Language, anchor: str, title: str, intro: str, frame: pd.DataFrame,
                   chart: str = "") -> Section:
-    """A section of one table (its columns already in `lang`), with an intro and a chart."""
-    return Section(anchor, title, f"{intro}\n\n{markdown_table(frame, lang)}",
+    """A section of one table (its columns already in `lang`), with an intro and a chart.
+    The intro is escaped in both forms: it holds analyst strings (watchlist terms, warnings
+    naming paths), and escaping leaves the shipped wording as it reads."""
+    return Section(anchor, title,
+                   f"{markdown_escape(intro)}\n\n{markdown_table(frame, lang)}",
                    f"<p>{escape(intro)}</p>{chart}{html_table(frame, lang)}")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from vntopics.pipeline.config_io import read_yaml_text
 
 LANGUAGES = ("en", "vi")
 TABLES = Path(__file__).parent / "lang"
@@ -100,7 +100,7 @@ class Language:
 def language(code: str = "en") -> Language:
     if code not in LANGUAGES:
         raise ValueError(f"unknown report language {code!r}; expected one of {LANGUAGES}")
-    tree = yaml.safe_load((TABLES / f"{code}.yaml").read_text(encoding="utf-8"))
+    tree = read_yaml_text((TABLES / f"{code}.yaml").read_text(encoding="utf-8"))
     return Language(code, flatten(tree))
 
 

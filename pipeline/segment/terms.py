@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import ahocorasick
+
 from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment.words import CITATION, normalise_citation
@@ -27,7 +29,6 @@ from vntopics.pipeline.text.normalise import normalise_unicode
 
 CODE = re.compile(CITATION.pattern, re.IGNORECASE)   # a code as a term: any letter case
 PHRASE, CODE_KIND = "phrase", "code"
-SYLLABLE_GAP = r"[^\S\n]+"    # spaces between two syllables, never a line break
 
 
 @dataclass(frozen=True)
@@ -73,52 +74,92 @@ def parse_watchlist(entries: Iterable[str | tuple[str, str]], source: str) -> li
     return terms
 
 
-def read_watchlist_file(path: Path) -> list[tuple[str, str]]:
-    """(where, term) for every non-blank line; '#' starts a comment."""
+def read_watchlist_file(path: Path, limit: int) -> list[tuple[str, str]]:
+    """(where, term) for every non-blank line; '#' starts a comment. Read a line at a time
+    and stopped past `limit` terms (the caller refuses that many)."""
+    entries: list[tuple[str, str]] = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if term := line.split("#", 1)[0].strip():
+                    entries.append((f"{path} line {number}", term))
+                    if len(entries) > limit:
+                        break
     except FileNotFoundError as exc:
         raise ValueError(f"compare.watchlist_file: {path} does not exist") from exc
     except UnicodeDecodeError as exc:
         raise ValueError(f"compare.watchlist_file: {path} is not UTF-8 text") from exc
     except OSError as exc:
         raise ValueError(f"compare.watchlist_file: cannot read {path}: {exc}") from exc
-    return [(f"{path} line {number}", line.split("#", 1)[0].strip())
-            for number, line in enumerate(lines, start=1)
-            if line.split("#", 1)[0].strip()]
+    return entries
 
 
 def load_watchlist(settings: CompareConfig) -> list[WatchTerm]:
     """`compare.watchlist` then the terms of `compare.watchlist_file`, checked together:
-    what a run measures. Called before any work, so a bad list fails the run at once."""
+    what a run measures, at most `compare.max_watchlist_terms` terms. Called before any
+    work, so a bad list fails the run at once."""
+    limit = settings.max_watchlist_terms
     entries: list[str | tuple[str, str]] = [(f"compare.watchlist entry {i}", text) for i, text
                                             in enumerate(settings.watchlist, start=1)]
     if settings.watchlist_file:
-        entries += read_watchlist_file(resolve_path(settings.watchlist_file))
+        path = resolve_path(settings.watchlist_file)
+        entries += read_watchlist_file(path, limit - len(entries))
+        if len(entries) > limit:
+            raise ValueError(f"compare.watchlist_file: {path} and compare.watchlist hold more "
+                             f"than compare.max_watchlist_terms ({limit:,}) terms")
     return parse_watchlist(entries, "compare.watchlist")
+
+
+GAP_WITH_LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
+GAP = re.compile(r"[^\S\n]+")
+
+
+def is_word_character(character: str) -> bool:
+    """What the regular expression `\\w` matches (letters, digits, marks counted as such, '_')."""
+    return character.isalnum() or character == "_"
 
 
 class TermCounter:
     """Occurrences of each watchlist term in one document's cleaned text (already through
-    `normalise_unicode`) and citations: {term: count}, terms found only."""
+    `normalise_unicode`) and citations: {term: count}, terms found only, in watchlist order.
+
+    Every phrase is found in one pass over the text, whatever the number of terms (an
+    Aho–Corasick automaton over the terms' keys, run on the lower-cased text with each gap
+    between words written as one space, or one line break when it holds one): linear in the
+    text's length. A match counts when no word character touches either end; a term's
+    matches do not overlap (the first one wins), as a regular expression's would."""
 
     def __init__(self, terms: Sequence[WatchTerm]):
-        self.phrases = [(t.term, t.key.split(" ", 1)[0], re.compile(
-            r"(?<!\w)" + SYLLABLE_GAP.join(map(re.escape, t.key.split(" "))) + r"(?!\w)"))
-            for t in terms if t.kind == PHRASE]
+        phrases = [t for t in terms if t.kind == PHRASE]
+        self.order = {t.term: position for position, t in enumerate(terms)}
+        self.automaton = ahocorasick.Automaton() if phrases else None
+        for t in phrases:
+            self.automaton.add_word(t.key, (t.term, len(t.key)))
+        if self.automaton is not None:
+            self.automaton.make_automaton()
         self.codes = [(t.term, t.key) for t in terms if t.kind == CODE_KIND]
 
     def __call__(self, text: str, citations: Sequence[str]) -> dict[str, int]:
-        lowered = text.lower()
         counts: dict[str, int] = {}
-        for term, first_syllable, pattern in self.phrases:
-            if first_syllable in lowered:          # a substring test skips most documents
-                found = len(pattern.findall(lowered))
-                if found:
-                    counts[term] = found
+        if self.automaton is not None:
+            counts = self.phrase_counts(GAP.sub(" ", GAP_WITH_LINE_BREAK.sub("\n",
+                                                                           text.lower())))
         if self.codes and citations:
             cited = Counter(citations)
             counts.update({term: cited[key] for term, key in self.codes if cited[key]})
+        return dict(sorted(counts.items(), key=lambda item: self.order[item[0]]))
+
+    def phrase_counts(self, text: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        last_end: dict[str, int] = {}       # where each term's previous counted match ends
+        for end, (term, length) in self.automaton.iter(text):
+            start = end - length + 1
+            if ((start and is_word_character(text[start - 1]))
+                    or (end + 1 < len(text) and is_word_character(text[end + 1]))
+                    or start <= last_end.get(term, -1)):
+                continue
+            last_end[term] = end
+            counts[term] = counts.get(term, 0) + 1
         return counts
 
 

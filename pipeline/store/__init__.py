@@ -9,6 +9,8 @@ EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "labels
            "load_models": "models", "RunResults": "publish", "publish_version": "publish",
            "list_versions": "versions", "previous_version": "versions",
            "resolve_version": "versions", "runs_table": "versions",
+           "read_manifest": "versions", "read_table": "versions",
+           "table_names": "versions", "apply_version": "models", "score_texts": "models",
            "describe_inputs": "writer", "sha256_of": "writer",
            "check_output_file": "artifacts_dir", "folder_lock": "artifacts_dir",
            "pin_versions": "artifacts_dir", "tidy_artifacts_dir": "artifacts_dir",

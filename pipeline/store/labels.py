@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from vntopics.pipeline.config_io import AliasFreeLoader, read_yaml_file
 from vntopics.pipeline.store.artifacts_dir import folder_lock
 
 LABELS_FILE = "labels.yaml"
@@ -24,20 +25,13 @@ def topic_id(model: str, number: int) -> str:
 
 
 def labels_error(path: Path, node, problem: str) -> ValueError:
-    line = f", line {node.start_mark.line + 1}" if node is not None else ""
-    return ValueError(f"{path}{line}: {problem}")
+    return ValueError(f"labels {path}, line {node.start_mark.line + 1}: {problem}")
 
 
 def parse_labels(path: Path, text: str) -> dict[str, dict[str, str]]:
-    """{model: {topic_id: label}} from the file's text; ValueError naming file and line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{path}{where}: not YAML ({exc.problem or exc.context})") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not YAML ({exc})") from None
+    """{model: {topic_id: label}} from the file's text (already read as YAML without
+    aliases: `config_io.read_yaml_file`); ValueError naming the file and the line."""
+    root = yaml.compose(text, Loader=AliasFreeLoader)
     if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
         return {}
     if not isinstance(root, yaml.MappingNode):
@@ -64,20 +58,12 @@ def parse_labels(path: Path, text: str) -> dict[str, dict[str, str]]:
 
 def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
     """{model: {topic_id: label}} from the artifacts folder's labels.yaml ({} without one);
-    ValueError (one line, file and line named) when it is malformed."""
+    ValueError (one line, the file and the line named) when it is malformed."""
     path = artifacts_dir / LABELS_FILE
     if not path.exists():
         return {}
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ValueError(f"{path}, line {line}: not UTF-8 text (undecodable byte at offset "
-                         f"{exc.start})") from None
-    except OSError as exc:
-        raise ValueError(f"{path}: unreadable ({exc.strerror or exc})") from None
-    return parse_labels(path, text)
+    read_yaml_file(path, "labels")     # size, UTF-8, YAML syntax, aliases: one line each
+    return parse_labels(path, path.read_text(encoding="utf-8"))
 
 
 def known_topic_ids(artifacts_dir: Path, model: str) -> list[str]:
@@ -100,6 +86,7 @@ def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) 
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(ID_PREFIX)}")
     if label is not None and not label.strip():
         raise ValueError("a label cannot be empty (use --remove to delete one)")
+    read_labels(artifacts_dir)         # a broken file is named first, whatever else is wrong
     known = known_topic_ids(artifacts_dir, model)
     path = artifacts_dir / LABELS_FILE
     with folder_lock(artifacts_dir):

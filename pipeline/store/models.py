@@ -164,3 +164,33 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
                              "status": "rejected",
                              "reason": [d.reason for d in documents if d.status != "ok"]})
     return pd.concat([scores, rejected], ignore_index=True).reindex(columns=APPLY_COLUMNS)
+
+
+DUPLICATE_REASON = "duplicate of "
+
+
+def score_texts(version: Path, texts: Sequence[str], config, mapper=None) -> pd.DataFrame:
+    """`apply_version` for texts in memory (the Python API's `Version.score`): each text is one
+    record of a temporary JSONL file, so it is cleaned and segmented exactly as a run's
+    records are; its `doc_id` is its position ("0", "1", ...). Texts are scored whatever they
+    repeat: one the run would reject as a duplicate of another is scored in a later round."""
+    import json
+    import tempfile
+
+    waiting = list(range(len(texts)))
+    tables = []
+    with tempfile.TemporaryDirectory(prefix="vntopics-score-") as folder:
+        while waiting:
+            path = Path(folder) / f"texts-{len(tables)}.jsonl"
+            with path.open("w", encoding="utf-8") as handle:
+                for position in waiting:
+                    handle.write(json.dumps({"id": str(position), "text": texts[position]},
+                                            ensure_ascii=False) + "\n")
+            table = apply_version(version, [path], config, mapper=mapper)
+            # a record rejected unread (too large) is named by file and line, not by id
+            lines = {f"{path.name}:{line}": str(p) for line, p in enumerate(waiting, 1)}
+            table["doc_id"] = table["doc_id"].replace(lines)
+            again = table["reason"].fillna("").str.startswith(DUPLICATE_REASON)
+            tables.append(table[~again])
+            waiting = [int(doc_id) for doc_id in table.loc[again, "doc_id"]]
+    return pd.concat(tables, ignore_index=True)

@@ -28,6 +28,7 @@ from vntopics.pipeline.store.artifacts_dir import folder_lock
 from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
                                              recall_lineage, version_rows)
 from vntopics.pipeline.store.models import save_models
+from vntopics.pipeline.store.rejections import rejected_reasons
 from vntopics.pipeline.store.versions import latest_version, prune_versions, set_latest
 
 
@@ -74,9 +75,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "config": results.config,
         "inputs": results.inputs,
         "documents": document_counts(table),
-        "rejected_reasons": table.loc[table["status"] == "rejected", "reason"]
-                                 .str.split("(", n=1).str[0].str.strip()
-                                 .value_counts().to_dict(),
+        "rejected_reasons": rejected_reasons(table),
         "packages": package_versions(),
         "seeds": {"model": seed, "bootstrap": seed},
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},

@@ -195,12 +195,49 @@ def runs_table(artifacts_dir: Path) -> pd.DataFrame:
                                        "problem"])
 
 
-def read_table(version: Path, name: str) -> pd.DataFrame:
+# Columns read as text by `read_table(typed=True)`: ids that look like numbers stay ids
+# ("0012"), missing text is "".
+TEXT_COLUMNS = ("doc_id", "topic_id", "label", "group", "title", "word", "code", "province",
+                "province_2025", "source", "reason", "evidence", "citations", "date",
+                "version", "words_a", "words_b", "status", "model", "dimension", "direction",
+                "term", "kind", "created_at", "date_source", "province_source",
+                "source_source", "trend")
+TABLE_SUFFIXES = (".parquet", ".csv")
+
+
+def table_names(version: Path) -> list[str]:
+    """Every table of a version, sorted: written as CSV, as Parquet, or both."""
+    folder = version / "tables"
+    return sorted({p.stem for p in folder.iterdir() if p.suffix in TABLE_SUFFIXES}
+                  ) if folder.is_dir() else []
+
+
+def read_table(version: Path, name: str, *, typed: bool = False) -> pd.DataFrame:
     """A version's table by name (`doc_topics`, `topics` …): the Parquet file when there is
-    one (large document-level tables are only Parquet), else the CSV."""
+    one (large document-level tables are only Parquet), else the CSV; KeyError naming the
+    version's tables when it has none of that name.
+
+    `typed`: the same columns whichever file was read, as the Python API gives them: text
+    columns (`TEXT_COLUMNS`) as text with "" for missing, `year` as Int64, numbers as numbers
+    (NaN for missing). Otherwise a CSV's cells are read as `keep_default_na=False` does."""
     import pandas as pd
 
-    parquet = version / "tables" / f"{name}.parquet"
+    folder = version / "tables"
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.is_file():
-        return pd.read_parquet(parquet)
-    return pd.read_csv(version / "tables" / f"{name}.csv", keep_default_na=False)
+        frame = pd.read_parquet(parquet)
+    elif not csv.is_file():
+        raise KeyError(f"{name!r}: no table {name} in {version} "
+                       f"(tables: {', '.join(table_names(version))})")
+    elif typed:
+        header = pd.read_csv(csv, nrows=0).columns
+        frame = pd.read_csv(csv, dtype={c: str for c in header if c in TEXT_COLUMNS})
+    else:
+        return pd.read_csv(csv, keep_default_na=False)
+    if not typed:
+        return frame
+    text = [column for column in frame.columns if column in TEXT_COLUMNS]
+    frame[text] = frame[text].fillna("").astype(str)
+    if "year" in frame.columns:
+        frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    return frame

@@ -91,40 +91,53 @@ def link_problem(link: Path, root: Path, policy: str) -> tuple[Path | None, str]
 def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]:
     """Every non-hidden file under `folder`, depth first in name order (the order the
     documents table lists them in); folders and links as `input.symlinks` allows; hidden
-    folders and vntopics' own (`skip_folder`) left out."""
+    folders and vntopics' own (`skip_folder`) left out.
+
+    Iterative (a stack of open folders) and linear in the depth: each folder's real path
+    and id extend its parent's (only a link is resolved), so any nesting is read."""
     root = folder.resolve()
-    yield from walk(folder, root, folder, symlinks, frozenset([root]))
-
-
-def walk(directory: Path, root: Path, top: Path, symlinks: str, ancestors: frozenset[Path]
-         ) -> Iterator[FolderEntry]:
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError as exc:
-        yield FolderEntry(directory, directory.relative_to(top).as_posix() + "/",
-                          f"unreadable folder ({exc.strerror})")
+    listing = list_folder(folder, "./")
+    if isinstance(listing, FolderEntry):
+        yield listing
         return
-    for name in names:
-        path = directory / name
-        doc_id = path.relative_to(top).as_posix()
-        real = path
-        if path.is_symlink():
+    # each open folder: its real path, the real folders above it (loops), its id prefix,
+    # its entries left to visit
+    open_folders = [(root, frozenset([root]), "", iter(listing))]
+    while open_folders:
+        real_directory, ancestors, prefix, entries = open_folders[-1]
+        entry = next(entries, None)
+        if entry is None:
+            open_folders.pop()
+            continue
+        path, doc_id = Path(entry.path), prefix + entry.name
+        real = real_directory / entry.name
+        if entry.is_symlink():
             target, problem = link_problem(path, root, symlinks)
             if problem:
                 yield FolderEntry(path, doc_id, problem)
                 continue
             real = target
-        if real.is_dir():
-            real = real.resolve()
+        if entry.is_dir():
             if skip_folder(path):
                 continue
             if real in ancestors:
                 yield FolderEntry(path, doc_id, f"symbolic link loop (leads back to {real})")
+            elif isinstance(listing := list_folder(path, doc_id + "/"), FolderEntry):
+                yield listing
             else:
-                yield from walk(path, root, top, symlinks, ancestors | {real})
-        elif name.startswith("."):
+                open_folders.append((real, ancestors | {real}, doc_id + "/", iter(listing)))
+        elif entry.name.startswith("."):
             continue
-        elif real.is_file():
+        elif entry.is_file():
             yield FolderEntry(path, doc_id)
         else:
             yield FolderEntry(path, doc_id, "not a regular file (device, socket or pipe)")
+
+
+def list_folder(directory: Path, doc_id: str) -> list[os.DirEntry] | FolderEntry:
+    """The entries of `directory` in name order; or the entry saying it cannot be read."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as exc:
+        return FolderEntry(directory, doc_id, f"unreadable folder ({exc.strerror})")

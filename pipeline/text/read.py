@@ -16,8 +16,9 @@ from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.text.folders import skipped_own_folders, walk_folder
 from vntopics.pipeline.text.raw import (METADATA_FIELDS, InputError, RawDocument, size_problem,
                                         suffix_of)
-from vntopics.pipeline.text.records import (has_words_column, iter_csv, iter_jsonl,
-                                            iter_parquet, no_words_column)
+from vntopics.pipeline.text.csv_input import iter_csv
+from vntopics.pipeline.text.records import (has_words_column, iter_jsonl, iter_parquet,
+                                            no_words_column)
 
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".jsonl.gz", ".csv", ".parquet"}
@@ -169,7 +170,8 @@ def check_inputs(paths: Iterable[Path], sidecar: Path | None = None) -> None:
         if not path.exists():
             raise InputError(f"{path}: input not found")
         if path.is_dir():
-            for local in sorted(path.rglob(SIDECAR_NAME)):
+            for local in sorted(entry.path for entry in walk_folder(path, symlinks="all")
+                                if entry.path.name == SIDECAR_NAME and not entry.problem):
                 read_sidecar(local)
         elif suffix_of(path) not in TEXT_SUFFIXES | TABLE_SUFFIXES:
             raise InputError(f"{path}: unsupported input type (use a folder of .txt, "

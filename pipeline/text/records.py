@@ -1,19 +1,17 @@
-"""Files of records (JSONL, JSONL.gz, CSV, Parquet), read a record at a time.
+"""Files of records (JSONL, JSONL.gz, Parquet; CSV in `csv_input.py`), read a record at a
+time.
 
 Memory stays bounded by `input.max_doc_chars`, not by the largest record: a physical line
 longer than `line_limit` bytes is skipped unread (and its record rejected). A record that
 cannot be parsed is rejected with its real line number and the rest of the file is still
-read: a broken JSON line, a CSV row with the wrong number of fields, a CSV quote that is
-never closed (parsing restarts on the line after the one that opened it).
+read (a broken JSON line, a corrupt .gz from the point it breaks).
 """
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import re
 import zlib
-from collections import deque
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -23,9 +21,6 @@ from vntopics.pipeline.text.raw import RawDocument, record_to_document, suffix_o
 BYTES_PER_CHAR, METADATA_BYTES = 8, 1_000_000
 PARQUET_BATCH = 256
 NOT_UTF8 = re.compile("[\udc80-\udcff]")     # bytes that were not UTF-8 (surrogateescape)
-# The csv module's own cap (128 KiB per field) is below one allowed document; records are
-# capped by `line_limit` here instead.
-csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
 
 def line_limit(max_doc_chars: int) -> int:
@@ -39,10 +34,6 @@ def has_words_column(columns: list[str]) -> bool:
 
 def no_words_column(columns: list[str]) -> str:
     return f"no 'text' or 'tokens' column (columns: {one_line(', '.join(columns))})"
-
-
-class RecordTooLarge(Exception):
-    pass
 
 
 def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
@@ -103,75 +94,6 @@ def iter_jsonl(path: Path, max_doc_chars: int) -> Iterator[RawDocument]:
             f"{one_line(exc, 80)})")
     if not records:
         yield RawDocument(path.name, "", str(path)).reject("no records (empty file)")
-
-
-def csv_records(lines: Iterator[tuple[int, bytes | None]], limit: int
-                ) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(first line number, fields, '') per CSV record, or (line, None, reason) for one that
-    cannot be parsed; parsing then restarts on the line after that record's first line."""
-    replay: deque[tuple[int, bytes | None]] = deque()
-    first_line = True
-    while True:
-        taken: list[tuple[int, bytes | None]] = []
-
-        def feed() -> Iterator[str]:
-            nonlocal first_line
-            size = 0
-            while True:
-                item = replay.popleft() if replay else next(lines, None)
-                if item is None:
-                    return
-                taken.append(item)
-                number, raw = item
-                size += len(raw or b"")
-                if raw is None or size > limit:
-                    raise RecordTooLarge(too_long_reason(number, limit))
-                text = raw.decode("utf-8", "surrogateescape")
-                if first_line:
-                    text, first_line = text.removeprefix("\ufeff"), False
-                yield text
-
-        reader = csv.reader(feed(), strict=True)
-        try:
-            for fields in reader:
-                if fields:
-                    yield taken[0][0], fields, ""
-                taken.clear()
-            return
-        except (csv.Error, RecordTooLarge) as exc:
-            yield taken[0][0], None, one_line(exc)
-            replay.extendleft(reversed(taken[1:]))
-
-
-def iter_csv(path: Path, max_doc_chars: int) -> Iterator[RawDocument]:
-    limit = line_limit(max_doc_chars)
-    with path.open("rb") as handle:
-        records = csv_records(bounded_lines(handle, limit), limit)
-        header_line, header, problem = next(records, (1, None, "no header line"))
-        if header is None or not has_words_column(header) or NOT_UTF8.search("".join(header)):
-            reason = (f"unreadable header ({problem})" if header is None else
-                      "header is not UTF-8 text" if NOT_UTF8.search("".join(header)) else
-                      no_words_column(header))
-            yield RawDocument(path.name, "", str(path)).reject(reason)
-            return
-        count = 0
-        for line, fields, problem in records:
-            count += 1
-            document = RawDocument(f"{path.name}:{line}", "", str(path))
-            if fields is None:
-                yield document.reject(f"bad CSV record at line {line}: {problem}")
-            elif len(fields) != len(header):
-                yield document.reject(f"bad CSV record at line {line}: {len(fields)} fields, "
-                                      f"the header has {len(header)}")
-            elif NOT_UTF8.search(joined := "".join(fields)) or "\x00" in joined:
-                yield document.reject(f"bad CSV record at line {line}: " + (
-                    "binary content (NUL characters)" if "\x00" in joined else
-                    "not UTF-8 text"))
-            else:
-                yield record_to_document(dict(zip(header, fields)), document.doc_id,
-                                         str(path), max_doc_chars)
-        if not count:
-            yield RawDocument(path.name, "", str(path)).reject("no records (header only)")
 
 
 def iter_parquet(path: Path, max_doc_chars: int) -> Iterator[RawDocument]:

@@ -22,7 +22,7 @@ from vntopics.pipeline.store.writer import VersionWriter
 BROKEN = {
     "lda: [a, b]\n": "line 1: the labels of lda must be a mapping",
     "lda:\n  L00: Y tế\n  L01: [x]\n": "line 3: lda: expected topic id: label",
-    "lda:\n  L00: Y tế\nnmf: {N00: 'Giáo dục'\n": "line 4, column 1: not YAML",
+    "lda:\n  L00: Y tế\nnmf: {N00: 'Giáo dục'\n": "YAML syntax error at line 4",
     "lsa:\n  L00: Y tế\n": "line 1: unknown model 'lsa'",
     "- lda\n": "line 1: expected a mapping",
 }
@@ -53,7 +53,7 @@ def test_a_broken_labels_file_is_named_with_its_line(folder, text, problem):
     with pytest.raises(ValueError) as raised:
         read_labels(folder)
     message = str(raised.value)
-    assert message.startswith(f"{folder / 'labels.yaml'}, ") and problem in message
+    assert message.startswith(f"labels {folder / 'labels.yaml'}") and problem in message
     assert "\n" not in message
     config = RunConfig.model_validate({"artifacts": {"dir": str(folder)},
                                        "input": {"paths": ["tests/fixtures/seeds"]}})
@@ -65,7 +65,7 @@ def test_label_on_a_broken_file_is_one_line(folder):
     (folder / "labels.yaml").write_bytes(b"lda:\n  L00: \xff\xfe\n")
     result = label_cli("lda", "L00", "Y tế", "--artifacts-dir", str(folder))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == (f"vntopics: error: {folder / 'labels.yaml'}, line 2: "
+    assert result.stderr.strip() == (f"vntopics: error: labels {folder / 'labels.yaml'}: "
                                      "not UTF-8 text (undecodable byte at offset 12)")
 
 

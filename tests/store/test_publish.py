@@ -132,9 +132,11 @@ def test_manifest_counts_add_up(published, results):
     assert manifest["version"] == first.name
     assert manifest["artifact_contract"] == ARTIFACT_CONTRACT >= 1
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_at"])
-    assert manifest["rejected_reasons"] == {
-        f"duplicate of {results.modelled[0].doc_id}": 1, "HTML page": 1,
-        "no text after cleaning": 1}
+    reasons = manifest["rejected_reasons"]
+    assert {kind: grouped["count"] for kind, grouped in reasons.items()} == {
+        "duplicate": 1, "HTML page": 1, "no text after cleaning": 1}
+    assert [e["reason"] for e in reasons["duplicate"]["examples"]] == [
+        f"duplicate of {results.modelled[0].doc_id}"]
     assert manifest["inputs"][0]["sha256"] == results.inputs[0]["sha256"]
     assert manifest["seeds"] == {"model": 42, "bootstrap": 42}
     metrics = manifest["metrics"]
