@@ -84,6 +84,8 @@ def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) 
     read, changed and replaced atomically under the folder's lock."""
     if model not in ID_PREFIX:
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(ID_PREFIX)}")
+    if not topic.startswith(ID_PREFIX[model]):
+        raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
     if label is not None and not label.strip():
         raise ValueError("a label cannot be empty (use --remove to delete one)")
     read_labels(artifacts_dir)         # a broken file is named first, whatever else is wrong
