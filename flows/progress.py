@@ -6,7 +6,7 @@ A stage's task opens `stage_progress(*steps)` and hands the returned callback to
 (`pipeline.parallel.Progress`). Artifacts are updated at most every `ARTIFACT_EVERY_S`
 (each update is a round trip to the server) and set to 100 % when the stage ends.
 `display` is plain log lines by default (scheduled and UI runs: they land in the run's logs);
-the CLI swaps in rich bars on an interactive terminal (flows/console.py).
+the CLI swaps in rich bars on an interactive terminal (vntopics/cli/console.py).
 """
 from __future__ import annotations
 
@@ -24,9 +24,16 @@ from vntopics.flows.ui_artifacts import artifact_key
 STEPS = {"clean": ("reading and cleaning", "documents"),
          "dedupe": ("near-duplicate search", "documents"),
          "segment": ("word segmentation", "documents"),
-         "lda": ("LDA fits", "fits"),
-         "nmf": ("NMF fits", "fits"),
          "bootstrap": ("bootstrap intervals", "resamples")}
+# + one step per model family: its title (model/registry.py), counting fits
+
+
+def step_title_and_unit(step: str) -> tuple[str, str]:
+    from vntopics.pipeline.model import FAMILIES
+
+    if step in FAMILIES:
+        return FAMILIES[step].title, "fits"
+    return STEPS.get(step, (step, "items"))
 ARTIFACT_EVERY_S = 2.0
 LINE_EVERY_PERCENT, LINE_EVERY_S = 5.0, 10.0
 
@@ -51,11 +58,11 @@ class StepState:
 
     @property
     def title(self) -> str:
-        return STEPS.get(self.step, (self.step, "items"))[0]
+        return step_title_and_unit(self.step)[0]
 
     @property
     def unit(self) -> str:
-        return STEPS.get(self.step, (self.step, "items"))[1]
+        return step_title_and_unit(self.step)[1]
 
     @property
     def known(self) -> bool:
@@ -155,7 +162,7 @@ class StepArtifact:
             if self.artifact_id is None:
                 self.artifact_id = create_progress_artifact(
                     percent, key=artifact_key(f"progress-{self.step}"),
-                    description=f"{STEPS.get(self.step, (self.step,))[0]} (vntopics)")
+                    description=f"{step_title_and_unit(self.step)[0]} (vntopics)")
             else:
                 update_progress_artifact(self.artifact_id, percent)
         except Exception as error:   # progress is for people; it never fails a run

@@ -23,7 +23,14 @@ def schedules_of(config: RunConfig) -> list[Cron]:
 
 
 def build_deployment(config: RunConfig) -> RunnerDeployment:
-    return topic_report.to_deployment(
+    """topic_report; with `collect.sources_file` set, collect_and_report (collect first)."""
+    if config.collect.sources_file:
+        from vntopics.flows.collect import collect_and_report
+
+        flow = collect_and_report
+    else:
+        flow = topic_report
+    return flow.to_deployment(
         name=config.schedule.deployment,
         schedules=schedules_of(config),
         concurrency_limit=CONCURRENCY_LIMIT,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,19 +24,16 @@ from vntopics.flows.progress import stage_progress
 from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
-from vntopics.pipeline.config_io import load_config, resolve_path
+from vntopics.pipeline.config_io import (cache_dir, input_paths, load_config, resolve_path,
+                                         sidecar_path, stopword_paths)
 from vntopics.pipeline.parallel import Mapper, usable_workers
 
 if TYPE_CHECKING:
     from vntopics.pipeline.compare import ComparisonTables
-    from vntopics.pipeline.model import Corpus, FitResult
-    from vntopics.pipeline.segment import SegmentationStats, TokenRows, WatchTerm
+    from vntopics.pipeline.model import Modelling
+    from vntopics.pipeline.segment import SegmentationStats, WatchTerm
     from vntopics.pipeline.store import Lineage, RunResults
-    from vntopics.pipeline.text import Document, DocumentSet
-
-
-def cache_dir(config: RunConfig) -> Path | None:
-    return resolve_path(config.cache.dir) if config.cache.enabled else None
+    from vntopics.pipeline.text import DocumentSet, PreparedText
 
 
 def only_transient(task, task_run, state) -> bool:
@@ -54,56 +50,40 @@ def only_transient(task, task_run, state) -> bool:
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
       retry_condition_fn=only_transient)
-def read_and_clean(paths: list[Path], inputs: list[dict], config: RunConfig, work_dir: Path
-                   ) -> tuple[DocumentSet, bool]:
-    from vntopics.pipeline.store import sha256_of
-    from vntopics.pipeline.text import load_or_prepare
+def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> PreparedText:
+    from vntopics.pipeline.text import prepare_text
 
-    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
+    logger = get_run_logger()
     with stage_progress("clean", "dedupe") as progress:
-        documents, reused = load_or_prepare(paths, inputs, config.input, sidecar,
-                                            sha256_of(sidecar) if sidecar else None,
-                                            cache_dir(config),
-                                            usable_workers(config.workers)[0], progress,
-                                            work_dir)
+        prepared = prepare_text(paths, config.input, sidecar=sidecar_path(config),
+                                cache_dir=cache_dir(config), work_dir=work_dir,
+                                workers=usable_workers(config.workers)[0],
+                                progress=progress)
+    for warning in prepared.warnings:
+        logger.warning(warning)
+    documents = prepared.documents
     ok = sum(d.status == "ok" for d in documents)
-    get_run_logger().info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
-                          len(documents) - ok, " (cleaned documents reused from the cache)"
-                          if reused else "")
-    return documents, reused
+    logger.info("read %d documents: %d ok, %d rejected%s", len(documents), ok,
+                len(documents) - ok, " (cleaned documents reused from the cache)"
+                if prepared.reused else "")
+    return prepared
 
 
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
 def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
-            watchlist: list[WatchTerm], work_dir: Path
-            ) -> tuple[DocumentSet, SegmentationStats]:
+            watchlist: list[WatchTerm], work_dir: Path) -> SegmentationStats:
     from vntopics.pipeline.segment import TokenStore, segment_documents
 
     logger = get_run_logger()
     with stage_progress("segment") as progress:
         stats = segment_documents(
-            documents, config.text, [resolve_path(p) for p in config.text.stopword_files],
-            cache_dir(config), mapper, config.segment.batch_size,
-            lambda done, total: progress("segment", done, total), watchlist,
-            TokenStore(work_dir / "tokens"))
+            documents, config.text, stopword_files=stopword_paths(config),
+            cache_dir=cache_dir(config), mapper=mapper, batch_size=config.segment.batch_size,
+            progress=lambda done, total: progress("segment", done, total),
+            watchlist=watchlist, tokens=TokenStore(work_dir / "tokens"))
     logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
                 stats.documents, stats.cache_hits, stats.segmented, mapper.description)
-    return documents, stats
-
-
-@task(name="build-vocabulary", cache_policy=NO_CACHE)
-def vocabulary(documents: DocumentSet, config: RunConfig
-               ) -> tuple[Corpus, list[Document], TokenRows]:
-    """The corpus, the documents it models, and their tokens (what coherence and the
-    comparisons read)."""
-    from vntopics.pipeline.model import build_modelling_corpus
-
-    settings = config.corpus
-    corpus, modelled = build_modelling_corpus(documents, settings.no_below, settings.no_above,
-                                              settings.keep_n, max(config.model.k_values()))
-    get_run_logger().info("vocabulary of %d words over %d documents", len(corpus.dictionary),
-                          len(modelled))
-    return corpus, modelled, documents.tokens.rows([d.token_row for d in modelled])
+    return stats
 
 
 @task(name="recall-topics", cache_policy=NO_CACHE)
@@ -116,44 +96,44 @@ def recall_topics(config: RunConfig) -> Lineage:
 
 
 @task(name="fit-topic-models", cache_policy=NO_CACHE)
-def fit_models(corpus: Corpus, texts: TokenRows, config: RunConfig, mapper: Mapper,
-               lineage: Lineage, work_dir: Path) -> FitResult:
-    """Every model at every K (coherence-scored), K chosen, stability seeds at that K; with
-    `model.continue_from: latest`, each model starts from the lineage's topics. Local
-    workers read the counts from the work folder (a cluster gets them pickled)."""
-    from vntopics.pipeline.model import sweep_and_fit
+def fit_models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: Lineage,
+               work_dir: Path) -> Modelling:
+    """The vocabulary, then every model at every K (coherence-scored), K chosen, stability
+    seeds at that K; with `model.continue_from: latest`, each model starts from the
+    lineage's topics. Local workers read the counts from the work folder (a cluster gets
+    them pickled)."""
+    from vntopics.pipeline.model import model_topics
 
-    if config.runner == "local":
-        corpus.share(work_dir / "corpus")
-
-    warm = (lineage.warm_start(corpus.vocabulary) if config.model.continue_from == "latest"
-            else None)
+    logger = get_run_logger()
     with stage_progress(*config.model.models) as progress:
-        result = sweep_and_fit(corpus, texts, config.model, mapper, warm, progress)
+        modelling = model_topics(
+            documents, config.model, corpus_settings=config.corpus, mapper=mapper,
+            memory=lineage, progress=progress,
+            share_dir=work_dir / "corpus" if config.runner == "local" else None)
+    logger.info("vocabulary of %d words over %d documents", len(modelling.corpus.dictionary),
+                len(modelling.modelled))
+    result = modelling.fitted
     for seeded in result.seed_topics:
         if seeded.missing:
-            get_run_logger().warning("seeded topic %r: %s not in the vocabulary (stop-word, "
-                                     "too rare or too common); seeded with %s", seeded.label,
-                                     ", ".join(seeded.missing), ", ".join(seeded.words))
+            logger.warning("seeded topic %r: %s not in the vocabulary (stop-word, too rare or "
+                           "too common); seeded with %s", seeded.label,
+                           ", ".join(seeded.missing), ", ".join(seeded.words))
     for name, metrics in result.metrics.items():
-        get_run_logger().info("%s: K=%d chosen from %s, NPMI %.3f, c_v %.3f, %d/%d stable "
-                              "topics", name, metrics["k"], metrics["k_values"],
-                              metrics["c_npmi"], metrics["c_v"], metrics["stable_topics"],
-                              metrics["k"])
-    return result
+        logger.info("%s: K=%d chosen from %s, NPMI %.3f, c_v %.3f, %d/%d stable topics", name,
+                    metrics["k"], metrics["k_values"], metrics["c_npmi"], metrics["c_v"],
+                    metrics["stable_topics"], metrics["k"])
+    return modelling
 
 
 @task(name="compare-groups", cache_policy=NO_CACHE)
-def compare(fitted: FitResult, modelled: list[Document], texts: TokenRows, config: RunConfig,
+def compare(modelling: Modelling, config: RunConfig,
             watchlist: list[WatchTerm]) -> ComparisonTables:
-    from vntopics.pipeline.compare import compare_groups
-    from vntopics.pipeline.text import documents_table
+    from vntopics.pipeline.compare import compare_documents
 
     with stage_progress("bootstrap") as progress:
-        tables = compare_groups(list(fitted.models.values()), documents_table(modelled),
-                                texts, [d.citations for d in modelled],
-                                config.compare, config.model.seed, watchlist,
-                                [d.term_counts for d in modelled], progress)
+        tables = compare_documents(list(modelling.fitted.models.values()), modelling.modelled,
+                                   modelling.texts, config.compare, seed=config.model.seed,
+                                   watchlist=watchlist, progress=progress)
     logger = get_run_logger()
     logger.info("compared %d groups; %d distinctive words; %d emerging/declining words; %d "
                 "citation cells", tables.prevalence["group"].nunique(),
@@ -171,8 +151,8 @@ def write_version(results: RunResults, config: RunConfig, previous: Path | None)
 
     started = time.perf_counter()
     final, pruned = publish_version(results, resolve_path(config.artifacts.dir),
-                                    config.model.top_words, previous,
-                                    config.artifacts.keep_last)
+                                    top_words=config.model.top_words, previous=previous,
+                                    keep_last=config.artifacts.keep_last)
     logger = get_run_logger()
     logger.info("published %s in %.1f s", final, time.perf_counter() - started)
     if pruned:
@@ -188,6 +168,8 @@ def timed(seconds: dict[str, float], name: str):
     seconds[name] = time.perf_counter() - start
 
 
+# The manifest's stage_seconds, in its order.
+STAGE_TIMERS = ("ingest", "segment", "vocabulary", "models", "compare")
 DEFAULT_RUN_CONFIG = load_config()   # the shipped default.yaml: the defaults the UI form shows
 
 
@@ -201,13 +183,12 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
         return topic_report.with_options(task_runner=dask_task_runner(config))(config=config)
     from vntopics.pipeline.segment import load_watchlist
     from vntopics.pipeline.store import (latest_version, pin_versions, previous_version,
-                                         tidy_artifacts_dir)
-    from vntopics.pipeline.store.artifacts_dir import work_folder
+                                         tidy_artifacts_dir, work_folder)
 
     mapper = mapper_for(config)
     if config.runner == "local" and (capped := usable_workers(config.workers)[1]):
         get_run_logger().warning(capped)
-    paths = [resolve_path(p) for p in config.input.paths]
+    paths = input_paths(config)
     artifacts_dir = resolve_path(config.artifacts.dir)
     for done in tidy_artifacts_dir(artifacts_dir):
         get_run_logger().warning(done)
@@ -215,45 +196,35 @@ def topic_report(config: RunConfig = DEFAULT_RUN_CONFIG) -> str:
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
         pin_versions(work_dir, [previous, latest_version(artifacts_dir)])   # kept till publish
-        return run_stages(config, paths, artifacts_dir, previous, watchlist, mapper, work_dir)
+        return run_stages(config, paths, previous=previous, watchlist=watchlist,
+                          mapper=mapper, work_dir=work_dir)
 
 
-def run_stages(config: RunConfig, paths: list[Path], artifacts_dir: Path,
-               previous: Path | None, watchlist: list[WatchTerm], mapper: Mapper,
-               work_dir: Path) -> str:
-    """The stages, in order; large values live in `work_dir` (removed when the run ends)."""
-    from vntopics.pipeline.store import describe_inputs
-    from vntopics.pipeline.text import input_warnings
-
+def run_stages(config: RunConfig, paths: list[Path], *, previous: Path | None,
+               watchlist: list[WatchTerm], mapper: Mapper, work_dir: Path) -> str:
+    """The stages, in order; large values live in `work_dir` (removed when the run ends).
+    The timers are the manifest's `stage_seconds` (ARCHITECTURE.md: one step, its names)."""
     seconds: dict[str, float] = {}
     with timed(seconds, "ingest"):
-        inputs = describe_inputs(paths, config.input.symlinks)
-        warnings = input_warnings(paths, inputs)
-        for warning in warnings:
-            get_run_logger().warning(warning)
-        documents, reused = read_and_clean(paths, inputs, config, work_dir)
+        prepared = read_and_clean(paths, config, work_dir)
+    documents = prepared.documents
     with timed(seconds, "segment"):
-        documents, segmentation = stage(config, segment, quote(documents), config, mapper,
-                                        watchlist, work_dir)
-    with timed(seconds, "vocabulary"):
-        corpus, modelled, texts = vocabulary(quote(documents), config)
+        segmentation = stage(config, segment, quote(documents), config, mapper, watchlist,
+                             work_dir)
     with timed(seconds, "models"):
         lineage = recall_topics(config)
-        fitted = stage(config, fit_models, quote(corpus), quote(texts), config, mapper,
-                       quote(lineage), work_dir)
+        modelling = stage(config, fit_models, quote(documents), config, mapper, quote(lineage),
+                          work_dir)
+    seconds["vocabulary"] = modelling.vocabulary_seconds   # inside the model call
+    seconds["models"] -= modelling.vocabulary_seconds
     with timed(seconds, "compare"):
-        comparisons = compare(quote(fitted), quote(modelled), quote(texts), config, watchlist)
-    from vntopics.pipeline.store import RunResults   # with the store's libraries, now loaded
+        comparisons = compare(quote(modelling), config, watchlist)
+    from vntopics.pipeline.store import run_results   # with the store's libraries, now loaded
 
-    results = RunResults(config=config.model_dump(mode="json"), inputs=inputs,
-                         documents=documents, modelled=modelled, corpus=corpus,
-                         models=list(fitted.models.values()), comparisons=comparisons,
-                         k_sweep=fitted.k_sweep, stability=fitted.stability,
-                         model_metrics=fitted.metrics, stage_seconds=seconds,
-                         segmentation=asdict(segmentation),
-                         ingest={"cleaned_documents_reused": reused}, lineage=lineage,
-                         warnings=warnings, seed_topics=fitted.seed_topics,
-                         watchlist=watchlist)
+    stage_seconds = {name: seconds[name] for name in STAGE_TIMERS}
+    results = run_results(config, text=prepared, segmentation=segmentation,
+                          modelling=modelling, comparisons=comparisons, lineage=lineage,
+                          watchlist=watchlist, stage_seconds=stage_seconds)
     final = write_version(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

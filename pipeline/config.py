@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo,
+                      WithJsonSchema, field_validator, model_validator)
 
 from vntopics.pipeline.config_values import check_cron, parse_num_topics
+from vntopics.pipeline.model import family_names   # the model registry (light)
 
 # Reading a config (the YAML file, `--set` overrides, paths, `builtin:` lists) and listing its
 # keys live in config_io.py: this module is the schema, the list of parameters.
@@ -78,6 +79,17 @@ class CorpusConfig(StrictModel):
 Positive = Annotated[float, Field(gt=0)]
 
 
+def _known_model(name: str) -> str:
+    if name not in family_names():
+        raise ValueError(f"unknown model {name!r}; expected one of {family_names()}")
+    return name
+
+
+# A registered model family (pipeline/model/registry.py); the UI form lists the shipped ones.
+ModelName = Annotated[str, AfterValidator(_known_model),
+                      WithJsonSchema({"type": "string", "enum": family_names()})]
+
+
 class LdaConfig(StrictModel):
     init: Literal["nmf", "random"] = Field(
         "nmf", description="Start the topics from a sparse NMF of tf-idf (nmf) or from gensim's "
@@ -137,8 +149,8 @@ class ModelConfig(StrictModel):
     stability_threshold: float = Field(
         0.5, ge=0, le=1, description="A topic is stable when its mean matched top-10-word "
                                      "Jaccard across seeds reaches this.")
-    models: list[Literal["lda", "nmf"]] = Field(default_factory=lambda: ["lda", "nmf"],
-                                                min_length=1, description="Models to fit.")
+    models: list[ModelName] = Field(default_factory=lambda: ["lda", "nmf"],
+                                    min_length=1, description="Models to fit.")
     seed: int = Field(42, description="Random seed of the fits and the bootstrap.")
     top_words: int = Field(15, ge=3, le=100, description="Words listed per topic.")
     continue_from: Literal["latest", "none"] = Field(
@@ -160,7 +172,7 @@ class ModelConfig(StrictModel):
     def _seed_topics_are_usable(self) -> "ModelConfig":
         """Labels, words and no repeats (in the segmenter's spelling); no more than K; a
         prior they can be written into."""
-        from vntopics.pipeline.segment.terms import check_seed_topics
+        from vntopics.pipeline.segment import check_seed_topics
 
         check_seed_topics(self.seed_topics)
         if not self.seed_topics:
@@ -217,7 +229,7 @@ class CompareConfig(StrictModel):
     @field_validator("watchlist")
     @classmethod
     def _watchlist_is_usable(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        from vntopics.pipeline.segment.terms import parse_watchlist   # the segmenter's spelling
+        from vntopics.pipeline.segment import parse_watchlist   # the segmenter's spelling
 
         limit = info.data.get("max_watchlist_terms")
         if limit and len(value) > limit:
@@ -270,6 +282,37 @@ class ReportConfig(StrictModel):
                           "stays as it is.")
 
 
+class CollectConfig(StrictModel):
+    """`vntopics collect` and the weekly collect -> report deployment (pipeline/collect/)."""
+    sources_file: str | None = Field(
+        None, description="YAML list of the sites to collect from (configs/sources.example."
+                          "yaml); set, `vntopics serve` collects before each weekly report.")
+    corpus_dir: str = Field("corpus", description="Where collected articles are written "
+                            "(<source>/<UTC timestamp>.jsonl.gz) and the collect state kept "
+                            "(.collect/); the weekly report reads it.")
+    delay_seconds: float = Field(1.0, ge=0, description="Pause between two requests to one "
+                                 "host (robots.txt Crawl-delay wins when longer).")
+    max_connections_per_host: int = Field(1, ge=1, le=16, description="Requests in flight to "
+                                          "one host at most; different hosts run concurrently.")
+    timeout_seconds: float = Field(30.0, gt=0, description="A request taking longer fails "
+                                   "(retried like a 5xx).")
+    max_page_bytes: int = Field(
+        5_000_000, ge=10_000,
+        description="A page larger than this is not read further (outcome too_large).")
+    max_pages_per_source: int = Field(
+        1000, ge=1, description="Requests per source and collect run at most (feeds, listings "
+                                "and articles); the rest waits for the next run.")
+    retries: int = Field(
+        2, ge=0, le=10,
+        description="Retries of a 429, 5xx or timeout, with exponential backoff honouring "
+                    "Retry-After.")
+    max_retry_wait_seconds: float = Field(60.0, ge=0, description="Longest wait before a "
+                                          "retry, whatever Retry-After asks.")
+    contact_url: str = Field("https://github.com/vntopics/vntopics", min_length=1,
+                             description="Named in the User-Agent (vntopics/<version> "
+                                         "(+URL)) so site owners can reach you.")
+
+
 class DaskConfig(StrictModel):
     address: str | None = Field(None, description="Address of an existing dask.distributed "
                                                   "scheduler, e.g. tcp://10.0.0.5:8786.")
@@ -293,6 +336,7 @@ class RunConfig(StrictModel):
                                              "fits on the dask.address cluster.")
     dask: DaskConfig = Field(default_factory=DaskConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    collect: CollectConfig = Field(default_factory=CollectConfig)
 
     @field_validator("model")
     @classmethod

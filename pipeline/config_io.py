@@ -35,6 +35,26 @@ def resolve_path(path: str | Path) -> Path:
     return Path(text).expanduser().resolve()
 
 
+def input_paths(config: RunConfig) -> list[Path]:
+    """`input.paths`, resolved (the paths below: the one place a config path is resolved)."""
+    return [resolve_path(p) for p in config.input.paths]
+
+
+def sidecar_path(config: RunConfig) -> Path | None:
+    """`input.sidecar`, resolved; None: each txt folder's own metadata.csv."""
+    return resolve_path(config.input.sidecar) if config.input.sidecar else None
+
+
+def stopword_paths(config: RunConfig) -> list[Path]:
+    """`text.stopword_files`, resolved (`builtin:` lists inside the package)."""
+    return [resolve_path(p) for p in config.text.stopword_files]
+
+
+def cache_dir(config: RunConfig) -> Path | None:
+    """`cache.dir`, resolved; None when `cache.enabled` is false."""
+    return resolve_path(config.cache.dir) if config.cache.enabled else None
+
+
 def yaml_problem(error: yaml.YAMLError) -> str:
     """'line 3, column 7: mapping values are not allowed here' (1-based, as editors count)."""
     mark = getattr(error, "problem_mark", None)

@@ -10,10 +10,10 @@ import logging
 from importlib.util import find_spec
 
 from vntopics.pipeline.config import RunConfig
-from vntopics.pipeline.config_io import resolve_path
+from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
+                                         stopword_paths)
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
-from vntopics.pipeline.store.artifacts_dir import check_artifacts_dir, check_writable
-from vntopics.pipeline.store import read_labels
+from vntopics.pipeline.store import check_artifacts_dir, check_writable, read_labels
 from vntopics.pipeline.text import check_inputs, tag_folder
 
 
@@ -21,16 +21,16 @@ def check_before_work(config: RunConfig) -> None:
     """Raise ValueError (one line, naming the file or folder) for the first problem."""
     if config.runner == "dask" and find_spec("prefect_dask") is None:   # found, not imported
         raise ValueError("runner: dask needs the dask extra: pip install 'vntopics[dask]'")
-    paths = [resolve_path(p) for p in config.input.paths]
-    check_inputs(paths, resolve_path(config.input.sidecar) if config.input.sidecar else None)
-    check_stopword_files([resolve_path(p) for p in config.text.stopword_files])
+    paths = input_paths(config)
+    check_inputs(paths, sidecar_path(config))
+    check_stopword_files(stopword_paths(config))
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
     tag_folder(resolve_path(config.artifacts.dir), "artifacts")   # never read as input
     read_labels(resolve_path(config.artifacts.dir))   # a broken labels.yaml: not at publish
-    if config.cache.enabled:
+    if (cache := cache_dir(config)) is not None:
         try:
-            check_writable(resolve_path(config.cache.dir), "cache folder")
-            tag_folder(resolve_path(config.cache.dir), "cache")
+            check_writable(cache, "cache folder")
+            tag_folder(cache, "cache")
         except ValueError as exc:    # a cache only saves time: the run goes on without it
             logging.getLogger(__name__).warning("%s: the run goes on without a cache", exc)

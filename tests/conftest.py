@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from vntopics.flows.temporary_server import free_port, wait_until_healthy
+from vntopics.cli.temporary_server import free_port, wait_until_healthy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -165,8 +165,8 @@ def real_results(real_corpus, real_articles):
     from vntopics.pipeline.compare import compare_groups
     from vntopics.pipeline.config import RunConfig
     from vntopics.pipeline.model import sweep_and_fit
-    from vntopics.pipeline.store import RunResults, describe_inputs
-    from vntopics.pipeline.text import Document
+    from vntopics.pipeline.store import RunResults
+    from vntopics.pipeline.text import Document, describe_inputs
 
     corpus, tokens, modelled = real_corpus
     config = RunConfig.model_validate({
@@ -188,7 +188,7 @@ def real_results(real_corpus, real_articles):
                          reason=reason.format(first=first)) for doc_id, reason in REJECTED]
     comparisons = compare_groups(list(fitted.models.values()), modelled, tokens,
                                  [d.citations for d in documents], config.compare,
-                                 config.model.seed)
+                                 seed=config.model.seed)
     return RunResults(config=config.model_dump(mode="json"),
                       inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
                       documents=documents + rejected, modelled=documents, corpus=corpus,

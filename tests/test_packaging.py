@@ -105,7 +105,7 @@ def test_wheel_contains_the_package_data_and_no_tests(tmp_path):
     for expected in ("vntopics/__init__.py", "vntopics/__main__.py",
                      "vntopics/configs/default.yaml", "vntopics/configs/stopwords/domain.txt",
                      "vntopics/configs/stopwords/vietnamese-stopwords-dash.txt",
-                     "vntopics/pipeline/model/lda.py", "vntopics/flows/cli.py",
+                     "vntopics/pipeline/model/lda.py", "vntopics/cli/main.py",
                      "vntopics/pipeline/report/lang/vi.yaml",
                      "vntopics/pipeline/report/explorer/main.js"):
         assert expected in names, f"{expected} not in {wheel.name}"

@@ -1,4 +1,4 @@
 """`python -m vntopics ...` is the `vntopics` command."""
-from vntopics.flows.startup import program
+from vntopics.cli.startup import program
 
 program()

@@ -23,9 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 from vntopics.pipeline.compare.prevalence import indicator
-from vntopics.pipeline.model.corpus import flat_token_ids
-from vntopics.pipeline.model.stored_corpus import word_counts_matrix
-from vntopics.pipeline.segment.tokens import TokenRows
+from vntopics.pipeline.model import flat_token_ids, word_counts_matrix
+from vntopics.pipeline.segment import TokenRows
 
 DISTINCTIVE_COLUMNS = ["dimension", "group", "word", "zscore", "log_odds", "count_group",
                        "count_rest"]
@@ -93,7 +92,7 @@ def _no_group(label) -> bool:
 
 
 def distinctive_keywords(token_lists: Sequence[Sequence[str]], labels: Sequence[str | None],
-                         dimension: str, top_n: int = 20, min_count: int = 5,
+                         dimension: str, *, top_n: int = 20, min_count: int = 5,
                          prior_scale: float = PRIOR_SCALE,
                          counted: tuple[list[str], sparse.csr_matrix] | None = None
                          ) -> pd.DataFrame:

@@ -72,7 +72,7 @@ def poisson_bootstrap(doc_topic: np.ndarray, members: sparse.csr_matrix, resampl
 
 
 def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataFrame,
-                     resamples: int, confidence: float, seed: int,
+                     resamples: int, confidence: float, *, seed: int,
                      min_group_docs: int = 10,
                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Mean topic weight per group with bootstrap intervals, and its difference from the rest

@@ -14,9 +14,10 @@ from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
 from vntopics.pipeline.compare.trends import keyword_trends, trend_summary
 from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
 from vntopics.pipeline.config import CompareConfig
-from vntopics.pipeline.model.topics import TopicModel
+from vntopics.pipeline.model import TopicModel
 from vntopics.pipeline.parallel import Progress
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.segment import WatchTerm
+from vntopics.pipeline.text import Document, documents_table
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ComparisonTables:
 
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    token_lists: Sequence[Sequence[str]],
-                   citation_lists: Sequence[Sequence[str]], settings: CompareConfig,
+                   citation_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
                    seed: int, watchlist: Sequence[WatchTerm] = (),
                    term_counts: Sequence[dict[str, int]] | None = None,
                    progress: Progress | None = None) -> ComparisonTables:
@@ -52,14 +53,15 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                                             total)
 
     prevalence = pd.concat([topic_prevalence(m.name, m.doc_topic, documents, settings.bootstrap,
-                                             settings.confidence, seed, settings.min_group_docs,
-                                             resampled(index))
+                                             settings.confidence, seed=seed,
+                                             min_group_docs=settings.min_group_docs,
+                                             progress=resampled(index))
                             for index, m in enumerate(models)], ignore_index=True)
     counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),
-                              dimension, settings.distinctive_top_n,
-                              settings.distinctive_min_count, counted=counted)
+                              dimension, top_n=settings.distinctive_top_n,
+                              min_count=settings.distinctive_min_count, counted=counted)
          for dimension in ("province", "year")], ignore_index=True)
     years = documents["year"].tolist()
     trends = keyword_trends(token_lists, years, settings.keyword_top_n, counted=counted,
@@ -70,3 +72,16 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
     watched = watchlist_table(watchlist, term_counts or [{} for _ in token_lists], documents,
                               settings, seed)
     return ComparisonTables(prevalence, distinctive, trends, summary, citations, watched)
+
+
+def compare_documents(models: Sequence[TopicModel], modelled: Sequence[Document],
+                      token_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
+                      seed: int, watchlist: Sequence[WatchTerm] = (),
+                      progress: Progress | None = None) -> ComparisonTables:
+    """The compare stage's entry point: `compare_groups` over the modelled documents (in the
+    models' row order, `token_lists` their tokens), their table, citations and watchlist
+    counts taken from them."""
+    return compare_groups(models, documents_table(modelled), token_lists,
+                          [d.citations for d in modelled], settings, seed=seed,
+                          watchlist=watchlist, term_counts=[d.term_counts for d in modelled],
+                          progress=progress)

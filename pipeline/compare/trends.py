@@ -84,7 +84,7 @@ def tested_trend(successes: np.ndarray, trials: np.ndarray, years: np.ndarray,
     return slope, z, p_value, tested
 
 
-def keyword_trends(token_lists: Sequence[Sequence[str]], years: Sequence, top_n: int,
+def keyword_trends(token_lists: Sequence[Sequence[str]], years: Sequence, top_n: int, *,
                    min_docs: int = 3,
                    counted: tuple[list[str], sparse.csr_matrix] | None = None,
                    min_year_docs: int = 1) -> pd.DataFrame:

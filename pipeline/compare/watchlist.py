@@ -23,7 +23,7 @@ from vntopics.pipeline.compare.prevalence import (DIMENSIONS, group_labels, indi
                                                   poisson_bootstrap)
 from vntopics.pipeline.compare.trends import q_values, tested_trend
 from vntopics.pipeline.config import CompareConfig
-from vntopics.pipeline.segment.terms import WatchTerm
+from vntopics.pipeline.segment import WatchTerm
 
 WATCHLIST_COLUMNS = ["term", "kind", "dimension", "group", "n_docs", "docs", "doc_share",
                      "doc_share_ci_low", "doc_share_ci_high", "count", "tokens",
@@ -57,7 +57,7 @@ def all_groups(documents: pd.DataFrame) -> list[tuple[str, list[str], sparse.csr
 
 
 def bootstrap_intervals(present: np.ndarray, counts: np.ndarray, tokens: np.ndarray,
-                        members: sparse.csr_matrix, settings: CompareConfig, seed: int
+                        members: sparse.csr_matrix, settings: CompareConfig, *, seed: int
                         ) -> tuple[np.ndarray, ...]:
     """(share low, share high, rate low, rate high), each groups × terms. Every block of terms
     is resampled with the same seed, so all terms share the same resampled documents."""
@@ -109,7 +109,7 @@ def watchlist_table(terms: Sequence[WatchTerm], term_counts: Sequence[dict[str, 
         share = docs / n_docs[:, None]
         rate = 1e4 * occurrences / group_tokens[:, None]
     share_low, share_high, rate_low, rate_high = bootstrap_intervals(
-        present, counts, tokens, members, settings, seed)
+        present, counts, tokens, members, settings, seed=seed)
     labels = [(dimension, group) for dimension, groups, _ in dimensions for group in groups]
     year_rows = np.array([d == "year" for d, _ in labels])
     years = np.array([int(g) for d, g in labels if d == "year"], dtype=np.float64)

@@ -2,11 +2,26 @@
 final LDA and NMF `TopicModel`s at the chosen K, the K sweep with coherence, and topic
 stability across seeds. Coherence (with its window counts), the batched LDA E-step and the
 topic matcher live here."""
+from typing import TYPE_CHECKING
+
 from vntopics.pipeline.lazy import lazy_exports
 
-# Loaded on first use: a worker process that only fits (model/fitting.py) never imports
-# the K choice and its tables (pandas).
-EXPORTS = {"build_modelling_corpus": "corpus", "build_corpus": "corpus", "Corpus": "corpus",
-           "sweep_and_fit": "selection", "FitResult": "selection", "TopicModel": "topics"}
-__all__ = list(EXPORTS)
-__getattr__ = lazy_exports(__name__, EXPORTS)
+if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
+    from vntopics.pipeline.model.corpus import Corpus, counts_matrix, flat_token_ids
+    from vntopics.pipeline.model.matching import best_pairs, jaccard_matrix
+    from vntopics.pipeline.model.modelling import Modelling, model_topics
+    from vntopics.pipeline.model.registry import (FAMILIES, ModelFamily, family, family_names,
+                                                  register)
+    from vntopics.pipeline.model.seeds import SeedTopic
+    from vntopics.pipeline.model.selection import sweep_and_fit
+    from vntopics.pipeline.model.stored_corpus import word_counts_matrix
+    from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table, heaviest_first,
+                                                normalise_rows, representative_documents,
+                                                topics_table)
+
+__all__ = ["Corpus", "counts_matrix", "flat_token_ids", "best_pairs", "jaccard_matrix",
+           "Modelling", "model_topics", "FAMILIES", "ModelFamily", "family", "family_names", "register",
+           "SeedTopic", "sweep_and_fit",
+           "word_counts_matrix", "TopicModel", "doc_topics_table", "heaviest_first",
+           "normalise_rows", "representative_documents", "topics_table"]
+__getattr__ = lazy_exports(__name__, __file__)

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from vntopics.pipeline.parallel import batches
-from vntopics.pipeline.segment.tokens import TokenRows
+from vntopics.pipeline.segment import TokenRows
 
 DOCUMENTS_PER_CHUNK = 5000
 

@@ -19,10 +19,11 @@ import numpy as np
 from gensim.corpora import Dictionary
 from scipy import sparse
 
+from vntopics.pipeline.config import CorpusConfig
 from vntopics.pipeline.model.saved_counts import SavedCounts
 from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
-from vntopics.pipeline.segment.tokens import TokenRows
-from vntopics.pipeline.text.documents import DocumentSet
+from vntopics.pipeline.segment import TokenRows
+from vntopics.pipeline.text import DocumentSet
 
 
 @dataclass
@@ -167,15 +168,15 @@ def release_freed_memory(collect: bool = True) -> None:
         sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
-def build_modelling_corpus(documents: DocumentSet, no_below: int, no_above: float,
-                           keep_n: int, largest_k: int) -> tuple[Corpus, list]:
+def build_modelling_corpus(documents: DocumentSet, settings: CorpusConfig, *,
+                           largest_k: int) -> tuple[Corpus, list]:
     """The model stage's first step: the vocabulary and counts of the `ok` documents (their
     tokens in `documents.tokens`); those left with no word of the vocabulary are rejected.
     Returns the corpus and the documents it models (in corpus order). Too few of them for
     `largest_k` topics is an error."""
     candidates = [d for d in documents if d.status == "ok"]
-    corpus = build_corpus(documents.tokens.rows([d.token_row for d in candidates]), no_below,
-                          no_above, keep_n)
+    corpus = build_corpus(documents.tokens.rows([d.token_row for d in candidates]),
+                          settings.no_below, settings.no_above, settings.keep_n)
     kept = set(corpus.kept.tolist())
     for index, document in enumerate(candidates):
         if index not in kept:

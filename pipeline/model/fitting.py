@@ -12,17 +12,15 @@ import numpy as np
 
 from vntopics.pipeline.config import LdaConfig, NmfConfig
 from vntopics.pipeline.model.corpus import Corpus, release_freed_memory
-from vntopics.pipeline.model.lda import fit_lda
-from vntopics.pipeline.model.nmf import fit_nmf
+from vntopics.pipeline.model.registry import family
 from vntopics.pipeline.model.seeds import SeedTopic
 from vntopics.pipeline.model.topics import TopicModel, top_word_lists
 
 DIVERSITY_TOP_N = 25
-MODEL_FITTERS = {"lda": fit_lda, "nmf": fit_nmf}
-# LDA gives the same numbers from float32 counts (every use casts or sums them exactly), and
-# they cost 8 bytes a non-zero instead of 12 (with the heap trim in run_fit_job, scale.py's
-# marginal memory went from 4.3 to 3.1-3.7 KB per document: benchmarks/README.md)
-COUNTS_DTYPE = {"lda": np.float32}
+# A family's counts_dtype (model/registry.py): LDA gives the same numbers from float32 counts
+# (every use casts or sums them exactly), and they cost 8 bytes a non-zero instead of 12
+# (with the heap trim in run_fit_job, scale.py's marginal memory went from 4.3 to 3.1-3.7 KB
+# per document: benchmarks/README.md)
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class FitJob:
     name: str
     k: int
     seed: int
-    params: LdaConfig | NmfConfig
+    params: LdaConfig | NmfConfig | None   # model.<name>; None for a family without options
     corpus: Corpus
     sample: float = 1.0                  # share of documents fitted (seeded subsample if < 1)
     doc_topics: bool = True              # False: topics only (stability refits)
@@ -51,9 +49,10 @@ def subsample(corpus: Corpus, share: float, seed: int, dtype=None) -> Corpus:
 
 
 def longest_first(jobs: list[FitJob]) -> list[FitJob]:
-    """Jobs in a good order for a pool of workers: LDA (several times the cost of NMF), then
-    more documents, then more topics first, so no long fit starts last while others idle."""
-    return sorted(jobs, key=lambda j: (j.name != "lda", -j.sample, -j.k))
+    """Jobs in a good order for a pool of workers: the costliest family (LDA, several times
+    the cost of NMF), then more documents, then more topics first, so no long fit starts
+    last while others idle."""
+    return sorted(jobs, key=lambda j: (-family(j.name).cost, -j.sample, -j.k))
 
 
 @dataclass
@@ -74,10 +73,12 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     """Fit one model (on a seeded subsample when job.sample < 1) and list its top words."""
     # the previous job's freed heap, kept by glibc, would add to this one's peak (~50-100 MB)
     release_freed_memory(collect=False)
-    corpus = subsample(job.corpus, job.sample, job.seed, COUNTS_DTYPE.get(job.name))
+    fitted = family(job.name)
+    dtype = getattr(np, fitted.counts_dtype) if fitted.counts_dtype else None
+    corpus = subsample(job.corpus, job.sample, job.seed, dtype)
     started = time.perf_counter()
-    model = MODEL_FITTERS[job.name](corpus, job.k, job.params, job.seed, job.doc_topics,
-                                    job.init_topics, job.seed_topics)
+    model = fitted.code().fit(corpus, job.k, job.params, job.seed, job.doc_topics,
+                              job.init_topics, job.seed_topics)
     seconds = time.perf_counter() - started
     top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)

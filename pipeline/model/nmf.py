@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -11,6 +12,9 @@ from vntopics.pipeline.config import NmfConfig
 from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.seeds import SeedTopic, place_seeds
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 
 @dataclass
@@ -60,7 +64,7 @@ def tfidf_float32(corpus: Corpus, rows_at_once: int = 5000):
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
-def nmf_factors(matrix, num_topics: int, seed: int, init: str, beta_loss: str, alpha_W: float,
+def nmf_factors(matrix, num_topics: int, seed: int, *, init: str, beta_loss: str, alpha_W: float,
                 alpha_H: float | str, l1_ratio: float, max_iter: int,
                 init_topics: np.ndarray | None = None):
     """(W documents x K, H K x vocabulary, the fitted NMF) of scikit-learn NMF, convergence
@@ -100,9 +104,10 @@ def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
     transformer, tfidf = tfidf_weighting(corpus, in_place=corpus.owned and not seed_topics)
 
     def factors(start: np.ndarray | None):
-        return nmf_factors(tfidf, num_topics, seed, config.init, config.beta_loss,
-                           config.alpha_W, config.alpha_H, config.l1_ratio, config.max_iter,
-                           start)
+        return nmf_factors(tfidf, num_topics, seed, init=config.init,
+                           beta_loss=config.beta_loss, alpha_W=config.alpha_W,
+                           alpha_H=config.alpha_H, l1_ratio=config.l1_ratio,
+                           max_iter=config.max_iter, init_topics=start)
 
     if seed_topics:
         init_topics = place_seeds(seed_topics, init_topics if init_topics is not None
@@ -113,3 +118,27 @@ def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
         return TopicModel("nmf", normalise_rows(topic_word), None, seed_labels=labels)
     return TopicModel("nmf", normalise_rows(topic_word), normalise_rows(doc_topic),
                       estimator=NmfEstimator(transformer, nmf), seed_labels=labels)
+
+
+# The family's interface (model/registry.py): its fit, and its estimator in a version.
+fit = fit_nmf
+
+
+def save(estimator: NmfEstimator, path: Path) -> None:
+    import joblib
+
+    joblib.dump(estimator, path)
+
+
+def load(path: Path) -> NmfEstimator:
+    import joblib
+
+    return joblib.load(path)
+
+
+def topic_word(estimator: NmfEstimator) -> np.ndarray:
+    return estimator.nmf.components_
+
+
+def doc_topics(estimator: NmfEstimator, counts: sparse.csr_matrix) -> np.ndarray:
+    return estimator.nmf.transform(estimator.tfidf.transform(counts))

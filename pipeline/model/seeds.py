@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from vntopics.pipeline.model.matching import best_pairs
-from vntopics.pipeline.segment.terms import seed_word
+from vntopics.pipeline.segment import seed_word
 
 START_FLOOR = 1e-6   # every word keeps a little start mass (NMF's mu solver never leaves 0)
 
@@ -104,7 +104,7 @@ def place_seeds(seed_topics: Sequence[SeedTopic], start: np.ndarray,
     return np.vstack([seed_rows(seed_topics, counts), start[kept]])
 
 
-def seeded_eta(seeds: Sequence[SeedTopic], num_topics: int, vocabulary_size: int,
+def seeded_eta(seeds: Sequence[SeedTopic], num_topics: int, vocabulary_size: int, *,
                base: float, strength: float, corpus_tokens: float) -> np.ndarray:
     """K × V topic-word prior for LDA: `base` everywhere, and in row i the seed words of
     seeds[i] sharing strength × corpus_tokens / K pseudo-counts."""

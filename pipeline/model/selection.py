@@ -48,6 +48,7 @@ from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores
                                                topic_diversity)
 from vntopics.pipeline.model.fitting import (DIVERSITY_TOP_N, FitJob, FitOutcome,
                                              longest_first, run_fit_job)
+from vntopics.pipeline.model.registry import family
 from vntopics.pipeline.model.seeds import SeedTopic, resolve_seed_topics
 from vntopics.pipeline.model.topics import TopicModel
 from vntopics.pipeline.model.stability import (STABILITY_COLUMNS, STABILITY_TOP_N,
@@ -98,7 +99,7 @@ def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) 
 
 
 def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: ModelConfig,
-                  mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None,
+                  *, mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None,
                   progress: Progress | None = None) -> FitResult:
     """Fit every model of `model_config.models` over its K values, choose K per model, fit the
     stability seeds at that K, and gather tables and metrics. `texts` are the token lists of
@@ -133,9 +134,9 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
 
     def job(name: str, k: int, job_seed: int) -> FitJob:
         main_seed = job_seed == seed
-        start = warm_start.get(name)
+        start = warm_start.get(name) if family(name).warm_start else None
         start = start if main_seed and start is not None and len(start) == k else None
-        return FitJob(name, k, job_seed, getattr(model_config, name), corpus,
+        return FitJob(name, k, job_seed, getattr(model_config, name, None), corpus,
                       1.0 if main_seed else model_config.stability_sample, main_seed, start,
                       seeded)
 

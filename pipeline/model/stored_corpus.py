@@ -13,7 +13,7 @@ import numpy as np
 from gensim.corpora import Dictionary
 from scipy import sparse
 
-from vntopics.pipeline.segment.tokens import TokenRows
+from vntopics.pipeline.segment import TokenRows
 
 
 def row_index(rows: TokenRows, positions: np.ndarray) -> np.ndarray:

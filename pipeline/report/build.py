@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from vntopics.pipeline.report.collection_section import collection_section
 from vntopics.pipeline.report.comparison_sections import (citations_section,
                                                           differences_section,
                                                           distinctive_section,
@@ -53,6 +54,7 @@ def build_sections(inputs: ReportInputs) -> list[Section]:
     sections += [citations_section(inputs.citations, lang=lang),
                  stability_section(inputs.stability, inputs.topics, lang)]
     sections += [history_section(inputs.history, m, lang) for m in models]
+    sections += collection_section(inputs)
     sections += [changes_section(inputs), run_section(inputs)]
     return sections
 

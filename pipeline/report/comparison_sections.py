@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.compare.citations import top_citations_by_year
+from vntopics.pipeline.compare import top_citations_by_year
 from vntopics.pipeline.report.charts import small_multiples
 from vntopics.pipeline.report.format import (Section, table_section, topic_labels,
                                              translated_columns)

@@ -15,8 +15,7 @@ import pandas as pd
 from scipy.spatial.distance import jensenshannon
 from sklearn.manifold import MDS
 
-from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.topics import TopicModel, heaviest_first
+from vntopics.pipeline.model import Corpus, TopicModel, heaviest_first
 from vntopics.pipeline.report.inputs import ExplorerInputs
 
 SHOWN_WORDS = 20          # words listed per topic (LDAvis shows 30; 20 keep the panel short)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from vntopics.pipeline.segment.words import SEGMENTER_VERSION
-from vntopics.pipeline.text.normalise import NORMALISER_VERSION
+from vntopics.pipeline.text import NORMALISER_VERSION
 
 SEPARATOR = "\t"
 log = logging.getLogger(__name__)

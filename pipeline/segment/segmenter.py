@@ -28,8 +28,7 @@ from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
 from vntopics.pipeline.segment.tokens import TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
                                              load_stopwords, segment_words)
-from vntopics.pipeline.text.documents import Document, DocumentSet, document_set
-from vntopics.pipeline.text.shards import read_texts
+from vntopics.pipeline.text import Document, DocumentSet, document_set, read_texts
 
 WINDOW = 4096      # documents whose texts and cached words are in memory at once
 
@@ -56,7 +55,7 @@ def segment_batch_from_shards(where: tuple[tuple[str, tuple[int, ...]], ...]) ->
 
 
 def segment_into_cache(keys: Sequence[str], texts_at: Callable[[list[int]], Iterator[str]],
-                       cache: SegmentationCache, batch_size: int = 64,
+                       cache: SegmentationCache, *, batch_size: int = 64,
                        progress: Callable[[int, int], None] | None = None,
                        mapper: Mapper | None = None, workers: int = 1,
                        describe: Callable[[list[int]], Any] | None = None) -> int:
@@ -115,7 +114,7 @@ class WorkingCache:
             self.temporary.cleanup()
 
 
-def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int,
+def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers: int, *,
                   batch_size: int = 64,
                   progress: Callable[[int, int], None] | None = None,
                   mapper: Mapper | None = None,
@@ -126,7 +125,8 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
     keys = [cache_key(text) for text in texts]
     with WorkingCache(None) if cache is None else nullcontext(cache) as working:
         segmented = segment_into_cache(keys, lambda positions: (texts[p] for p in positions),
-                                       working, batch_size, progress, mapper, workers)
+                                       working, batch_size=batch_size, progress=progress,
+                                       mapper=mapper, workers=workers)
         known = working.get_many(keys, shape)
     stats = SegmentationStats(documents=len(texts), segmented=segmented,
                               cache_hits=len(texts) - segmented)
@@ -134,7 +134,7 @@ def segment_texts(texts: Sequence[str], cache: SegmentationCache | None, workers
 
 
 def tokenize_documents(documents: DocumentSet | list[Document], token_filter: TokenFilter,
-                       min_doc_tokens: int, cache_dir: Path | None = None,
+                       min_doc_tokens: int, *, cache_dir: Path | None = None,
                        workers: int = 1, batch_size: int = 64,
                        progress: Callable[[int, int], None] | None = None,
                        mapper: Mapper | None = None,
@@ -157,8 +157,9 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
         keys = [cache_key(text) for text, _ in texts.pairs(to_segment)]
         stats.segmented = segment_into_cache(
             keys, lambda positions: (text for text, _ in texts.pairs(
-                [to_segment[p] for p in positions])), cache, batch_size, progress, mapper,
-            workers, lambda positions: texts.where([to_segment[p] for p in positions]))
+                [to_segment[p] for p in positions])), cache, batch_size=batch_size,
+            progress=progress, mapper=mapper, workers=workers,
+            describe=lambda positions: texts.where([to_segment[p] for p in positions]))
         stats.cache_hits = len(keys) - stats.segmented
         next_key = iter(keys)
         for window in batches(candidates, WINDOW):
@@ -194,7 +195,7 @@ def apply_phrases(documents: DocumentSet, min_count: int, threshold: float) -> N
     documents.tokens = store.flush()
 
 
-def segment_documents(documents: DocumentSet, text: TextConfig, stopword_files: list[Path],
+def segment_documents(documents: DocumentSet, text: TextConfig, *, stopword_files: list[Path],
                       cache_dir: Path | None, mapper: Mapper, batch_size: int = 64,
                       progress: Callable[[int, int], None] | None = None,
                       watchlist: Sequence[WatchTerm] = (),
@@ -206,7 +207,7 @@ def segment_documents(documents: DocumentSet, text: TextConfig, stopword_files: 
     the run's work folder; a temporary one by default), set as `documents.tokens`."""
     token_filter = TokenFilter(load_stopwords(stopword_files, text.extra_stopwords),
                                text.min_token_chars)
-    stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache_dir,
+    stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache_dir=cache_dir,
                                batch_size=batch_size, progress=progress, mapper=mapper,
                                count_terms=TermCounter(watchlist) if watchlist else None,
                                tokens=tokens)

@@ -25,7 +25,7 @@ import ahocorasick
 from vntopics.pipeline.config import CompareConfig
 from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.segment.words import CITATION, normalise_citation
-from vntopics.pipeline.text.normalise import normalise_unicode
+from vntopics.pipeline.text import normalise_unicode
 
 CODE = re.compile(CITATION.pattern, re.IGNORECASE)   # a code as a term: any letter case
 PHRASE, CODE_KIND = "phrase", "code"

@@ -21,7 +21,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from vntopics.pipeline.text.shards import folder_for
+from vntopics.pipeline.text import folder_for
 
 FLUSH_TOKENS = 1 << 20          # ids buffered before they are appended to the file (4 MB)
 READ_TOKENS = 1 << 22           # ids read back at once (16 MB)

@@ -2,18 +2,28 @@
 reports, saved models), `latest` moved, old versions pruned. Topics keep their ids and the
 analysts' labels across versions (lineage). Also listing versions, what changed between two
 (`vntopics runs`, `vntopics diff`) and loading a version's models to score new documents."""
+from typing import TYPE_CHECKING
+
 from vntopics.pipeline.lazy import lazy_exports
 
-EXPORTS = {"diff_versions": "diff", "Lineage": "lineage", "read_labels": "labels",
-           "recall_lineage": "lineage", "write_label": "labels", "SavedModels": "models",
-           "load_models": "models", "RunResults": "publish", "publish_version": "publish",
-           "list_versions": "versions", "previous_version": "versions",
-           "resolve_version": "versions", "runs_table": "versions",
-           "read_manifest": "versions", "read_table": "versions",
-           "table_names": "versions", "apply_version": "models", "score_texts": "models",
-           "describe_inputs": "writer", "sha256_of": "writer",
-           "check_output_file": "artifacts_dir", "folder_lock": "artifacts_dir",
-           "pin_versions": "artifacts_dir", "tidy_artifacts_dir": "artifacts_dir",
-           "latest_version": "versions"}
-__all__ = list(EXPORTS)
-__getattr__ = lazy_exports(__name__, EXPORTS)
+if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
+    from vntopics.pipeline.store.artifacts_dir import (check_artifacts_dir, check_output_file,
+                                                       check_writable, pin_versions,
+                                                       tidy_artifacts_dir, work_folder)
+    from vntopics.pipeline.store.diff import diff_versions
+    from vntopics.pipeline.store.labels import read_labels, write_label
+    from vntopics.pipeline.store.lineage import Lineage, recall_lineage
+    from vntopics.pipeline.store.models import (SavedModels, apply_version, load_models,
+                                                score_texts)
+    from vntopics.pipeline.store.publish import RunResults, publish_version, run_results
+    from vntopics.pipeline.store.versions import (latest_version, previous_version,
+                                                  read_manifest, read_table, resolve_version,
+                                                  runs_table, table_names)
+
+__all__ = ["check_artifacts_dir", "check_output_file", "check_writable", "pin_versions",
+           "tidy_artifacts_dir", "work_folder", "diff_versions", "Lineage", "recall_lineage",
+           "read_labels", "write_label", "SavedModels", "apply_version", "load_models",
+           "score_texts", "RunResults", "publish_version", "run_results", "latest_version",
+           "previous_version", "read_manifest", "read_table", "resolve_version", "runs_table",
+           "table_names"]
+__getattr__ = lazy_exports(__name__, __file__)

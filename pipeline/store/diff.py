@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vntopics.pipeline.model.matching import best_pairs, jaccard_matrix
+from vntopics.pipeline.model import best_pairs, jaccard_matrix
 
 KEPT_OVERLAP, CHANGED_OVERLAP = 0.5, 0.2
 DIFF_TOP_WORDS = 10

@@ -14,14 +14,14 @@ from pathlib import Path
 import yaml
 
 from vntopics.pipeline.config_io import AliasFreeLoader, read_yaml_file
+from vntopics.pipeline.model import family, family_names
 from vntopics.pipeline.store.artifacts_dir import folder_lock
 
 LABELS_FILE = "labels.yaml"
-ID_PREFIX = {"lda": "L", "nmf": "N"}
 
 
 def topic_id(model: str, number: int) -> str:
-    return f"{ID_PREFIX[model]}{number:02d}"
+    return f"{family(model).id_prefix}{number:02d}"
 
 
 def labels_error(path: Path, node, problem: str) -> ValueError:
@@ -39,9 +39,9 @@ def parse_labels(path: Path, text: str) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
     for model_node, topics_node in root.value:
         model = str(model_node.value)
-        if model not in ID_PREFIX:
+        if model not in family_names():
             raise labels_error(path, model_node, f"unknown model {model!r} (expected "
-                                                 f"{' or '.join(ID_PREFIX)})")
+                                                 f"{' or '.join(family_names())})")
         if isinstance(topics_node, yaml.ScalarNode) and topics_node.value in ("", "~", "null"):
             continue
         if not isinstance(topics_node, yaml.MappingNode):
@@ -82,9 +82,9 @@ def known_topic_ids(artifacts_dir: Path, model: str) -> list[str]:
 def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
     """Set (or with None remove) one label of a topic the latest version has; the file is
     read, changed and replaced atomically under the folder's lock."""
-    if model not in ID_PREFIX:
-        raise ValueError(f"unknown model {model!r}; expected one of {sorted(ID_PREFIX)}")
-    if not topic.startswith(ID_PREFIX[model]):
+    if model not in family_names():
+        raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
+    if not topic.startswith(family(model).id_prefix):
         raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
     if label is not None and not label.strip():
         raise ValueError("a label cannot be empty (use --remove to delete one)")

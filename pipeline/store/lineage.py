@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
-from vntopics.pipeline.model.matching import best_pairs
+from vntopics.pipeline.model import best_pairs
 from vntopics.pipeline.store.labels import (  # noqa: F401 (labels lived here before)
-    ID_PREFIX, LABELS_FILE, read_labels, topic_id, write_label)
+    LABELS_FILE, read_labels, topic_id, write_label)
+
 # Matched topics further apart than this are different topics (JS distance, base 2, 0..1).
 MAX_JS_DISTANCE = 0.75
 HISTORY_COLUMNS = ["version", "created_at", "model", "topic_id", "label", "prevalence",

@@ -3,7 +3,7 @@ documents with them without refitting.
 
 `models/dictionary.gensim` (gensim `Dictionary.save`), `models/lda.gensim` (gensim
 `LdaModel.save`) and `models/nmf.joblib` (the scikit-learn NMF with its tf-idf transformer,
-joblib) are listed with their sha256 in manifest.json (`models`), so a missing or altered
+joblib), each family's file and format given by its module (model/registry.py), are listed with their sha256 in manifest.json (`models`), so a missing or altered
 file is reported by name before anything is scored.
 """
 from __future__ import annotations
@@ -15,31 +15,24 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from vntopics.pipeline.model.corpus import counts_matrix
-from vntopics.pipeline.model.topics import TopicModel, normalise_rows
-from vntopics.pipeline.store.writer import sha256_of
+from vntopics.pipeline.model import TopicModel, counts_matrix, family, normalise_rows
+from vntopics.pipeline.text import sha256_of
 
 MODELS_DIR = "models"
-DICTIONARY_FILE = "dictionary.gensim"
-MODEL_FILES = {"lda": "lda.gensim", "nmf": "nmf.joblib"}
+DICTIONARY_FILE = "dictionary.gensim"   # each model's file: its family's saved_file
 
 
 def save_models(folder: Path, dictionary, models: Sequence[TopicModel]) -> dict[str, str]:
     """Write the dictionary and every model's estimator into `folder/models`; returns
     {relative path: sha256} of every file written (gensim may add side files)."""
-    import joblib
-
     target = folder / MODELS_DIR
     target.mkdir(exist_ok=True)
     dictionary.save(str(target / DICTIONARY_FILE))
     for model in models:
         if model.estimator is None:
             raise ValueError(f"{model.name}: no fitted estimator to save")
-        path = target / MODEL_FILES[model.name]
-        if model.name == "lda":
-            model.estimator.save(str(path))
-        else:
-            joblib.dump(model.estimator, path)
+        saved = family(model.name)
+        saved.code().save(model.estimator, target / saved.saved_file)
     return {str(p.relative_to(folder)): sha256_of(p)
             for p in sorted(target.iterdir()) if p.is_file()}
 
@@ -58,20 +51,12 @@ class SavedModels:
 
     def topic_word(self, name: str) -> np.ndarray:
         """K x V topic-word distributions of model `name` (rows sum to 1)."""
-        estimator = self.estimators[name]
-        if name == "lda":
-            return normalise_rows(estimator.get_topics())
-        return normalise_rows(estimator.nmf.components_)
+        return normalise_rows(family(name).code().topic_word(self.estimators[name]))
 
     def doc_topics(self, name: str, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
         """Documents x K weights of model `name` for `token_lists` (rows sum to 1)."""
         counts = counts_matrix(token_lists, self.dictionary)
-        estimator = self.estimators[name]
-        if name == "lda":
-            weights = estimator.infer_counts(counts)
-        else:
-            weights = estimator.nmf.transform(estimator.tfidf.transform(counts))
-        return normalise_rows(weights)
+        return normalise_rows(family(name).code().doc_topics(self.estimators[name], counts))
 
 
 def verify_models(version: Path, manifest: dict) -> dict[str, str]:
@@ -92,9 +77,7 @@ def verify_models(version: Path, manifest: dict) -> dict[str, str]:
 
 def load_models(version: Path, manifest: dict) -> SavedModels:
     """Load a version's dictionary and models after checking every file's checksum."""
-    import joblib
     from gensim.corpora import Dictionary
-    from gensim.models import LdaModel
 
     verify_models(version, manifest)
     folder = version / MODELS_DIR
@@ -102,9 +85,8 @@ def load_models(version: Path, manifest: dict) -> SavedModels:
         dictionary = Dictionary.load(str(folder / DICTIONARY_FILE))
         estimators = {}
         for name in manifest["metrics"]["num_topics"]:
-            path = folder / MODEL_FILES[name]
-            estimators[name] = (LdaModel.load(str(path)) if name == "lda"
-                                else joblib.load(path))
+            saved = family(name)
+            estimators[name] = saved.code().load(folder / saved.saved_file)
     except Exception as exc:   # a file that passed its checksum but does not load
         raise ValueError(f"cannot load the saved models of {version}: {exc}") from exc
     return SavedModels(version, dictionary, estimators, manifest.get("topic_ids", {}))
@@ -138,7 +120,7 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
     the segmentation cache is reused), then weighted by every saved model. One row per
     document and topic (doc_id, model, topic_id, weight, status, reason); a rejected document
     gets one row with its reason and no topic."""
-    from vntopics.pipeline.config_io import resolve_path
+    from vntopics.pipeline.config_io import cache_dir, stopword_paths
     from vntopics.pipeline.parallel import ProcessMapper
     from vntopics.pipeline.segment import segment_documents
     from vntopics.pipeline.store.versions import read_manifest
@@ -146,10 +128,9 @@ def apply_version(version: Path, paths: list[Path], config, sidecar: Path | None
 
     saved = load_models(version, read_manifest(version))   # fails early, naming the file
     documents = prepare_documents(paths, sidecar, config.input)
-    cache_dir = resolve_path(config.cache.dir) if config.cache.enabled else None
-    segment_documents(documents, config.text,
-                      [resolve_path(p) for p in config.text.stopword_files], cache_dir,
-                      mapper or ProcessMapper(config.workers), config.segment.batch_size)
+    segment_documents(documents, config.text, stopword_files=stopword_paths(config),
+                      cache_dir=cache_dir(config), mapper=mapper or ProcessMapper(config.workers),
+                      batch_size=config.segment.batch_size)
     known = saved.dictionary.token2id
     candidates = [d for d in documents if d.status == "ok"]
     for document, tokens in zip(candidates, documents.tokens.rows(

@@ -7,32 +7,32 @@ In: `RunResults` (everything the stages produced). Out: the path of the new vers
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from vntopics.pipeline.compare.tables import ComparisonTables
+from vntopics.pipeline.compare import ComparisonTables
+from vntopics.pipeline.config import ArtifactsConfig, RunConfig
 from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, package_versions,
                                             run_fingerprint)
-from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.seeds import SeedTopic
-from vntopics.pipeline.text.documents import DOCUMENT_COLUMNS, Document, documents_table
-from vntopics.pipeline.model.topics import (TopicModel, doc_topics_table,
-                                            representative_documents, topics_table)
-from vntopics.pipeline.report import ReportInputs, write_reports
-from vntopics.pipeline.report.explorer_inputs import explorer_inputs
-from vntopics.pipeline.segment.terms import WatchTerm
-from vntopics.pipeline.store.diff import diff_versions
+from vntopics.pipeline.model import (Corpus, Modelling, SeedTopic, TopicModel,
+                                     doc_topics_table, representative_documents, topics_table)
+from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, PreparedText,
+                                    documents_table)
+from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
+from vntopics.pipeline.segment import SegmentationStats, WatchTerm
 from vntopics.pipeline.store.artifacts_dir import folder_lock
-from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, read_labels,
-                                             recall_lineage, version_rows)
+from vntopics.pipeline.store.diff import diff_versions
+from vntopics.pipeline.store.labels import read_labels
+from vntopics.pipeline.store.lineage import (Lineage, history_table, identify, recall_lineage,
+                                             version_rows)
 from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.rejections import rejected_reasons
 from vntopics.pipeline.store.versions import latest_version, prune_versions, set_latest
 
 
-CSV_MAX_ROWS = 1_000_000   # config.ArtifactsConfig.csv_max_rows
+CSV_MAX_ROWS = ArtifactsConfig.model_fields["csv_max_rows"].default   # config without it
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +59,22 @@ class RunResults:
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
     watchlist: list[WatchTerm] = field(default_factory=list)     # compare.watchlist (+ file)
+
+
+def run_results(config: RunConfig, *, text: PreparedText, segmentation: SegmentationStats,
+                modelling: Modelling, comparisons: ComparisonTables, lineage: Lineage,
+                watchlist: list[WatchTerm], stage_seconds: dict[str, float]) -> RunResults:
+    """What the stages of one run gave, gathered for `publish_version`."""
+    fitted = modelling.fitted
+    return RunResults(config=config.model_dump(mode="json"), inputs=text.inputs,
+                      documents=text.documents, modelled=modelling.modelled,
+                      corpus=modelling.corpus, models=list(fitted.models.values()),
+                      comparisons=comparisons, k_sweep=fitted.k_sweep,
+                      stability=fitted.stability, model_metrics=fitted.metrics,
+                      stage_seconds=stage_seconds, segmentation=asdict(segmentation),
+                      ingest={"cleaned_documents_reused": text.reused}, lineage=lineage,
+                      warnings=text.warnings, seed_topics=fitted.seed_topics,
+                      watchlist=watchlist)
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -170,8 +186,8 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     manifest["models"] = {"files": save_models(writer.staging, results.corpus.dictionary,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
-    explorer = explorer_inputs(results.models, results.corpus, modelled_table,
-                               [d.lead for d in results.modelled])
+    explorer = build_explorer_inputs(results.models, results.corpus, modelled_table,
+                                     [d.lead for d in results.modelled])
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,
@@ -209,7 +225,7 @@ def current_lineage(results: RunResults, artifacts_dir: Path) -> None:
     log.warning("%s: %s", change, note)
 
 
-def publish_version(results: RunResults, artifacts_dir: Path, top_words: int,
+def publish_version(results: RunResults, artifacts_dir: Path, *, top_words: int,
                     previous: Path | None = None, keep_last: int | None = None
                     ) -> tuple[Path, list[Path]]:
     """The store's entry point: under the folder's lock, write the version in a staging

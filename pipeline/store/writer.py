@@ -14,37 +14,18 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
 from vntopics.pipeline.store.artifacts_dir import LOCK_NAME, hold_lock
-from vntopics.pipeline.text.folders import walk_folder
+from vntopics.pipeline.text import sha256_of
 
 ARTIFACT_CONTRACT = 2
 TRACKED_PACKAGES = ("vntopics", "underthesea", "underthesea_core", "gensim", "scikit-learn",
                     "numpy", "scipy", "pandas", "pyarrow", "prefect", "pydantic")
 FLOAT_FORMAT = "%.6g"
-
-
-def sha256_of(path: Path) -> str:
-    from vntopics.pipeline.text import sha256_file
-
-    return sha256_file(path)
-
-
-def describe_inputs(paths: Iterable[Path], symlinks: str = "inside") -> list[dict]:
-    """Every input file that is read, with its size and sha256 (folders are listed file by
-    file, as the text stage walks them: links it does not follow are not opened)."""
-    described = []
-    for path in paths:
-        files = ([e.path for e in walk_folder(path, symlinks) if not e.problem]
-                 if path.is_dir() else [path])
-        for file in files:
-            described.append({"path": str(file), "bytes": file.stat().st_size,
-                              "sha256": sha256_of(file)})
-    return described
 
 
 def run_fingerprint(config: dict, inputs: list[dict]) -> str:

@@ -34,7 +34,8 @@ from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.text.documents import Document, DocumentSet, prepare_documents
 from vntopics.pipeline.text.folders import tag_folder
-from vntopics.pipeline.text.shards import ShardWriteError, TextShards, sha256_file
+from vntopics.pipeline.text.inputs import sha256_of
+from vntopics.pipeline.text.shards import ShardWriteError, TextShards
 
 STORED_FIELDS = tuple(f.name for f in fields(Document)
                       if f.name not in ("given_words", "citations", "term_counts",
@@ -56,7 +57,7 @@ def code_fingerprint() -> str:
 
 
 def ingest_key(inputs: list[dict], sidecar_sha256: str | None, settings: InputConfig) -> str:
-    """`inputs` as `store.writer.describe_inputs` gives them (path, bytes, sha256); every
+    """`inputs` as `describe_inputs` (text/inputs.py) gives them (path, bytes, sha256); every
     input setting but the paths (which `inputs` lists file by file)."""
     payload = json.dumps({"code": code_fingerprint(), "sidecar": sidecar_sha256,
                           "settings": settings.model_dump(exclude={"paths"}),
@@ -127,7 +128,7 @@ class IngestCache:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         files = [partial / "documents.jsonl", *(partial / p.name for p in texts.files)]
         integrity = {"documents": len(documents),
-                     "files": {p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                     "files": {p.name: {"bytes": p.stat().st_size, "sha256": sha256_of(p)}
                                for p in files}}
         (partial / INTEGRITY_FILE).write_text(json.dumps(integrity, indent=1))
         final = self.folder / key
@@ -169,16 +170,16 @@ def entry_problem(entry: Path) -> tuple[Path, str] | None:
             return path, "missing"
         if path.stat().st_size != expected["bytes"]:
             return path, f"{path.stat().st_size} bytes, {expected['bytes']} expected"
-        if sha256_file(path) != expected["sha256"]:
+        if sha256_of(path) != expected["sha256"]:
             return path, "sha256 differs from entry.json"
     return None
 
 
-def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig,
+def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig, *,
                     sidecar: Path | None, sidecar_sha256: str | None, cache_dir: Path | None,
                     workers: int = 1, progress: Progress | None = None,
                     work_dir: Path | None = None) -> tuple[DocumentSet, bool]:
-    """The text stage's entry point: cleaned documents of `paths`, from the ingest cache when
+    """Cleaned documents of `paths`, from the ingest cache when
     the same inputs were read with the same code and settings (True), else prepared and
     cached (False). `cache_dir` None: no cache, the texts go to `work_dir` (the run's work
     folder; a temporary one by default). `progress`: see `prepare_documents`."""
@@ -196,7 +197,7 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
             cache = None
     if cache:
         try:
-            documents = prepare_documents(paths, sidecar, settings, workers,
+            documents = prepare_documents(paths, sidecar, settings, workers=workers,
                                           progress=progress,
                                           texts=TextShards(cache.staging(key)))
         except ShardWriteError as exc:
@@ -205,8 +206,8 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
             cache = None
     if not cache:
         texts = TextShards(work_dir / "texts") if work_dir else None
-        documents = prepare_documents(paths, sidecar, settings, workers, progress=progress,
-                                      texts=texts)
+        documents = prepare_documents(paths, sidecar, settings, workers=workers,
+                                      progress=progress, texts=texts)
     else:
         try:
             cache.save(key, documents)

@@ -215,7 +215,7 @@ def _jaccard(first: np.ndarray, second: np.ndarray) -> float:
     return shared / (len(first) + len(second) - shared)
 
 
-def find_duplicates(doc_ids: list[str], texts: list[str], threshold: float = 0.8,
+def find_duplicates(doc_ids: list[str], texts: list[str], *, threshold: float = 0.8,
                     shingle_size: int = 5, seed: int = 0,
                     progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """{duplicate doc id: kept doc id}; the kept one is the earliest of its group in input order.

@@ -231,7 +231,7 @@ def clean_batch(raws: list[RawDocument], html_policy: str) -> list[Document]:
     return [clean_document(raw, html_policy) for raw in raws]
 
 
-def prepare_documents(paths: list[Path], sidecar: Path | None, settings: InputConfig,
+def prepare_documents(paths: list[Path], sidecar: Path | None, settings: InputConfig, *,
                       workers: int = 1, parallel_from: int = PARALLEL_FROM,
                       progress: Progress | None = None, texts: TextShards | None = None
                       ) -> DocumentSet:

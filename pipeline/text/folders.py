@@ -89,9 +89,10 @@ def link_problem(link: Path, root: Path, policy: str) -> tuple[Path | None, str]
 
 
 def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]:
-    """Every non-hidden file under `folder`, depth first in name order (the order the
-    documents table lists them in); folders and links as `input.symlinks` allows; hidden
-    folders and vntopics' own (`skip_folder`) left out.
+    """Every file under `folder` but hidden ones and those in hidden folders (e.g. a
+    corpus' .collect/ state), depth first in name order (the order the documents table
+    lists them in); folders and links as `input.symlinks` allows; vntopics' own folders
+    (`skip_folder`) left out.
 
     Iterative (a stack of open folders) and linear in the depth: each folder's real path
     and id extend its parent's (only a link is resolved), so any nesting is read."""
@@ -108,6 +109,8 @@ def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]
         entry = next(entries, None)
         if entry is None:
             open_folders.pop()
+            continue
+        if entry.name.startswith("."):   # hidden files and folders
             continue
         path, doc_id = Path(entry.path), prefix + entry.name
         real = real_directory / entry.name
@@ -126,8 +129,6 @@ def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]
                 yield listing
             else:
                 open_folders.append((real, ancestors | {real}, doc_id + "/", iter(listing)))
-        elif entry.name.startswith("."):
-            continue
         elif entry.is_file():
             yield FolderEntry(path, doc_id)
         else:

@@ -208,7 +208,7 @@ def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
 def input_warnings(paths: Iterable[Path], inputs: list[dict]) -> list[str]:
     """Input folders that yield nothing (empty, or only hidden files, sidecars or links not
     followed), and vntopics' own folders found inside them and skipped: `inputs` as
-    `store.writer.describe_inputs` lists the files read."""
+    `describe_inputs` (text/inputs.py) lists the files read."""
     read = [Path(i["path"]) for i in inputs if Path(i["path"]).name != SIDECAR_NAME]
     paths = list(paths)
     return [f"input folder {path} holds nothing to read" for path in paths

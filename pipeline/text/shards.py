@@ -9,7 +9,6 @@ A pre-segmented record's words (`tokens` in the input) are kept beside its text.
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 from bisect import bisect_right
 import tempfile
@@ -23,14 +22,6 @@ SHARD_ROWS = 2048      # ~10 MB of text per shard: one shard buffered, one read 
 class ShardWriteError(OSError):
     """A shard could not be written (full disk, read-only folder): the ingest cache then
     goes on without caching; anywhere else it is the OSError it wraps."""
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def remove_folder(path: str) -> None:

@@ -53,7 +53,8 @@ def test_small_groups_are_kept_and_flagged():
     assert len(ben_tre) == 3 and ben_tre.low_support.all() and (ben_tre.n_docs == 1).all()
     assert np.allclose(ben_tre.prevalence, weights[0])
     unknown = table.assign(province="unknown")
-    assert "province" not in set(topic_prevalence("nmf", weights, unknown, 20, 0.9, 0).dimension)
+    assert "province" not in set(
+        topic_prevalence("nmf", weights, unknown, 20, 0.9, seed=0).dimension)
 
 
 def test_bootstrap_progress_counts_every_resample_once():

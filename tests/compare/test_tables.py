@@ -47,7 +47,7 @@ def run(model, real_corpus, documents=None, citations=None, seed=SEED,
     _, tokens, modelled = real_corpus
     documents = modelled if documents is None else documents
     return compare_groups([model], documents, tokens,
-                          citations or [[] for _ in tokens], settings, seed)
+                          citations or [[] for _ in tokens], settings, seed=seed)
 
 
 @pytest.fixture(scope="module")

@@ -158,7 +158,7 @@ def test_shuffled_years_find_no_more_than_chance(real_corpus):
     tests = significant = shuffles_listing = token_level = 0
     for seed in range(100):
         years = np.random.default_rng(seed).permutation(np.repeat(scores.astype(int), 30))
-        trends = keyword_trends(tokens, list(years[:len(tokens)]), 300, counted=counted,
+        trends = keyword_trends(tokens, list(years[:len(tokens)]), top_n=300, counted=counted,
                                 min_year_docs=30)
         words = trends.drop_duplicates("word")
         tests += len(words)

@@ -39,8 +39,9 @@ def segmented(raws: list[RawDocument], terms) -> list:
     """The documents as a run makes them: cleaned, segmented (no cache), terms counted."""
     text = RunConfig().text
     documents = document_set(clean_document(raw) for raw in raws)
-    segment_documents(documents, text, [resolve_path(p) for p in text.stopword_files], None,
-                      ProcessMapper(1), watchlist=terms)
+    segment_documents(documents, text,
+                      stopword_files=[resolve_path(p) for p in text.stopword_files],
+                      cache_dir=None, mapper=ProcessMapper(1), watchlist=terms)
     return documents
 
 

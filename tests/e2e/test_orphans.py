@@ -17,7 +17,7 @@ def wait_for_server_and_workers(process: subprocess.Popen, timeout: float = 600
     while time.monotonic() < deadline and process.poll() is None:
         family = descendants(process.pid)
         commands = [command_line(pid) for pid in family]
-        if (any("vntopics.flows.temporary_server" in c for c in commands)
+        if (any("vntopics.cli.temporary_server" in c for c in commands)
                 and any("multiprocessing" in c and "resource_tracker" not in c
                         for c in commands)):
             return family

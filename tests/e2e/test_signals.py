@@ -41,7 +41,7 @@ def started_run(tmp_path, round_: int, with_workers: bool
     while time.monotonic() < deadline and process.poll() is None:
         family = descendants(process.pid)
         commands = [command_line(pid) for pid in family]
-        if (any("vntopics.flows.temporary_server" in c for c in commands)
+        if (any("vntopics.cli.temporary_server" in c for c in commands)
                 and (not with_workers or any("multiprocessing" in c and "resource_tracker"
                                              not in c for c in commands))):
             return process, {process.pid: "", **family}, log

@@ -186,8 +186,8 @@ def token_lists(version: Path, doc_ids: list[str]) -> list[list[str]]:
     paths = [Path(p) for p in manifest["config"]["input"]["paths"]]
     documents = prepare_documents(paths, None, config.input)
     segment_documents(documents, config.text,
-                      [resolve_path(p) for p in config.text.stopword_files],
-                      resolve_path(config.cache.dir), ProcessMapper(1))
+                      stopword_files=[resolve_path(p) for p in config.text.stopword_files],
+                      cache_dir=resolve_path(config.cache.dir), mapper=ProcessMapper(1))
     by_id = dict(zip((d.doc_id for d in documents), token_lists(documents)))
     return [by_id[d] for d in doc_ids]
 

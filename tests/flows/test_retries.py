@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import FIXTURES
 from vntopics.flows import topic_report as module
 from vntopics.pipeline.config_io import load_config
-from vntopics.pipeline.text import InputError, cache
+from vntopics.pipeline.text import InputError, PreparedText, cache
 
 
 @pytest.fixture
@@ -26,10 +26,10 @@ def run_read_and_clean(calls, monkeypatch, failures, work_dir):
             raise failures.pop(0)
         return [], False
 
-    monkeypatch.setattr(cache, "load_or_prepare", flaky)   # the task imports it when it runs
+    monkeypatch.setattr(cache, "load_or_prepare", flaky)   # text.prepare_text calls it
     config = load_config(overrides=[f"input.paths=[{FIXTURES / 'seeds'}]"])
     task = module.read_and_clean.with_options(retry_delay_seconds=0)
-    return task([FIXTURES / "seeds"], [], config, work_dir)
+    return task([FIXTURES / "seeds"], config, work_dir)
 
 
 def test_bad_input_is_not_retried(calls, monkeypatch, tmp_path):
@@ -40,6 +40,7 @@ def test_bad_input_is_not_retried(calls, monkeypatch, tmp_path):
 
 
 def test_a_transient_read_error_is_retried(calls, monkeypatch, tmp_path):
-    assert run_read_and_clean(calls, monkeypatch, [OSError("stale NFS handle")],
-                              tmp_path) == ([], False)
+    prepared = run_read_and_clean(calls, monkeypatch, [OSError("stale NFS handle")], tmp_path)
+    assert isinstance(prepared, PreparedText) and prepared.documents == []
+    assert not prepared.reused and len(prepared.inputs) == 6   # 5 articles + metadata.csv
     assert len(calls) == 2

@@ -106,5 +106,5 @@ def test_a_seed_topic_without_vocabulary_stops_before_any_fit(real_corpus):
 
     config = ModelConfig(num_topics=K, seed_topics={"Thuế": ["thuế_xyz"]})
     with pytest.raises(ValueError, match="no seed word of 'Thuế'"):
-        sweep_and_fit(corpus, texts, config, mapper)
+        sweep_and_fit(corpus, texts, config, mapper=mapper)
     assert fitted == []

@@ -17,7 +17,7 @@ import subprocess
 @pytest.fixture(scope="module")
 def published(real_results, tmp_path_factory):
     root = tmp_path_factory.mktemp("apply")
-    version, _ = publish_version(real_results, root / "artifacts", 5)
+    version, _ = publish_version(real_results, root / "artifacts", top_words=5)
     return root, version
 
 

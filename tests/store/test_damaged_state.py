@@ -24,8 +24,8 @@ TOP_WORDS = 5
 def two_versions(real_results, tmp_path_factory):
     """A folder with two real published versions; each test works on a copy."""
     artifacts = tmp_path_factory.mktemp("damaged") / "artifacts"
-    first, _ = publish_version(real_results, artifacts, TOP_WORDS)
-    second, _ = publish_version(real_results, artifacts, TOP_WORDS, previous=first)
+    first, _ = publish_version(real_results, artifacts, top_words=TOP_WORDS)
+    second, _ = publish_version(real_results, artifacts, top_words=TOP_WORDS, previous=first)
     return artifacts, first.name, second.name
 
 
@@ -94,7 +94,7 @@ def test_publishing_over_a_latest_folder_succeeds(folder, real_results):
     (artifacts / "LATEST").mkdir()                     # failed after publishing before
     (artifacts / "latest").unlink()
     shutil.copytree(artifacts / first, artifacts / "latest")
-    third, _ = publish_version(real_results, artifacts, TOP_WORDS)
+    third, _ = publish_version(real_results, artifacts, top_words=TOP_WORDS)
     assert (artifacts / "LATEST").read_text().strip() == third.name
     assert os.readlink(artifacts / "latest") == third.name
     assert json.loads((third / "manifest.json").read_text())["version"] == third.name

@@ -31,7 +31,7 @@ BROKEN = {
 @pytest.fixture(scope="module")
 def published(real_results, tmp_path_factory):
     artifacts = tmp_path_factory.mktemp("labels") / "artifacts"
-    version, _ = publish_version(real_results, artifacts, 5)
+    version, _ = publish_version(real_results, artifacts, top_words=5)
     return artifacts, version
 
 
@@ -71,7 +71,7 @@ def test_label_on_a_broken_file_is_one_line(folder):
 
 def test_a_labels_file_broken_during_the_run_is_a_warning_at_publish(folder, real_results):
     (folder / "labels.yaml").write_text("lda: [a, b]\n", encoding="utf-8")
-    version, _ = publish_version(real_results, folder, 5)
+    version, _ = publish_version(real_results, folder, top_words=5)
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     assert any(w.startswith("labels left out: ") and "labels.yaml, line 1" in w
                for w in manifest["warnings"])
@@ -122,7 +122,7 @@ def test_publish_on_a_full_disk_is_one_line_and_leaves_no_partial_version(folder
     before = sorted(p.name for p in folder.iterdir())
     monkeypatch.setattr(VersionWriter, "write_text", full_disk)
     with pytest.raises(ValueError) as raised:
-        publish_version(real_results, folder, 5)
+        publish_version(real_results, folder, top_words=5)
     assert str(raised.value) == (f"cannot write a version in {folder}: No space left on "
                                  "device")
     assert sorted(p.name for p in folder.iterdir()) == before

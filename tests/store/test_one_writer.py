@@ -26,7 +26,7 @@ TOP_WORDS = 5
 @pytest.fixture(scope="module")
 def published(real_results, tmp_path_factory):
     artifacts = tmp_path_factory.mktemp("one-writer") / "artifacts"
-    version, _ = publish_version(real_results, artifacts, TOP_WORDS)
+    version, _ = publish_version(real_results, artifacts, top_words=TOP_WORDS)
     return artifacts, version
 
 
@@ -94,14 +94,14 @@ def test_pruning_never_removes_the_version_a_live_run_continues_from(folder, rea
                             stdout=subprocess.PIPE, text=True)
     try:
         assert live.stdout.readline().strip() == "pinned"
-        newer, pruned = publish_version(real_results, artifacts, TOP_WORDS, keep_last=1)
+        newer, pruned = publish_version(real_results, artifacts, top_words=TOP_WORDS, keep_last=1)
         assert pruned == [] and parent.is_dir()          # the live run still needs it
         assert (parent / "tables" / "topics.csv").is_file()
     finally:
         live.kill()
         live.wait()
     time.sleep(0.1)
-    newest, pruned = publish_version(real_results, artifacts, TOP_WORDS, keep_last=1)
+    newest, pruned = publish_version(real_results, artifacts, top_words=TOP_WORDS, keep_last=1)
     assert set(pruned) == {parent, newer} and list_versions(artifacts) == [newest]
 
 
@@ -118,9 +118,9 @@ def test_two_runs_from_the_same_parent_never_share_a_new_id(folder, real_results
     lineage, _ = recall_lineage(artifacts)       # both runs started from `parent`
     assert lineage.parent == parent.name
     first, _ = publish_version(replace(unlike_anything(real_results, 1), lineage=lineage),
-                               artifacts, TOP_WORDS)
+                               artifacts, top_words=TOP_WORDS)
     second, _ = publish_version(replace(unlike_anything(real_results, 2), lineage=lineage),
-                                artifacts, TOP_WORDS)
+                                artifacts, top_words=TOP_WORDS)
     parent_ids = read_manifest(parent)["topic_ids"]
     first_ids, second_ids = (read_manifest(v)["topic_ids"] for v in (first, second))
     for model in ("lda", "nmf"):

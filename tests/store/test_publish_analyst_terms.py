@@ -13,8 +13,8 @@ from vntopics.pipeline.compare import compare_groups
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.model import sweep_and_fit
 from vntopics.pipeline.segment.terms import TermCounter, load_watchlist
-from vntopics.pipeline.store import RunResults, describe_inputs, publish_version, write_label
-from vntopics.pipeline.text import Document
+from vntopics.pipeline.store import RunResults, publish_version, write_label
+from vntopics.pipeline.text import Document, describe_inputs
 
 CONFIG = {"model": {"num_topics": 4, "stability_seeds": 1,
                     "seed_topics": {"Bóng đá": ["HLV", "trận", "cầu thủ", "bóng đá", "xyz"]},
@@ -37,8 +37,8 @@ def versions(real_corpus, tmp_path_factory):
                  for row, words in zip(modelled.itertuples(), tokens)]
     comparisons = compare_groups(list(fitted.models.values()),
                                  modelled.assign(n_tokens=[len(t) for t in tokens]), tokens,
-                                 [[] for _ in tokens], config.compare, config.model.seed,
-                                 terms, [d.term_counts for d in documents])
+                                 [[] for _ in tokens], config.compare, seed=config.model.seed,
+                                 watchlist=terms, term_counts=[d.term_counts for d in documents])
     results = RunResults(config=config.model_dump(mode="json"),
                          inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
                          documents=documents, modelled=documents, corpus=corpus,

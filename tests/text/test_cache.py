@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from vntopics.pipeline.config import InputConfig
-from vntopics.pipeline.store.writer import describe_inputs
+from vntopics.pipeline.text import describe_inputs
 from vntopics.pipeline.text.documents import documents_table, prepare_documents
 from vntopics.pipeline.text.cache import IngestCache, ingest_key
 from tests.conftest import FIXTURES

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from vntopics.pipeline.config import InputConfig
-from vntopics.pipeline.store.writer import describe_inputs
+from vntopics.pipeline.text import describe_inputs
 from vntopics.pipeline.text.cache import IngestCache, load_or_prepare
 from vntopics.pipeline.text.documents import documents_table
 
@@ -20,8 +20,8 @@ SETTINGS = InputConfig(max_file_mb=20)
 
 
 def read(cache_dir, work_dir=None):
-    return load_or_prepare(CORPUS, describe_inputs(CORPUS), SETTINGS, None, None, cache_dir,
-                           work_dir=work_dir)
+    return load_or_prepare(CORPUS, describe_inputs(CORPUS), SETTINGS, sidecar=None,
+                           sidecar_sha256=None, cache_dir=cache_dir, work_dir=work_dir)
 
 
 @pytest.fixture(scope="module")

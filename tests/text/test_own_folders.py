@@ -10,8 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from vntopics.pipeline.config import InputConfig
-from vntopics.pipeline.store.writer import describe_inputs
-from vntopics.pipeline.text import folders
+from vntopics.pipeline.text import describe_inputs, folders
 from vntopics.pipeline.text.cache import load_or_prepare
 from vntopics.pipeline.text.read import input_warnings
 
@@ -27,8 +26,9 @@ def articles(tmp_path):
 
 def read(folder, cache_dir):
     inputs = describe_inputs([folder])
-    documents, reused = load_or_prepare([folder], inputs, InputConfig(max_file_mb=20), None,
-                                        None, cache_dir)
+    documents, reused = load_or_prepare([folder], inputs, InputConfig(max_file_mb=20),
+                                        sidecar=None, sidecar_sha256=None,
+                                        cache_dir=cache_dir)
     return documents, inputs
 
 

@@ -40,8 +40,9 @@ def articles() -> list[dict]:
 def run_stages(paths) -> tuple[list, list[list[str]]]:
     text = RunConfig().text
     documents = prepare_documents(paths, None, InputConfig())
-    segment_documents(documents, text, [resolve_path(p) for p in text.stopword_files], None,
-                      ProcessMapper(1))
+    segment_documents(documents, text,
+                      stopword_files=[resolve_path(p) for p in text.stopword_files],
+                      cache_dir=None, mapper=ProcessMapper(1))
     return documents, token_lists(documents)
 
 

@@ -244,7 +244,7 @@ def test_link_policy_all_follows_outside_links_and_none_follows_nothing(linked_f
 
 
 def test_manifest_inputs_list_only_what_is_read(linked_folder):
-    from vntopics.pipeline.store.writer import describe_inputs
+    from vntopics.pipeline.text import describe_inputs
 
     listed = {Path(i["path"]).relative_to(linked_folder).as_posix()
               for i in describe_inputs([linked_folder])}

@@ -7,14 +7,17 @@ import os
 import sys
 from pathlib import Path
 
-from vntopics.flows import startup
-from vntopics.flows.cli_output import (add_format, command_config_show, document_commands,
-                                       print_frame)
+from vntopics.cli import startup
+from vntopics.cli.collect_command import (add_collect_command, command_collect,
+                                          with_collected_corpus)
+from vntopics.cli.output import (add_format, command_config_show, document_commands,
+                                 print_frame)
 from vntopics.flows.runtime import set_runtime_defaults
 
 
 def build_parser() -> argparse.ArgumentParser:
     from vntopics import __version__
+    from vntopics.pipeline.model import family_names
 
     parser = argparse.ArgumentParser(prog="vntopics", description=(
         "Topic models of Vietnamese news by province and year, as versioned reports."))
@@ -51,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(diff)
     label = commands.add_parser("label", help="name a topic: the label follows its topic id "
                                               "into every later version")
-    label.add_argument("model", choices=["lda", "nmf"])
+    label.add_argument("model", choices=family_names())
     label.add_argument("topic_id", metavar="TOPIC_ID", help="e.g. L07 or N03 (topics.csv)")
     label.add_argument("label", metavar="LABEL", nargs="?", help='e.g. "Xây dựng Đảng"')
     label.add_argument("--remove", action="store_true", help="delete the topic's label")
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     add_format(config_show)
     document_commands(commands)
+    add_collect_command(commands)
     return parser
 
 
@@ -96,8 +100,11 @@ def add_verbosity(parser: argparse.ArgumentParser) -> None:
 def resolve_config(args: argparse.Namespace):
     from vntopics.pipeline.config_io import configure
 
-    return configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
-                     getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
+    config = configure(args.config, list(getattr(args, "set", [])), getattr(args, "input", None),
+                       getattr(args, "artifacts_dir", None), getattr(args, "compare_to", None))
+    if args.command == "serve":
+        return with_collected_corpus(config, getattr(args, "input", None))
+    return config
 
 
 def artifacts_dir_of(args: argparse.Namespace) -> Path:
@@ -125,15 +132,13 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config_io import resolve_path
+    from vntopics.pipeline.config_io import input_paths, resolve_path, sidecar_path
     from vntopics.pipeline.store import check_output_file
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
     check_output_file(None, resolve_path(config.artifacts.dir))   # `> latest/tables/...`
-    paths = [resolve_path(p) for p in config.input.paths]
-    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    documents = prepare_documents(paths, sidecar, config.input)
+    documents = prepare_documents(input_paths(config), sidecar_path(config), config.input)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
     return 0
@@ -151,17 +156,14 @@ def command_label(args: argparse.Namespace) -> int:
 
 
 def command_apply(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config_io import resolve_path
-    from vntopics.pipeline.store import check_output_file, resolve_version
-    from vntopics.pipeline.store.models import apply_version
+    from vntopics.pipeline.config_io import input_paths, resolve_path, sidecar_path
+    from vntopics.pipeline.store import apply_version, check_output_file, resolve_version
 
     config = resolve_config(args)
     artifacts_dir = resolve_path(config.artifacts.dir)
     check_output_file(Path(args.output) if args.output else None, artifacts_dir)
     version = resolve_version(artifacts_dir, args.version)
-    paths = [resolve_path(p) for p in config.input.paths]
-    sidecar = resolve_path(config.input.sidecar) if config.input.sidecar else None
-    table = apply_version(version, paths, config, sidecar)
+    table = apply_version(version, input_paths(config), config, sidecar_path(config))
     table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
                  float_format="%.6g")
     if not (table["status"] == "ok").any():
@@ -191,12 +193,12 @@ def checked_config(args: argparse.Namespace):
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from vntopics.flows.signals import end_within_grace_on_signals
+    from vntopics.cli.signals import end_within_grace_on_signals
 
     end_within_grace_on_signals()    # SIGTERM/SIGINT: the run and all it started end in seconds
     with startup.imports_without_gc():
         config = checked_config(args)
-        from vntopics.flows.console import flow_run_output
+        from vntopics.cli.console import flow_run_output
         from vntopics.flows.topic_report import topic_report
 
     with flow_run_output(args.verbosity):
@@ -221,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": command_run, "ingest": command_ingest, "runs": command_runs,
                "diff": command_diff, "serve": command_serve, "label": command_label,
-               "apply": command_apply, "config": command_config_show}[args.command]
+               "apply": command_apply, "config": command_config_show,
+               "collect": command_collect}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:   # e.g. `vntopics apply ... | head`: the reader has what it wanted

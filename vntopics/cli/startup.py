@@ -1,7 +1,7 @@
 """The fixed cost of one `vntopics run`, cut where it was measured (benchmarks/README.md,
 "The fixed cost of one run"):
 
-- without a configured Prefect server, its temporary server (flows/temporary_server.py) is
+- without a configured Prefect server, its temporary server (vntopics/cli/temporary_server.py) is
   launched first and boots while the run's config and inputs are checked (a failing check
   kills it before its one-line error: nothing is left running) and while this process
   imports the libraries the run needs, Prefect included, instead of after them;
@@ -24,7 +24,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-from vntopics.flows.temporary_server import TemporaryServer
+from vntopics.cli.temporary_server import TemporaryServer
 
 server: TemporaryServer | None = None
 exit_code = 1   # what the process ends with when main() raised
@@ -142,7 +142,7 @@ def finish() -> None:
 def program() -> None:
     """`vntopics` as a program (console script, `python -m vntopics`)."""
     global exit_code
-    from vntopics.flows.cli import main
+    from vntopics.cli.main import main
 
     atexit.register(finish)
     try:

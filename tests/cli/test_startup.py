@@ -1,5 +1,5 @@
-"""The lighter start of `vntopics run`: the early temporary Prefect server (flows/
-temporary_server.py) and the exit without teardown (flows/startup.py)."""
+"""The lighter start of `vntopics run`: the early temporary Prefect server (vntopics/cli/
+temporary_server.py) and the exit without teardown (vntopics/cli/startup.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 
 from tests.conftest import run_cli
-from vntopics.flows import startup
-from vntopics.flows.temporary_server import TemporaryServer, listening_socket
+from vntopics.cli import startup
+from vntopics.cli.temporary_server import TemporaryServer, listening_socket
 
 
 def test_a_configured_server_means_no_temporary_one(cli_env):
@@ -43,8 +43,8 @@ def test_exit_codes_survive_the_fast_exit(tmp_path):
     assert run_cli(["--version"]).returncode == 0
     bad = run_cli(["runs", "--config", str(tmp_path / "missing.yaml")])
     assert bad.returncode == 2 and "config file not found" in bad.stderr  # ValueError
-    crash = subprocess.run([sys.executable, "-c", "from vntopics.flows import startup, cli; "
-                            "cli.main = lambda: 1 / 0; startup.program()"],
+    crash = subprocess.run([sys.executable, "-c", "from vntopics.cli import startup, main; "
+                            "main.main = lambda: 1 / 0; startup.program()"],
                            capture_output=True, text=True, timeout=60)
     assert crash.returncode == 1 and "ZeroDivisionError" in crash.stderr
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from tests.conftest import run_cli
 from tests.store.test_diff import FOOTBALL, HEALTH, HEALTH_KEPT, PROVINCES, write_version
 from tests.store.test_versions import make_version
-from vntopics.flows.cli import build_parser
+from vntopics.cli.main import build_parser
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import load_config
 

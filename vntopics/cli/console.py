@@ -18,7 +18,7 @@ import vntopics
 import vntopics.flows
 import vntopics.pipeline
 from vntopics.flows import progress as flow_progress
-from vntopics.flows import startup
+from vntopics.cli import startup
 
 QUIET, NORMAL, VERBOSE = "quiet", "normal", "verbose"
 OUR_CODE = tuple(str(Path(package.__file__).parent)

@@ -60,7 +60,7 @@ def watch(read_end: int) -> None:
 
 
 def end_now(signum: int) -> None:
-    from vntopics.flows import startup
+    from vntopics.cli import startup
 
     server = startup.server
     if server is not None and server.process.poll() is None:

@@ -7,7 +7,7 @@ cores, benchmarks/README.md) adds to every run; and as a plain child, which a SI
 `vntopics run` leaves behind, still listening. Here instead:
 
 - `TemporaryServer()` launches this module as a subprocess as the CLI's first step, before
-  the run's config and inputs are checked (a failing check kills it: flows/startup.py,
+  the run's config and inputs are checked (a failing check kills it: vntopics/cli/startup.py,
   `booting`); the subprocess decides with Prefect's own settings (so a
   profile, .env or prefect.toml counts) whether a server is configured and, if not, serves
   the app Prefect's temporary server serves (`prefect.server.api.server:create_app`, UI off,
@@ -31,7 +31,7 @@ import time
 import urllib.request
 
 CONFIGURED = "configured"
-MODULE = "vntopics.flows.temporary_server"
+MODULE = "vntopics.cli.temporary_server"
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
               "PREFECT__SERVER_FINAL": "1",   # as Prefect's own temporary server, and
               # no block types registered: a run reads and writes no blocks, and checking
@@ -132,7 +132,7 @@ def listening_socket() -> socket.socket:
 def serve() -> None:
     """The subprocess: `configured`, or the API URL, on its first stdout line; then serve.
     Its imports run without the cyclic garbage collector, then are frozen out of its sight
-    (as the CLI's, flows/startup.py): its full collections over them were ~0.5 s of the
+    (as the CLI's, vntopics/cli/startup.py): its full collections over them were ~0.5 s of the
     start (for ~10 MB more memory: the imports' own garbage, kept)."""
     gc.disable()
     from prefect.settings import get_current_settings
