@@ -200,18 +200,20 @@ def report_with(config: RunConfig, overridden: list[str], parameters: dict) -> s
     if needs_dask_runner(config):
         return topic_report.with_options(task_runner=dask_task_runner(config))(**parameters)
     from vntopics.pipeline.segment import load_watchlist
-    from vntopics.pipeline.store import clean_stale_staging, previous_version, work_folder
+    from vntopics.pipeline.store import (latest_version, pin_versions, previous_version,
+                                         tidy_artifacts_dir, work_folder)
 
     mapper = mapper_for(config)
     if config.runner == "local" and (capped := usable_workers(config.workers)[1]):
         get_run_logger().warning(capped)
     paths = input_paths(config)
     artifacts_dir = resolve_path(config.artifacts.dir)
-    for name in clean_stale_staging(artifacts_dir):
-        get_run_logger().warning("removed %s: left by a run that was killed", name)
+    for done in tidy_artifacts_dir(artifacts_dir):
+        get_run_logger().warning(done)
     previous = previous_version(artifacts_dir, config.artifacts.compare_to)
     watchlist = load_watchlist(config.compare)
     with work_folder(artifacts_dir) as work_dir:   # texts and token ids of this run, on disk
+        pin_versions(work_dir, [previous, latest_version(artifacts_dir)])   # kept till publish
         return run_stages(config, paths, previous=previous, watchlist=watchlist,
                           mapper=mapper, work_dir=work_dir, overridden=overridden)
 

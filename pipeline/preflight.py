@@ -6,14 +6,15 @@ before Prefect starts; the flow calls it again first thing (a run from the UI or
 has no CLI)."""
 from __future__ import annotations
 
+import logging
 from importlib.util import find_spec
 
 from vntopics.pipeline.config import InputConfig, RunConfig
 from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
                                          stopword_paths)
 from vntopics.pipeline.segment import check_stopword_files, load_watchlist
-from vntopics.pipeline.store import check_artifacts_dir, check_writable
-from vntopics.pipeline.text import check_inputs
+from vntopics.pipeline.store import check_artifacts_dir, check_writable, read_labels
+from vntopics.pipeline.text import check_inputs, tag_folder
 
 
 def check_before_work(config: RunConfig) -> None:
@@ -32,5 +33,11 @@ def check_before_work(config: RunConfig) -> None:
     check_stopword_files(stopword_paths(config))
     load_watchlist(config.compare)   # a missing or unreadable watchlist file
     check_artifacts_dir(resolve_path(config.artifacts.dir), paths)
-    if cache_dir(config) is not None:
-        check_writable(cache_dir(config), "cache folder")
+    tag_folder(resolve_path(config.artifacts.dir), "artifacts")   # never read as input
+    read_labels(resolve_path(config.artifacts.dir))   # a broken labels.yaml: not at publish
+    if (cache := cache_dir(config)) is not None:
+        try:
+            check_writable(cache, "cache folder")
+            tag_folder(cache, "cache")
+        except ValueError as exc:    # a cache only saves time: the run goes on without it
+            logging.getLogger(__name__).warning("%s: the run goes on without a cache", exc)

@@ -5,19 +5,28 @@ parameters must not repeat it. Keys are sha256(segmenter version + normaliser
 version + text): the same article segments once, whatever file or run it comes from. The
 cache holds settings-free words (stop-words are filtered afterwards), so changing stop-words
 or token settings does not invalidate it. SQLite gives atomic, concurrent-safe writes.
+
+The cache is derived state, so it can never cost a run: a file SQLite's `quick_check` finds
+damaged (or that is not a database) is logged naming it, set aside
+(`segmentation.sqlite.damaged`) and started afresh; a cache that cannot be opened or written
+(read-only, full disk) is a warning, and the words go to a temporary cache instead.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from vntopics.pipeline.segment.words import SEGMENTER_VERSION
 from vntopics.pipeline.text import NORMALISER_VERSION
 
 SEPARATOR = "\t"
+log = logging.getLogger(__name__)
 
 
 def split_joined(joined: str) -> list[str]:
@@ -43,48 +52,103 @@ def cache_key(text: str) -> str:
     return digest.hexdigest()
 
 
+def open_database(path: Path) -> sqlite3.Connection:
+    """The cache database at `path`, checked with `quick_check` (raises sqlite3.Error)."""
+    connection = sqlite3.connect(path, timeout=60)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        # a cache: losing the last batches on power loss is fine, an fsync per batch is not
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS words "
+                           "(key TEXT PRIMARY KEY, words TEXT NOT NULL)")
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) out of the way; returns where it went."""
+    aside = path.with_name(path.name + ".damaged")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(path) + suffix)
+        if source.exists():
+            os.replace(source, Path(str(aside) + suffix))
+    return aside
+
+
 class SegmentationCache:
-    """key -> segmented words, in one SQLite file under the configured cache folder."""
+    """key -> segmented words, in one SQLite file under the configured cache folder (or a
+    temporary one when that cannot be used: `fallback`)."""
 
     def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "segmentation.sqlite"
-        self.connection = sqlite3.connect(self.path, timeout=60)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        # a cache: losing the last batches on power loss is fine, an fsync per batch is not
-        self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.connection.execute("CREATE TABLE IF NOT EXISTS words "
-                                "(key TEXT PRIMARY KEY, words TEXT NOT NULL)")
+        self.temporary: tempfile.TemporaryDirectory | None = None
+        self.previous: sqlite3.Connection | None = None   # read-only after a failed write
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                self.connection = open_database(self.path)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):   # locked, read-only, full
+                    raise
+                aside = set_aside(self.path)
+                log.warning("segmentation cache damaged: %s (%s); set aside as %s, texts "
+                            "are segmented again", self.path, exc, aside)
+                self.connection = open_database(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            self.fallback(exc)
+
+    def fallback(self, error: Exception) -> None:
+        """Go on with a temporary cache: warned once, the run is not stopped."""
+        log.warning("segmentation cache %s cannot be used (%s): this run goes on without it",
+                    self.path, error)
+        self.temporary = tempfile.TemporaryDirectory(prefix="vntopics-segments-")
+        self.path = Path(self.temporary.name) / "segmentation.sqlite"
+        self.connection = open_database(self.path)
+
+    def connections(self) -> list[sqlite3.Connection]:
+        return [c for c in (self.connection, self.previous) if c is not None]
+
+    def lookup(self, query: str, keys: Sequence[str]) -> Iterator[tuple]:
+        """Rows of `query` (one `IN (...)` of keys) for every key, in batches of 500."""
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            batch = unique[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for connection in self.connections():
+                yield from connection.execute(query.format(marks=marks), batch)
 
     def get_many(self, keys: Sequence[str], shape: Callable[[str], Any] = split_words
                  ) -> dict[str, Any]:
         """key -> shape(tab-joined words) for the keys that are cached."""
-        found: dict[str, Any] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            batch = unique[start:start + 500]
-            marks = ",".join("?" * len(batch))
-            for key, words in self.connection.execute(
-                    f"SELECT key, words FROM words WHERE key IN ({marks})", batch):
-                found[key] = shape(words)
-        return found
+        return {key: shape(words) for key, words in
+                self.lookup("SELECT key, words FROM words WHERE key IN ({marks})", keys)}
 
     def known(self, keys: Sequence[str]) -> set[str]:
         """Which of `keys` are cached."""
-        found: set[str] = set()
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            batch = unique[start:start + 500]
-            marks = ",".join("?" * len(batch))
-            found.update(key for key, in self.connection.execute(
-                f"SELECT key FROM words WHERE key IN ({marks})", batch))
-        return found
+        return {key for key, in self.lookup("SELECT key FROM words WHERE key IN ({marks})",
+                                            keys)}
 
     def put_joined(self, items: dict[str, str]) -> None:
         """key -> words already joined with SEPARATOR (what the worker processes return)."""
-        with self.connection:
-            self.connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)",
-                                        list(items.items()))
+        rows = list(items.items())
+        try:
+            with self.connection:
+                self.connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", rows)
+        except sqlite3.OperationalError as exc:     # full disk, read-only: keep going
+            if self.temporary is not None:
+                raise
+            self.previous = self.connection
+            self.fallback(exc)
+            with self.connection:
+                self.connection.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", rows)
 
     def close(self) -> None:
-        self.connection.close()
+        for connection in self.connections():
+            connection.close()
+        if self.temporary is not None:
+            self.temporary.cleanup()

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from vntopics.pipeline.lazy import lazy_exports
 
 if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
-    from vntopics.pipeline.store.artifacts_dir import (check_artifacts_dir, check_writable,
-                                                       clean_stale_staging, work_folder)
+    from vntopics.pipeline.store.artifacts_dir import (check_artifacts_dir, check_output_file,
+                                                       check_writable, pin_versions,
+                                                       tidy_artifacts_dir, work_folder)
     from vntopics.pipeline.store.continuity import label_target
     from vntopics.pipeline.store.diff import diff_versions
-    from vntopics.pipeline.store.lineage import Lineage, read_labels, recall_lineage, write_label
+    from vntopics.pipeline.store.labels import read_labels, write_label
+    from vntopics.pipeline.store.lineage import Lineage, recall_lineage
     from vntopics.pipeline.store.models import (SavedModels, apply_version, load_models,
                                                 score_texts)
     from vntopics.pipeline.store.publish import RunResults, publish_version, run_results
@@ -20,10 +22,10 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
                                                   read_manifest, read_table, resolve_version,
                                                   runs_table, table_names)
 
-__all__ = ["check_artifacts_dir", "check_writable", "clean_stale_staging", "work_folder",
-           "label_target", "diff_versions", "Lineage", "read_labels", "recall_lineage", "write_label",
-           "SavedModels", "apply_version", "load_models", "score_texts", "RunResults",
-           "publish_version", "run_results", "VERSION_PATTERN", "latest_version",
-           "list_versions", "previous_version", "read_manifest",
-           "read_table", "resolve_version", "runs_table", "table_names"]
+__all__ = ["check_artifacts_dir", "check_output_file", "check_writable", "pin_versions",
+           "tidy_artifacts_dir", "work_folder", "label_target", "diff_versions", "Lineage",
+           "recall_lineage", "read_labels", "write_label", "SavedModels", "apply_version",
+           "load_models", "score_texts", "RunResults", "publish_version", "run_results",
+           "VERSION_PATTERN", "latest_version", "list_versions", "previous_version",
+           "read_manifest", "read_table", "resolve_version", "runs_table", "table_names"]
 __getattr__ = lazy_exports(__name__, __file__)

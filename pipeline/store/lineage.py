@@ -9,27 +9,21 @@ reused, even after old versions are pruned.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy.spatial.distance import jensenshannon
 
-from vntopics.pipeline.config_io import read_yaml_file
 from vntopics.pipeline.model import best_pairs, family, family_names
+from vntopics.pipeline.store.labels import (  # noqa: F401 (labels lived here before)
+    LABELS_FILE, read_labels, topic_id, write_label)
 
 # Matched topics further apart than this are different topics (JS distance, base 2, 0..1).
 MAX_JS_DISTANCE = 0.75
-LABELS_FILE = "labels.yaml"
 HISTORY_COLUMNS = ["version", "created_at", "model", "topic_id", "label", "prevalence",
                    "n_docs", "status"]
-
-
-def topic_id(model: str, number: int) -> str:
-    return f"{family(model).id_prefix}{number:02d}"
 
 
 def aligned(vocabulary_a: list[str], topic_word_a: np.ndarray, vocabulary_b: list[str],
@@ -76,6 +70,8 @@ class Lineage:
     next_number: dict[str, int] = field(default_factory=dict)
     history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=HISTORY_COLUMNS))
+    # the version it was recalled from: '' for a folder's first, None when not recalled
+    parent: str | None = None
 
     def warm_start(self, vocabulary: list[str]) -> dict[str, np.ndarray]:
         """The previous topics of every model over a new vocabulary."""
@@ -152,32 +148,21 @@ def recall_lineage(artifacts_dir: Path) -> tuple[Lineage, str]:
 
     previous = latest_version(artifacts_dir)
     if previous is None:
-        return Lineage(), "first version of this artifacts folder: new topic ids"
+        return Lineage(parent=""), "first version of this artifacts folder: new topic ids"
     manifest = read_manifest(previous)
     try:
         saved = load_models(previous, manifest)
     except ValueError as exc:
-        return Lineage(), f"topic ids start afresh: {exc}"
+        return Lineage(parent=previous.name), f"topic ids start afresh: {exc}"
     history_path = previous / "tables" / "topic_history.csv"
     history = (pd.read_csv(history_path, keep_default_na=False) if history_path.is_file()
                else pd.DataFrame(columns=HISTORY_COLUMNS))
     lineage = Lineage(vocabulary=saved.vocabulary,
                       topic_word={name: saved.topic_word(name) for name in saved.estimators},
                       topic_ids=manifest.get("topic_ids", {}),
-                      next_number=manifest.get("topic_id_next", {}), history=history)
+                      next_number=manifest.get("topic_id_next", {}), history=history,
+                      parent=previous.name)
     return lineage, f"topics continue from {previous.name}"
-
-
-def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
-    """{model: {topic_id: label}} from the artifacts folder's labels.yaml."""
-    path = artifacts_dir / LABELS_FILE
-    if not path.is_file():
-        return {}
-    data = read_yaml_file(path, "labels") or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of model -> topic id -> label")
-    return {str(model): {str(k): str(v) for k, v in (labels or {}).items()}
-            for model, labels in data.items()}
 
 
 def check_topic_id(model: str, topic: str) -> None:
@@ -186,28 +171,6 @@ def check_topic_id(model: str, topic: str) -> None:
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
     if not topic.startswith(family(model).id_prefix):
         raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
-
-
-def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
-    """Set (or with None remove) one label; the file is replaced atomically."""
-    check_topic_id(model, topic)
-    labels = read_labels(artifacts_dir)
-    if label is None:
-        if topic not in labels.get(model, {}):
-            raise ValueError(f"no label for {model} {topic} in {artifacts_dir / LABELS_FILE}")
-        del labels[model][topic]
-    else:
-        if not label.strip():
-            raise ValueError("a label cannot be empty (use --remove to delete one)")
-        labels.setdefault(model, {})[topic] = label.strip()
-    artifacts_dir.mkdir(parents=True, exist_ok=True)
-    path = artifacts_dir / LABELS_FILE
-    partial = path.with_name(f".{LABELS_FILE}.{os.getpid()}")
-    partial.write_text(yaml.safe_dump({m: dict(sorted(v.items())) for m, v in labels.items()
-                                       if v}, allow_unicode=True, sort_keys=True),
-                       encoding="utf-8")
-    os.replace(partial, path)
-    return path
 
 
 def version_rows(identity: TopicIdentity, models) -> pd.DataFrame:

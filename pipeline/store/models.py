@@ -94,7 +94,10 @@ def load_models(version: Path, manifest: dict) -> SavedModels:
 
 def score_table(saved: SavedModels, doc_ids: Sequence[str],
                 token_lists: Sequence[Sequence[str]]) -> pd.DataFrame:
-    """doc_id, model, topic_id, weight: one row per document and topic."""
+    """doc_id, model, topic_id, weight: one row per document and topic (none without
+    documents: nothing to score is not an error)."""
+    if not len(doc_ids):
+        return pd.DataFrame(columns=["doc_id", "model", "topic_id", "weight"])
     frames = []
     for name in saved.estimators:
         weights = saved.doc_topics(name, token_lists)

@@ -1,10 +1,13 @@
 """Publishing a run: its results assembled into one version folder (tables, manifest, reports),
-made visible with one rename, then `latest` moved and old versions pruned.
+made visible with one rename, then `latest` moved and old versions pruned, all under the
+artifacts folder's lock (one writer at a time): topic ids are assigned there too, so a run
+that another finished publishing first continues that one's ids and history.
 
 In: `RunResults` (everything the stages produced). Out: the path of the new version."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,16 +22,19 @@ from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, PreparedText,
                                     documents_table)
 from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
 from vntopics.pipeline.segment import SegmentationStats, WatchTerm
+from vntopics.pipeline.store.artifacts_dir import folder_lock
 from vntopics.pipeline.store.continuity import (DRIFT_THRESHOLD, TopicSet,
                                                 continued_history, identify_topics)
 from vntopics.pipeline.store.diff import diff_versions
-from vntopics.pipeline.store.lineage import Lineage, read_labels
+from vntopics.pipeline.store.labels import read_labels
+from vntopics.pipeline.store.lineage import Lineage, recall_lineage
 from vntopics.pipeline.store.models import save_models
 from vntopics.pipeline.store.rejections import rejected_reasons
-from vntopics.pipeline.store.versions import prune_versions, set_latest
+from vntopics.pipeline.store.versions import latest_version, prune_versions, set_latest
 
 
 CSV_MAX_ROWS = ArtifactsConfig.model_fields["csv_max_rows"].default   # config without it
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -139,7 +145,7 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     doc_ids = [d.doc_id for d in results.modelled]
     vocabulary = results.corpus.vocabulary
     identity = identify_topics(results.lineage, results.models, vocabulary,
-                               read_labels(writer.artifacts_dir))
+                               labels_or_warning(writer.artifacts_dir, results.warnings))
     drift_threshold = results.config.get("model", {}).get("drift_threshold", DRIFT_THRESHOLD)
     topics = identity.annotate(pd.concat([topics_table(m, vocabulary, top_words)
                                           for m in results.models], ignore_index=True),
@@ -172,6 +178,9 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     if stability is not None:
         writer.write_table("topic_stability", stability)
     changes = None
+    if previous is not None and not (previous / "manifest.json").is_file():
+        results.warnings.append(f"{previous} was removed during the run: no comparison")
+        previous = None
     if previous is not None:
         changes = diff_versions(previous, writer.staging,
                                 TopicSet.of_models(results.models, vocabulary, identity.ids),
@@ -198,18 +207,53 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     return manifest
 
 
+def labels_or_warning(artifacts_dir: Path, warnings: list[str]) -> dict:
+    """The labels, or none with a warning: a labels file broken during the run must not
+    cost the run (the pre-flight refuses one broken before it)."""
+    try:
+        return read_labels(artifacts_dir)
+    except ValueError as exc:
+        warnings.append(f"labels left out: {exc}")
+        log.warning("labels left out: %s", exc)
+        return {}
+
+
+def current_lineage(results: RunResults, artifacts_dir: Path) -> None:
+    """Another run may have published since this one recalled its lineage: then its ids
+    continue from that version (hold the folder lock), so no two versions hand out the same
+    new id and each history holds the other."""
+    latest = latest_version(artifacts_dir)
+    if results.lineage.parent is None or (latest.name if latest else "") == \
+            results.lineage.parent:
+        return
+    change = (f"{latest.name} was published during this run" if latest else
+              f"{results.lineage.parent} is gone")
+    results.lineage, note = recall_lineage(artifacts_dir)
+    results.warnings.append(f"{change}: {note}")
+    log.warning("%s: %s", change, note)
+
+
 def publish_version(results: RunResults, artifacts_dir: Path, *, top_words: int,
                     previous: Path | None = None, keep_last: int | None = None
                     ) -> tuple[Path, list[Path]]:
-    """The store's entry point: write the version in a staging folder, publish it with one
-    rename (a failed write leaves nothing behind), point `latest` at it, and prune versions
-    beyond `keep_last`. Returns the version's path and the pruned ones."""
-    writer = VersionWriter(artifacts_dir, run_fingerprint(results.config, results.inputs))
-    try:
-        write_version(writer, results, top_words, previous)
-        final = writer.publish()
-    except BaseException:
-        writer.discard()
-        raise
-    set_latest(artifacts_dir, final)
-    return final, prune_versions(artifacts_dir, keep_last, protect=[final])
+    """The store's entry point: under the folder's lock, write the version in a staging
+    folder, publish it with one rename (a failed write leaves nothing behind), point
+    `latest` at it, and prune versions beyond `keep_last`. Returns the version's path and the
+    pruned ones. A write that fails (a full disk) is a ValueError of one line."""
+    results = replace(results, warnings=list(results.warnings))   # the caller's stays as is
+    with folder_lock(artifacts_dir):
+        current_lineage(results, artifacts_dir)
+        try:
+            writer = VersionWriter(artifacts_dir,
+                                   run_fingerprint(results.config, results.inputs))
+            try:
+                write_version(writer, results, top_words, previous)
+                final = writer.publish()
+            except BaseException:
+                writer.discard()
+                raise
+            set_latest(artifacts_dir, final)
+        except OSError as exc:
+            raise ValueError(f"cannot write a version in {artifacts_dir}: "
+                             f"{exc.strerror or exc}") from exc
+        return final, prune_versions(artifacts_dir, keep_last, protect=[final])

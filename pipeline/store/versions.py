@@ -2,6 +2,11 @@
 
 `LATEST` (a file) and `latest` (a symlink) are replaced atomically after a version is
 published, so a reader following them always lands on a complete version.
+
+A damaged version (its manifest missing, cut short or not a manifest, its tables gone) never
+blocks the folder: it is listed with the file and the reason (`runs`), passed over by
+`latest` (the newest intact version) and by a run continuing from the latest one, and
+LATEST/`latest` are repaired when they are not what the tools wrote (`repair_pointers`).
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +25,33 @@ if TYPE_CHECKING:   # pandas loads when a table is read (a light start)
 VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
 
-def list_versions(artifacts_dir: Path) -> list[Path]:
-    """Complete versions, oldest first (names sort by creation time)."""
+def version_problem(version: Path) -> str | None:
+    """What is wrong with a version folder ('<file>: <reason>'), or None when it is intact."""
+    path = version / "manifest.json"
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return "manifest.json: missing"
+    except (UnicodeDecodeError, ValueError) as exc:
+        return f"manifest.json: not JSON ({str(exc).splitlines()[0]})"
+    except OSError as exc:
+        return f"manifest.json: unreadable ({exc.strerror or exc})"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("documents", {}), dict):
+        return "manifest.json: not a vntopics manifest (not a mapping with document counts)"
+    return None
+
+
+def all_versions(artifacts_dir: Path) -> list[tuple[Path, str | None]]:
+    """Every version folder, oldest first, with what is wrong with it (None: intact)."""
     if not artifacts_dir.is_dir():
         return []
-    return sorted(p for p in artifacts_dir.iterdir()
-                  if p.is_dir() and VERSION_PATTERN.match(p.name)
-                  and (p / "manifest.json").is_file())
+    return [(p, version_problem(p)) for p in sorted(artifacts_dir.iterdir())
+            if VERSION_PATTERN.match(p.name) and p.is_dir() and not p.is_symlink()]
+
+
+def list_versions(artifacts_dir: Path) -> list[Path]:
+    """Intact versions, oldest first (names sort by creation time)."""
+    return [p for p, problem in all_versions(artifacts_dir) if problem is None]
 
 
 def resolve_version(artifacts_dir: Path, name: str) -> Path:
@@ -35,12 +61,15 @@ def resolve_version(artifacts_dir: Path, name: str) -> Path:
         if latest is None:
             raise ValueError(f"no versions in {artifacts_dir}")
         return latest
-    versions = list_versions(artifacts_dir)
-    exact = [p for p in versions if p.name == name]
-    matches = exact or [p for p in versions if p.name.startswith(name)]
+    versions = all_versions(artifacts_dir)
+    exact = [p for p in versions if p[0].name == name]
+    matches = exact or [p for p in versions if p[0].name.startswith(name)]
     if len(matches) != 1:
         raise ValueError(f"no single version matching {name!r} in {artifacts_dir}")
-    return matches[0]
+    version, problem = matches[0]
+    if problem:
+        raise ValueError(f"version {version.name} is damaged: {version / problem}")
+    return version
 
 
 def previous_version(artifacts_dir: Path, compare_to: str | None) -> Path | None:
@@ -52,18 +81,64 @@ def previous_version(artifacts_dir: Path, compare_to: str | None) -> Path | None
     return resolve_version(artifacts_dir, compare_to)
 
 
-def latest_version(artifacts_dir: Path) -> Path | None:
+def pointed_to(artifacts_dir: Path) -> str:
+    """The version name LATEST holds ('' when it is not a small text file naming one)."""
     pointer = artifacts_dir / "LATEST"
-    if pointer.is_file():
-        name = pointer.read_text(encoding="utf-8").strip()
-        if VERSION_PATTERN.match(name) and (artifacts_dir / name).is_dir():
-            return artifacts_dir / name
+    try:
+        if pointer.is_file() and not pointer.is_symlink() and pointer.stat().st_size < 200:
+            name = pointer.read_bytes().decode("utf-8").strip()
+            return name if VERSION_PATTERN.match(name) else ""
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
+
+
+def latest_version(artifacts_dir: Path) -> Path | None:
+    """The version LATEST names when it is intact, else the newest intact one."""
+    name = pointed_to(artifacts_dir)
+    if name and (artifacts_dir / name).is_dir() and version_problem(artifacts_dir / name) is None:
+        return artifacts_dir / name
     versions = list_versions(artifacts_dir)
     return versions[-1] if versions else None
 
 
+def pointer_problems(artifacts_dir: Path, latest: Path) -> list[str]:
+    """How LATEST and `latest` differ from what `set_latest(latest)` writes."""
+    problems = []
+    if pointed_to(artifacts_dir) != latest.name:
+        problems.append("LATEST does not name it")
+    link = artifacts_dir / "latest"
+    if not link.is_symlink() and (link.exists() or pointed_to(artifacts_dir)):
+        problems.append("latest is not a symbolic link" if link.exists() else
+                        "latest is missing")
+    elif link.is_symlink() and os.readlink(link) != latest.name:
+        problems.append("latest does not point to it")
+    return problems
+
+
+def repair_pointers(artifacts_dir: Path) -> list[str]:
+    """Point LATEST and `latest` at the newest intact version when they are not what the
+    tools wrote (hold `artifacts_dir.folder_lock`); returns what was repaired, for the log."""
+    latest = latest_version(artifacts_dir)
+    if latest is None:
+        return []
+    problems = pointer_problems(artifacts_dir, latest)
+    if problems:
+        set_latest(artifacts_dir, latest)
+        return [f"{artifacts_dir}: {'; '.join(problems)}: repaired to point to {latest.name}"]
+    return []
+
+
+def move_aside(path: Path) -> None:
+    """A folder where LATEST or latest belongs (a copy, not what the tools wrote)."""
+    if path.is_dir() and not path.is_symlink():
+        os.replace(path, path.with_name(f"{path.name}.replaced-{time.strftime('%Y%m%dT%H%M%S')}"))
+
+
 def set_latest(artifacts_dir: Path, version: Path) -> None:
     """Point LATEST (file) and latest (symlink) at `version`, each with an atomic replace."""
+    move_aside(artifacts_dir / "LATEST")
+    move_aside(artifacts_dir / "latest")
     temporary = artifacts_dir / f".LATEST.{os.getpid()}"
     temporary.write_text(version.name + "\n", encoding="utf-8")
     os.replace(temporary, artifacts_dir / "LATEST")
@@ -78,12 +153,17 @@ def set_latest(artifacts_dir: Path, version: Path) -> None:
 
 
 def prune_versions(artifacts_dir: Path, keep_last: int | None, protect: list[Path]) -> list[Path]:
-    """Delete versions beyond the newest `keep_last`, never one in `protect`."""
+    """Delete versions beyond the newest `keep_last`, never one in `protect` nor one a live
+    run continues from (hold `artifacts_dir.folder_lock`)."""
+    from vntopics.pipeline.store.artifacts_dir import pinned_versions
+
     if not keep_last:
         return []
     versions = list_versions(artifacts_dir)
     protected = {p.resolve() for p in protect}
-    doomed = [p for p in versions[:-keep_last] if p.resolve() not in protected]
+    pinned = pinned_versions(artifacts_dir)
+    doomed = [p for p in versions[:-keep_last]
+              if p.resolve() not in protected and p.name not in pinned]
     for path in doomed:
         shutil.rmtree(path)
     return doomed
@@ -99,17 +179,22 @@ def runs_table(artifacts_dir: Path, *, k_per_model: bool = False) -> pd.DataFram
     import pandas as pd
 
     rows = []
-    for version in reversed(list_versions(artifacts_dir)):
+    for version, problem in reversed(all_versions(artifacts_dir)):
+        if problem:
+            rows.append({"version": version.name, "created": "", "ok": "", "rejected": "",
+                         "k": "", "npmi": "", "problem": f"damaged: {version / problem}"})
+            continue
         manifest = read_manifest(version)
-        metrics = manifest.get("metrics", {})
+        metrics, counts = manifest.get("metrics", {}), manifest.get("documents", {})
         npmi = metrics.get("npmi", {})
         rows.append({
             "version": version.name, "created": manifest.get("created_at", ""),
-            "ok": manifest["documents"]["ok"], "rejected": manifest["documents"]["rejected"],
+            "ok": counts.get("ok", ""), "rejected": counts.get("rejected", ""),
             "k": dict(metrics.get("num_topics", {})) if k_per_model else
                  " ".join(f"{m}={k}" for m, k in metrics.get("num_topics", {}).items()),
-            "npmi": " ".join(f"{m}={v:.3f}" for m, v in npmi.items()) or "-"})
-    return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi"])
+            "npmi": " ".join(f"{m}={v:.3f}" for m, v in npmi.items()) or "-", "problem": ""})
+    return pd.DataFrame(rows, columns=["version", "created", "ok", "rejected", "k", "npmi",
+                                       "problem"])
 
 
 # Columns read as text by `read_table(typed=True)`: ids that look like numbers stay ids

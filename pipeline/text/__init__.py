@@ -11,6 +11,7 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
     from vntopics.pipeline.text.documents import (DOCUMENT_COLUMNS, INGEST_COLUMNS, Document,
                                                   DocumentSet, document_set, documents_table,
                                                   prepare_documents)
+    from vntopics.pipeline.text.folders import tag_folder
     from vntopics.pipeline.text.inputs import describe_inputs, sha256_of
     from vntopics.pipeline.text.normalise import NORMALISER_VERSION, normalise_unicode
     from vntopics.pipeline.text.prepare import PreparedText, prepare_text
@@ -20,5 +21,5 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
 __all__ = ["DOCUMENT_COLUMNS", "INGEST_COLUMNS", "Document", "DocumentSet", "document_set",
            "documents_table", "prepare_documents", "describe_inputs", "sha256_of",
            "NORMALISER_VERSION", "normalise_unicode", "PreparedText", "prepare_text",
-           "InputError", "check_inputs", "folder_for", "read_texts"]
+           "InputError", "check_inputs", "folder_for", "read_texts", "tag_folder"]
 __getattr__ = lazy_exports(__name__, __file__)

@@ -5,14 +5,60 @@ A link could otherwise publish a file from anywhere on the machine in a report, 
 ever; so each link is resolved first, and one that is broken, loops, or leaves the folder
 (under the default `inside`) is listed with the reason instead of read: every entry of a
 folder is accounted for, read or rejected.
+
+Hidden folders (`.cache`, `.git`) are skipped like hidden files, and so are vntopics' own
+folders wherever they are (a cache folder, tagged `CACHEDIR.TAG`; an artifacts folder,
+tagged `.vntopics-artifacts` or holding `LATEST`): what a run derived is never read back as
+articles. Each such folder is said once in the log (and in the run's warnings).
 """
 from __future__ import annotations
 
 import errno
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+
+CACHE_TAG = "CACHEDIR.TAG"      # https://bford.info/cachedir/: backup tools skip it too
+CACHE_TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                  "# This file is a cache directory tag created by vntopics.\n")
+ARTIFACTS_TAG = ".vntopics-artifacts"
+log = logging.getLogger(__name__)
+skipped_own_folders: dict[Path, str] = {}     # said once per process
+
+
+def tag_folder(folder: Path, kind: str) -> None:
+    """Mark `folder` as vntopics' cache (`kind` 'cache') or artifacts folder, so no input
+    walk reads it; a folder that cannot be written stays untagged (it is checked anyway)."""
+    name, text = ((CACHE_TAG, CACHE_TAG_TEXT) if kind == "cache"
+                  else (ARTIFACTS_TAG, "vntopics artifacts folder: never read as input\n"))
+    try:
+        if not (folder / name).is_file():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError:
+        pass
+
+
+def own_folder(folder: Path) -> str:
+    """What kind of vntopics folder `folder` is ('' for none)."""
+    if (folder / CACHE_TAG).is_file() or (folder / "segmentation.sqlite").is_file():
+        return "cache folder"
+    if (folder / ARTIFACTS_TAG).is_file() or (folder / "LATEST").is_file():
+        return "artifacts folder"
+    return ""
+
+
+def skip_folder(folder: Path) -> bool:
+    """True for a hidden folder or one of vntopics' own (logged the first time)."""
+    if folder.name.startswith("."):
+        return True
+    kind = own_folder(folder)
+    if kind and folder not in skipped_own_folders:
+        skipped_own_folders[folder] = kind
+        log.warning("%s is a vntopics %s: not read as input", folder, kind)
+    return bool(kind)
 
 
 @dataclass(frozen=True)
@@ -45,7 +91,8 @@ def link_problem(link: Path, root: Path, policy: str) -> tuple[Path | None, str]
 def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]:
     """Every file under `folder` but hidden ones and those in hidden folders (e.g. a
     corpus' .collect/ state), depth first in name order (the order the documents table
-    lists them in); folders and links as `input.symlinks` allows.
+    lists them in); folders and links as `input.symlinks` allows; vntopics' own folders
+    (`skip_folder`) left out.
 
     Iterative (a stack of open folders) and linear in the depth: each folder's real path
     and id extend its parent's (only a link is resolved), so any nesting is read."""
@@ -74,6 +121,8 @@ def walk_folder(folder: Path, symlinks: str = "inside") -> Iterator[FolderEntry]
                 continue
             real = target
         if entry.is_dir():
+            if skip_folder(path):
+                continue
             if real in ancestors:
                 yield FolderEntry(path, doc_id, f"symbolic link loop (leads back to {real})")
             elif isinstance(listing := list_folder(path, doc_id + "/"), FolderEntry):

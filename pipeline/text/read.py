@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from vntopics.pipeline.config import InputConfig
-from vntopics.pipeline.text.folders import walk_folder
+from vntopics.pipeline.text.folders import skipped_own_folders, walk_folder
 from vntopics.pipeline.text.raw import (METADATA_FIELDS, InputError, RawDocument, size_problem,
                                         suffix_of)
 from vntopics.pipeline.text.csv_input import iter_csv
@@ -207,7 +207,12 @@ def read_documents(paths: Iterable[Path], sidecar: Path | None = None,
 
 def input_warnings(paths: Iterable[Path], inputs: list[dict]) -> list[str]:
     """Input folders that yield nothing (empty, or only hidden files, sidecars or links not
-    followed): `inputs` as `describe_inputs` (text/inputs.py) lists the files read."""
+    followed), and vntopics' own folders found inside them and skipped: `inputs` as
+    `describe_inputs` (text/inputs.py) lists the files read."""
     read = [Path(i["path"]) for i in inputs if Path(i["path"]).name != SIDECAR_NAME]
+    paths = list(paths)
     return [f"input folder {path} holds nothing to read" for path in paths
-            if path.is_dir() and not any(file.is_relative_to(path) for file in read)]
+            if path.is_dir() and not any(file.is_relative_to(path) for file in read)] + [
+        f"{folder} is a vntopics {kind}: not read as input"
+        for folder, kind in skipped_own_folders.items()
+        if any(folder.is_relative_to(path) for path in paths)]

@@ -19,6 +19,11 @@ from typing import Iterator, Sequence
 SHARD_ROWS = 2048      # ~10 MB of text per shard: one shard buffered, one read back at a time
 
 
+class ShardWriteError(OSError):
+    """A shard could not be written (full disk, read-only folder): the ingest cache then
+    goes on without caching; anywhere else it is the OSError it wraps."""
+
+
 def remove_folder(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
@@ -88,7 +93,11 @@ class TextShards:
             path = self.folder / f"texts-{len(self.files):05d}.parquet"
             table = pa.table({"text": pa.array(self.pending_texts, pa.large_string()),
                               "words": pa.array(self.pending_words, pa.large_string())})
-            pq.write_table(table, path)
+            try:
+                pq.write_table(table, path)
+            except OSError as exc:
+                raise ShardWriteError(exc.errno, f"cannot write {path}: "
+                                      f"{exc.strerror or exc}") from exc
             self.files.append(path)
             self.starts.append(self.rows - len(self.pending_texts))
             self.pending_texts, self.pending_words = [], []

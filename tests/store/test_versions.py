@@ -80,7 +80,7 @@ def test_resolve_version_by_exact_name_and_unique_prefix(artifacts):
     "../artifacts/" + OLDEST,            # never a path outside the folder
 ])
 def test_resolve_version_refuses_unknown_ambiguous_and_incomplete_names(artifacts, name):
-    with pytest.raises(ValueError, match="no single version matching"):
+    with pytest.raises(ValueError, match="no single version matching|is damaged"):
         resolve_version(artifacts, name)
 
 
@@ -191,8 +191,14 @@ def test_runs_table_one_row_per_version_newest_first(artifacts):
     make_version(artifacts, "20240301T060000Z-77777777", ok=590, rejected=10,
                  num_topics={"lda": 8, "nmf": 10}, npmi={"lda": 0.0712, "nmf": 0.10449})
     table = runs_table(artifacts)
-    assert list(table.columns) == ["version", "created", "ok", "rejected", "k", "npmi"]
-    assert list(table["version"]) == ["20240301T060000Z-77777777", NEWEST, MIDDLE, OLDEST]
+    assert list(table.columns) == ["version", "created", "ok", "rejected", "k", "npmi",
+                                   "problem"]
+    assert list(table["version"]) == ["20240302T000000Z-cafebabe",
+                                      "20240301T060000Z-77777777", NEWEST, MIDDLE, OLDEST]
+    assert table.iloc[0]["problem"] == (f"damaged: {artifacts}/20240302T000000Z-cafebabe/"
+                                        "manifest.json: missing")
+    table = table.iloc[1:]
+    assert set(table["problem"]) == {""}
     first = table.iloc[0]
     assert (first["ok"], first["rejected"]) == (590, 10)
     assert first["created"] == "2024-03-01T06:00:00Z"
@@ -204,4 +210,5 @@ def test_runs_table_one_row_per_version_newest_first(artifacts):
 def test_runs_table_of_an_empty_folder_has_the_columns(tmp_path):
     table = runs_table(tmp_path)
     assert table.empty
-    assert list(table.columns) == ["version", "created", "ok", "rejected", "k", "npmi"]
+    assert list(table.columns) == ["version", "created", "ok", "rejected", "k", "npmi",
+                                   "problem"]

@@ -46,12 +46,11 @@ def test_key_changes_with_content_and_settings_not_with_nothing(tmp_path):
 
 def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path):
     cache = IngestCache(tmp_path)
-    (cache.folder / "k").mkdir(parents=True)
-    entry = cache.folder / "k" / "documents.jsonl"
-    entry.write_text('{"doc_id": "a", "text": "x", "nonsense": 1}\n')
-    assert cache.load("k") is None
-    entry.write_text('{"doc_id": "a", "te')
-    assert cache.load("k") is None
+    for content in ('{"doc_id": "a", "text": "x", "nonsense": 1}\n', '{"doc_id": "a", "te'):
+        (cache.folder / "k").mkdir(parents=True)
+        (cache.folder / "k" / "documents.jsonl").write_text(content)
+        assert cache.load("k") is None
+        assert not (cache.folder / "k").exists()     # set aside, rebuilt by the caller
 
 
 def test_cleaning_on_worker_processes_gives_the_same_documents():

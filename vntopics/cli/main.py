@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -140,10 +141,12 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_ingest(args: argparse.Namespace) -> int:
-    from vntopics.pipeline.config_io import input_paths, sidecar_path
+    from vntopics.pipeline.config_io import input_paths, resolve_path, sidecar_path
+    from vntopics.pipeline.store import check_output_file
     from vntopics.pipeline.text import INGEST_COLUMNS, documents_table, prepare_documents
 
     config = resolve_config(args)
+    check_output_file(None, resolve_path(config.artifacts.dir))   # `> latest/tables/...`
     documents = prepare_documents(input_paths(config), sidecar_path(config), config.input)
     documents_table(documents, INGEST_COLUMNS).to_csv(sys.stdout, index=False,
                                                       lineterminator="\n")
@@ -166,13 +169,19 @@ def command_label(args: argparse.Namespace) -> int:
 
 def command_apply(args: argparse.Namespace) -> int:
     from vntopics.pipeline.config_io import input_paths, resolve_path, sidecar_path
-    from vntopics.pipeline.store import apply_version, resolve_version
+    from vntopics.pipeline.store import apply_version, check_output_file, resolve_version
 
     config = resolve_config(args)
-    version = resolve_version(resolve_path(config.artifacts.dir), args.version)
+    artifacts_dir = resolve_path(config.artifacts.dir)
+    check_output_file(Path(args.output) if args.output else None, artifacts_dir)
+    version = resolve_version(artifacts_dir, args.version)
     table = apply_version(version, input_paths(config), config, sidecar_path(config))
     table.to_csv(args.output or sys.stdout, index=False, lineterminator="\n",
                  float_format="%.6g")
+    if not (table["status"] == "ok").any():
+        print(f"vntopics: warning: nothing to score with {version.name}: none of the "
+              f"{len(table)} documents is usable (each one's status and reason is in the CSV)",
+              file=sys.stderr)
     return 0
 
 
@@ -249,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except ValueError as exc:  # config and input errors: one clear line, no traceback
         print(f"vntopics: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:     # a full disk anywhere: one line naming the file
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(f"vntopics: error: {exc.filename or 'writing'}: {exc.strerror}", file=sys.stderr)
         return 2
 
 
