@@ -33,6 +33,7 @@ import pandas as pd
 
 from vntopics.pipeline.config import ModelConfig
 from vntopics.pipeline.model import best_pairs, jaccard_matrix
+from vntopics.pipeline.store.labels import ids_in_folder
 from vntopics.pipeline.store.lineage import (HISTORY_COLUMNS, Lineage, TopicIdentity,
                                              aligned, check_topic_id, identify, js_distances,
                                              version_rows)
@@ -181,33 +182,13 @@ def continued_history(lineage: Lineage, identity: TopicIdentity, models,
     return pd.concat([previous, now], ignore_index=True)[CONTINUITY_COLUMNS]
 
 
-def ids_in_folder(artifacts_dir: Path, model: str) -> tuple[list[str], list[str]]:
-    """(the latest version's topic ids of `model`, ids it had before and no longer has):
-    from every version's manifest and the latest topic history, so pruned versions count."""
-    from vntopics.pipeline.store.versions import list_versions, read_manifest
-
-    versions = list_versions(artifacts_dir) if artifacts_dir.is_dir() else []
-    ever: dict[str, None] = {}
-    current: list[str] = []
-    for version in versions:
-        try:
-            current = list(read_manifest(version).get("topic_ids", {}).get(model, []))
-        except (OSError, ValueError):
-            continue
-        ever.update(dict.fromkeys(current))
-    if versions:
-        history = versions[-1] / "tables" / "topic_history.csv"
-        if history.is_file():
-            rows = pd.read_csv(history, keep_default_na=False, dtype=str)
-            ever.update(dict.fromkeys(rows.loc[rows["model"] == model, "topic_id"]))
-    return current, sorted(set(ever) - set(current))
-
-
 def label_target(artifacts_dir: Path, model: str, topic_id: str) -> str:
     """Why labelling `topic_id` deserves a warning ('' when it does not); ValueError when no
     version of the folder ever had that id, naming the ones there are (or when the id is not
     of the model's form)."""
     check_topic_id(model, topic_id)
+    if not artifacts_dir.is_dir():
+        raise ValueError(f"artifacts folder {artifacts_dir} does not exist")
     current, retired = ids_in_folder(artifacts_dir, model)
     if topic_id in current:
         return ""
@@ -215,7 +196,7 @@ def label_target(artifacts_dir: Path, model: str, topic_id: str) -> str:
         return (f"{model} {topic_id} is retired: no topic of the latest version has it "
                 "(the label shows again if the topic returns)")
     if not current and not retired:
-        raise ValueError(f"no {model} topics in {artifacts_dir} yet: run vntopics first")
+        raise ValueError(f"no versions in {artifacts_dir}: run first, then label its topics")
     listed = " ".join(current) + (f"; retired: {' '.join(retired)}" if retired else "")
     raise ValueError(f"{model} {topic_id} never existed in {artifacts_dir} "
                      f"(topic ids: {listed})")

@@ -66,21 +66,32 @@ def read_labels(artifacts_dir: Path) -> dict[str, dict[str, str]]:
     return parse_labels(path, path.read_text(encoding="utf-8"))
 
 
-def known_topic_ids(artifacts_dir: Path, model: str) -> list[str]:
-    """The topic ids of `model` in the folder's latest version; ValueError for a folder that
-    does not exist or holds no version."""
-    from vntopics.pipeline.store.versions import latest_version, read_manifest
+def ids_in_folder(artifacts_dir: Path, model: str) -> tuple[list[str], list[str]]:
+    """(the latest version's topic ids of `model`, ids it had before and no longer has):
+    from every version's manifest and the latest topic history, so pruned versions count."""
+    import pandas as pd
 
-    if not artifacts_dir.is_dir():
-        raise ValueError(f"artifacts folder {artifacts_dir} does not exist")
-    latest = latest_version(artifacts_dir)
-    if latest is None:
-        raise ValueError(f"no versions in {artifacts_dir}: run first, then label its topics")
-    return list(read_manifest(latest).get("topic_ids", {}).get(model, []))
+    from vntopics.pipeline.store.versions import list_versions, read_manifest
+
+    versions = list_versions(artifacts_dir) if artifacts_dir.is_dir() else []
+    ever: dict[str, None] = {}
+    current: list[str] = []
+    for version in versions:
+        try:
+            current = list(read_manifest(version).get("topic_ids", {}).get(model, []))
+        except (OSError, ValueError):
+            continue
+        ever.update(dict.fromkeys(current))
+    if versions:
+        history = versions[-1] / "tables" / "topic_history.csv"
+        if history.is_file():
+            rows = pd.read_csv(history, keep_default_na=False, dtype=str)
+            ever.update(dict.fromkeys(rows.loc[rows["model"] == model, "topic_id"]))
+    return current, sorted(set(ever) - set(current))
 
 
 def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
-    """Set (or with None remove) one label of a topic the latest version has; the file is
+    """Set (or with None remove) one label of a topic the folder has had (current or retired); the file is
     read, changed and replaced atomically under the folder's lock."""
     if model not in family_names():
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
@@ -89,7 +100,11 @@ def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) 
     if label is not None and not label.strip():
         raise ValueError("a label cannot be empty (use --remove to delete one)")
     read_labels(artifacts_dir)         # a broken file is named first, whatever else is wrong
-    known = known_topic_ids(artifacts_dir, model)
+    if not artifacts_dir.is_dir():
+        raise ValueError(f"artifacts folder {artifacts_dir} does not exist")
+    current, retired = ids_in_folder(artifacts_dir, model)
+    if not current and not retired:
+        raise ValueError(f"no versions in {artifacts_dir}: run first, then label its topics")
     path = artifacts_dir / LABELS_FILE
     with folder_lock(artifacts_dir):
         labels = read_labels(artifacts_dir)
@@ -98,9 +113,9 @@ def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) 
                 raise ValueError(f"no label for {model} {topic} in {path}")
             del labels[model][topic]
         else:
-            if topic not in known:
-                raise ValueError(f"{model} has no topic {topic!r} in the latest version; "
-                                 f"its topics: {', '.join(known) or 'none'}")
+            if topic not in current and topic not in retired:
+                raise ValueError(f"{model} has no topic {topic!r} in {artifacts_dir}; "
+                                 f"its topics: {', '.join(current) or 'none'}")
             labels.setdefault(model, {})[topic] = label.strip()
         text = yaml.safe_dump({m: dict(sorted(v.items())) for m, v in labels.items() if v},
                               allow_unicode=True, sort_keys=True)

@@ -130,4 +130,4 @@ def test_label_refuses_ids_that_never_existed_and_warns_for_retired_ones(tmp_pat
     assert fine.returncode == 0 and fine.stderr == ""
     assert "Xây dựng Đảng" in (artifacts / "labels.yaml").read_text(encoding="utf-8")
     empty = run_cli(["label", "lda", "L00", "x", "--artifacts-dir", str(tmp_path / "none")])
-    assert empty.returncode == 2 and "run vntopics first" in empty.stderr
+    assert empty.returncode == 2 and "does not exist" in empty.stderr

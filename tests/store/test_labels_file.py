@@ -81,8 +81,8 @@ def test_a_labels_file_broken_during_the_run_is_a_warning_at_publish(folder, rea
 def test_label_refuses_an_unknown_topic_id_and_lists_the_known_ones(folder, published):
     result = label_cli("lda", "L99", "Không có", "--artifacts-dir", str(folder))
     assert result.returncode == 2
-    assert result.stderr.strip() == ("vntopics: error: lda has no topic 'L99' in the latest "
-                                     "version; its topics: L00, L01, L02")
+    assert result.stderr.strip() == (f"vntopics: error: lda L99 never existed in {folder} "
+                                     "(topic ids: L00 L01 L02)")
     assert not (folder / "labels.yaml").exists()
     write_label(folder, "lda", "L01", "Kinh tế")
     assert read_labels(folder) == {"lda": {"L01": "Kinh tế"}}
