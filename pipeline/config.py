@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo,
+from pydantic import (AfterValidator, Field, ValidationInfo,
                       WithJsonSchema, field_validator, model_validator)
 
-from vntopics.pipeline.config_values import check_cron, parse_num_topics
+from vntopics.pipeline.config_service import (CollectConfig, DaskConfig, ScheduleConfig,
+                                              StrictModel)
+from vntopics.pipeline.config_values import parse_num_topics
 from vntopics.pipeline.model import family_names   # the model registry (light)
 
 # Reading a config (the YAML file, `--set` overrides, paths, `builtin:` lists) and listing its
 # keys live in config_io.py: this module is the schema, the list of parameters.
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class InputConfig(StrictModel):
@@ -256,72 +254,12 @@ class ArtifactsConfig(StrictModel):
                               "CSV.")
 
 
-class ScheduleConfig(StrictModel):
-    cron: str = Field("0 6 * * 1", description="When `vntopics serve` runs the report "
-                                               "(default: Mondays 06:00).")
-    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the cron schedule.")
-    active: bool = Field(True, description="false: serve the deployment without a schedule.")
-    deployment: str = Field("weekly", min_length=1, description="Deployment name in the UI.")
-
-    @field_validator("cron")
-    @classmethod
-    def _cron_is_valid(cls, value: str) -> str:
-        return check_cron(value)
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone_is_known(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
-
-
 class ReportConfig(StrictModel):
     language: Literal["en", "vi"] = Field(
         "en", description="Language of every heading, note, column, axis and explorer label "
                           "of report.html, report.md and the Prefect UI artifacts (vi: "
                           "Vietnamese, with 28/01/2021 dates and decimal commas); the data "
                           "stays as it is.")
-
-
-class CollectConfig(StrictModel):
-    """`vntopics collect` and the weekly collect -> report deployment (pipeline/collect/)."""
-    sources_file: str | None = Field(
-        None, description="YAML list of the sites to collect from (configs/sources.example."
-                          "yaml); set, `vntopics serve` collects before each weekly report.")
-    corpus_dir: str = Field("corpus", description="Where collected articles are written "
-                            "(<source>/<UTC timestamp>.jsonl.gz) and the collect state kept "
-                            "(.collect/); the weekly report reads it.")
-    delay_seconds: float = Field(1.0, ge=0, description="Pause between two requests to one "
-                                 "host (robots.txt Crawl-delay wins when longer).")
-    max_connections_per_host: int = Field(1, ge=1, le=16, description="Requests in flight to "
-                                          "one host at most; different hosts run concurrently.")
-    timeout_seconds: float = Field(30.0, gt=0, description="A request taking longer fails "
-                                   "(retried like a 5xx).")
-    max_page_bytes: int = Field(
-        5_000_000, ge=10_000,
-        description="A page larger than this is not read further (outcome too_large).")
-    max_pages_per_source: int = Field(
-        1000, ge=1, description="Requests per source and collect run at most (feeds, listings "
-                                "and articles); the rest waits for the next run.")
-    retries: int = Field(
-        2, ge=0, le=10,
-        description="Retries of a 429, 5xx or timeout, with exponential backoff honouring "
-                    "Retry-After.")
-    max_retry_wait_seconds: float = Field(60.0, ge=0, description="Longest wait before a "
-                                          "retry, whatever Retry-After asks.")
-    contact_url: str = Field("https://github.com/vntopics/vntopics", min_length=1,
-                             description="Named in the User-Agent (vntopics/<version> "
-                                         "(+URL)) so site owners can reach you.")
-
-
-class DaskConfig(StrictModel):
-    address: str | None = Field(None, description="Address of an existing dask.distributed "
-                                                  "scheduler, e.g. tcp://10.0.0.5:8786.")
 
 
 class RunConfig(StrictModel):

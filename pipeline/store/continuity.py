@@ -33,7 +33,7 @@ import pandas as pd
 
 from vntopics.pipeline.config import ModelConfig
 from vntopics.pipeline.model import best_pairs, jaccard_matrix
-from vntopics.pipeline.store.labels import ids_in_folder
+from vntopics.pipeline.store.labels import ids_in_folder, read_labels
 from vntopics.pipeline.store.lineage import (HISTORY_COLUMNS, Lineage, TopicIdentity,
                                              aligned, check_topic_id, identify, js_distances,
                                              version_rows)
@@ -189,6 +189,7 @@ def label_target(artifacts_dir: Path, model: str, topic_id: str) -> str:
     check_topic_id(model, topic_id)
     if not artifacts_dir.is_dir():
         raise ValueError(f"artifacts folder {artifacts_dir} does not exist")
+    read_labels(artifacts_dir)         # a broken labels file is named first
     current, retired = ids_in_folder(artifacts_dir, model)
     if topic_id in current:
         return ""
