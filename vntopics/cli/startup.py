@@ -155,4 +155,19 @@ def program() -> None:
     except KeyboardInterrupt:
         exit_code = 130
         raise
+    except Exception as error:   # Ctrl-C inside an import surfaces wrapped (RuntimeError)
+        if interrupted(error):
+            exit_code = 130
+        raise
     sys.exit(exit_code)
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether a KeyboardInterrupt caused `error` (anywhere in its chain)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
