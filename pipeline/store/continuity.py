@@ -33,9 +33,9 @@ import pandas as pd
 
 from vntopics.pipeline.config import ModelConfig
 from vntopics.pipeline.model import best_pairs, jaccard_matrix
-from vntopics.pipeline.store.labels import ids_in_folder, read_labels
+from vntopics.pipeline.store.labels import check_topic_id, ids_in_folder, read_labels
 from vntopics.pipeline.store.lineage import (HISTORY_COLUMNS, Lineage, TopicIdentity,
-                                             aligned, check_topic_id, identify, js_distances,
+                                             aligned, identify, js_distances,
                                              version_rows)
 
 DRIFT_THRESHOLD = ModelConfig.model_fields["drift_threshold"].default   # config without it

@@ -90,13 +90,18 @@ def ids_in_folder(artifacts_dir: Path, model: str) -> tuple[list[str], list[str]
     return current, sorted(set(ever) - set(current))
 
 
-def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
-    """Set (or with None remove) one label of a topic the folder has had (current or retired); the file is
-    read, changed and replaced atomically under the folder's lock."""
+def check_topic_id(model: str, topic: str) -> None:
+    """ValueError for an unknown model or an id of another model's form."""
     if model not in family_names():
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
     if not topic.startswith(family(model).id_prefix):
         raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
+
+
+def write_label(artifacts_dir: Path, model: str, topic: str, label: str | None) -> Path:
+    """Set (or with None remove) one label of a topic the folder has had (current or retired); the file is
+    read, changed and replaced atomically under the folder's lock."""
+    check_topic_id(model, topic)
     if label is not None and not label.strip():
         raise ValueError("a label cannot be empty (use --remove to delete one)")
     read_labels(artifacts_dir)         # a broken file is named first, whatever else is wrong

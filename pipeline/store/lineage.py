@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
-from vntopics.pipeline.model import best_pairs, family, family_names
-from vntopics.pipeline.store.labels import (  # noqa: F401 (labels lived here before)
-    LABELS_FILE, read_labels, topic_id, write_label)
+from vntopics.pipeline.model import best_pairs
+from vntopics.pipeline.store.labels import topic_id
 
 # Matched topics further apart than this are different topics (JS distance, base 2, 0..1).
 MAX_JS_DISTANCE = 0.75
@@ -163,14 +162,6 @@ def recall_lineage(artifacts_dir: Path) -> tuple[Lineage, str]:
                       next_number=manifest.get("topic_id_next", {}), history=history,
                       parent=previous.name)
     return lineage, f"topics continue from {previous.name}"
-
-
-def check_topic_id(model: str, topic: str) -> None:
-    """ValueError for an unknown model or an id of another model's form."""
-    if model not in family_names():
-        raise ValueError(f"unknown model {model!r}; expected one of {sorted(family_names())}")
-    if not topic.startswith(family(model).id_prefix):
-        raise ValueError(f"{topic!r} is not a {model} topic id (e.g. {topic_id(model, 7)})")
 
 
 def version_rows(identity: TopicIdentity, models) -> pd.DataFrame:
