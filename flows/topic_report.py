@@ -34,7 +34,7 @@ from vntopics.pipeline.parallel import Mapper, usable_workers
 if TYPE_CHECKING:
     from vntopics.pipeline.compare import ComparisonTables
     from vntopics.pipeline.model import Modelling
-    from vntopics.pipeline.segment import SegmentationStats, WatchTerm
+    from vntopics.pipeline.segment import ReadingSegmenter, SegmentationStats, WatchTerm
     from vntopics.pipeline.store import Lineage, RunResults
     from vntopics.pipeline.text import DocumentSet, PreparedText
 
@@ -53,7 +53,8 @@ def only_transient(task, task_run, state) -> bool:
 
 @task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
       retry_condition_fn=only_transient)
-def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> PreparedText:
+def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path,
+                   ahead: ReadingSegmenter | None = None) -> PreparedText:
     from vntopics.pipeline.text import prepare_text
 
     logger = get_run_logger()
@@ -61,7 +62,7 @@ def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> Prep
         prepared = prepare_text(paths, config.input, sidecar=sidecar_path(config),
                                 cache_dir=cache_dir(config), work_dir=work_dir,
                                 workers=usable_workers(config.workers)[0],
-                                progress=progress)
+                                progress=progress, on_shard=ahead and ahead.on_shard)
     for warning in prepared.warnings:
         logger.warning(warning)
     documents = prepared.documents
@@ -74,7 +75,8 @@ def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> Prep
 
 @task(name="segment-and-filter", cache_policy=NO_CACHE)
 def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
-            watchlist: list[WatchTerm], work_dir: Path) -> SegmentationStats:
+            watchlist: list[WatchTerm], work_dir: Path,
+            ahead: ReadingSegmenter | None = None) -> SegmentationStats:
     from vntopics.pipeline.segment import TokenStore, segment_documents
 
     logger = get_run_logger()
@@ -83,7 +85,7 @@ def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
             documents, config.text, stopword_files=stopword_paths(config),
             cache_dir=cache_dir(config), mapper=mapper, batch_size=config.segment.batch_size,
             progress=lambda done, total: progress("segment", done, total),
-            watchlist=watchlist, tokens=TokenStore(work_dir / "tokens"))
+            watchlist=watchlist, tokens=TokenStore(work_dir / "tokens"), ahead=ahead)
     logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
                 stats.documents, stats.cache_hits, stats.segmented, mapper.description)
     return stats
@@ -223,13 +225,17 @@ def run_stages(config: RunConfig, paths: list[Path], *, previous: Path | None,
                overridden: list[str]) -> str:
     """The stages, in order; large values live in `work_dir` (removed when the run ends).
     The timers are the manifest's `stage_seconds` (ARCHITECTURE.md: one step, its names)."""
+    from vntopics.pipeline.segment import reading_segmenter
+
     seconds: dict[str, float] = {}
-    with timed(seconds, "ingest"):
-        prepared = read_and_clean(paths, config, work_dir)
-    documents = prepared.documents
-    with timed(seconds, "segment"):
-        segmentation = stage(config, segment, quote(documents), config, mapper, watchlist,
-                             work_dir)
+    local = usable_workers(config.workers)[0] if config.runner == "local" else 1
+    with reading_segmenter(config.segment, cache_dir=cache_dir(config), workers=local) as ahead:
+        with timed(seconds, "ingest"):        # segmenting meanwhile (pipeline/segment/reading.py)
+            prepared = read_and_clean(paths, config, work_dir, quote(ahead))
+        documents = prepared.documents
+        with timed(seconds, "segment"):
+            segmentation = stage(config, segment, quote(documents), config, mapper, watchlist,
+                                 work_dir, quote(ahead))
     with timed(seconds, "models"):
         lineage = recall_topics(config)
         modelling = stage(config, fit_models, quote(documents), config, mapper, quote(lineage),

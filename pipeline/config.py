@@ -58,6 +58,9 @@ class TextConfig(StrictModel):
 
 class SegmentConfig(StrictModel):
     batch_size: int = Field(64, ge=1, description="Documents per segmentation batch.")
+    while_reading: bool = Field(True, description="Segment cleaned texts while the inputs "
+                                "are still read and cleaned (local runner, 2+ workers); "
+                                "false: only once reading is done.")
 
 
 class CacheConfig(StrictModel):

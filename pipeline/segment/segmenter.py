@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from vntopics.pipeline.config import TextConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper, batches
@@ -29,6 +29,9 @@ from vntopics.pipeline.segment.tokens import TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
                                              load_stopwords, segment_words)
 from vntopics.pipeline.text import Document, DocumentSet, document_set, read_texts
+
+if TYPE_CHECKING:
+    from vntopics.pipeline.segment.reading import ReadingSegmenter
 
 WINDOW = 4096      # documents whose texts and cached words are in memory at once
 
@@ -139,10 +142,13 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
                        progress: Callable[[int, int], None] | None = None,
                        mapper: Mapper | None = None,
                        count_terms: TermCounter | None = None,
-                       tokens: TokenStore | None = None) -> SegmentationStats:
+                       tokens: TokenStore | None = None,
+                       ahead: ReadingSegmenter | None = None) -> SegmentationStats:
     """Segment (cached, in parallel), filter, count the watchlist terms in the text while it
     is read (`count_terms`), and reject documents left with too few tokens; the tokens go
-    to `tokens` (a new store by default), which becomes `documents.tokens`."""
+    to `tokens` (a new store by default), which becomes `documents.tokens`. `ahead`: the
+    texts were segmented while they were read (pipeline/segment/reading.py): wait for it,
+    read its cache, and count what it segmented as segmented here."""
     documents = document_set(documents)
     texts, store = documents.texts, tokens if tokens is not None else TokenStore()
     candidates = [d for d in documents if d.status == "ok"]
@@ -153,9 +159,12 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
     def filtered(joined: str) -> tuple[list[str], list[str]]:
         return token_filter(split_joined(joined))
 
+    segmented_ahead: set[str] = set()
+    if ahead is not None:
+        segmented_ahead, cache_dir = ahead.finish(progress), ahead.folder
     with WorkingCache(cache_dir) as cache:
         keys = [cache_key(text) for text, _ in texts.pairs(to_segment)]
-        stats.segmented = segment_into_cache(
+        stats.segmented = len(segmented_ahead.intersection(keys)) + segment_into_cache(
             keys, lambda positions: (text for text, _ in texts.pairs(
                 [to_segment[p] for p in positions])), cache, batch_size=batch_size,
             progress=progress, mapper=mapper, workers=workers,
@@ -199,18 +208,20 @@ def segment_documents(documents: DocumentSet, text: TextConfig, *, stopword_file
                       cache_dir: Path | None, mapper: Mapper, batch_size: int = 64,
                       progress: Callable[[int, int], None] | None = None,
                       watchlist: Sequence[WatchTerm] = (),
-                      tokens: TokenStore | None = None) -> SegmentationStats:
+                      tokens: TokenStore | None = None,
+                      ahead: ReadingSegmenter | None = None) -> SegmentationStats:
     """The segment stage's entry point: segment every `ok` document (through the cache in
     `cache_dir` unless None, batches on `mapper`), filter stop-words, count the `watchlist`
     terms (pipeline/segment/terms.py), reject documents left too short, and join frequent
     phrases when `text.phrases` asks for it. The tokens end in `tokens` (a TokenStore in
-    the run's work folder; a temporary one by default), set as `documents.tokens`."""
+    the run's work folder; a temporary one by default), set as `documents.tokens`. `ahead`:
+    the `ReadingSegmenter` that segmented the texts while they were read, if any."""
     token_filter = TokenFilter(load_stopwords(stopword_files, text.extra_stopwords),
                                text.min_token_chars)
     stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache_dir=cache_dir,
                                batch_size=batch_size, progress=progress, mapper=mapper,
                                count_terms=TermCounter(watchlist) if watchlist else None,
-                               tokens=tokens)
+                               tokens=tokens, ahead=ahead)
     if text.phrases:
         apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
     documents.tokens.seal()

@@ -29,6 +29,7 @@ from dataclasses import fields
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Callable
 
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
@@ -178,11 +179,14 @@ def entry_problem(entry: Path) -> tuple[Path, str] | None:
 def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig, *,
                     sidecar: Path | None, sidecar_sha256: str | None, cache_dir: Path | None,
                     workers: int = 1, progress: Progress | None = None,
-                    work_dir: Path | None = None) -> tuple[DocumentSet, bool]:
+                    work_dir: Path | None = None,
+                    on_shard: Callable[[Path], None] | None = None
+                    ) -> tuple[DocumentSet, bool]:
     """Cleaned documents of `paths`, from the ingest cache when
     the same inputs were read with the same code and settings (True), else prepared and
     cached (False). `cache_dir` None: no cache, the texts go to `work_dir` (the run's work
-    folder; a temporary one by default). `progress`: see `prepare_documents`."""
+    folder; a temporary one by default). `progress`: see `prepare_documents`; `on_shard`:
+    see `TextShards` (told only of shards written now, not of a cache entry's)."""
     cache = IngestCache(cache_dir) if cache_dir is not None else None
     key = ingest_key(inputs, sidecar_sha256, settings)
     documents = cache.load(key) if cache else None
@@ -199,16 +203,17 @@ def load_or_prepare(paths: list[Path], inputs: list[dict], settings: InputConfig
         try:
             documents = prepare_documents(paths, sidecar, settings, workers=workers,
                                           progress=progress,
-                                          texts=TextShards(cache.staging(key)))
+                                          texts=TextShards(cache.staging(key), on_shard))
         except ShardWriteError as exc:
             cache_unwritable(cache, exc)
             shutil.rmtree(cache.staging(key), ignore_errors=True)
             cache = None
     if not cache:
-        texts = TextShards(work_dir / "texts") if work_dir else None
+        texts = TextShards(work_dir / "texts" if work_dir else None, on_shard)
         documents = prepare_documents(paths, sidecar, settings, workers=workers,
                                       progress=progress, texts=texts)
-    else:
+    documents.texts.on_shard = None      # written: later flushes are no news
+    if cache:
         try:
             cache.save(key, documents)
         except OSError as exc:

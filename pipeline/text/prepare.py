@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
@@ -24,15 +25,17 @@ class PreparedText:
 
 def prepare_text(paths: list[Path], settings: InputConfig, *, sidecar: Path | None,
                  cache_dir: Path | None, work_dir: Path | None = None, workers: int = 1,
-                 progress: Progress | None = None) -> PreparedText:
+                 progress: Progress | None = None,
+                 on_shard: Callable[[Path], None] | None = None) -> PreparedText:
     """Hash every input file (`settings.symlinks` decides which links are followed), then
     the cleaned documents: from the ingest cache in `cache_dir` (None: no cache) when the
     same files were read with the same code and settings, else read, cleaned and deduplicated
     on `workers` processes, their texts in `work_dir`. `progress` hears "clean" and
-    "dedupe"."""
+    "dedupe"; `on_shard(path)` is told of each file of cleaned texts as it is written (the
+    segment stage's `ReadingSegmenter` segments it while cleaning goes on)."""
     inputs = describe_inputs(paths, settings.symlinks)
     documents, reused = cache.load_or_prepare(
         paths, inputs, settings, sidecar=sidecar,
         sidecar_sha256=sha256_of(sidecar) if sidecar else None, cache_dir=cache_dir,
-        workers=workers, progress=progress, work_dir=work_dir)
+        workers=workers, progress=progress, work_dir=work_dir, on_shard=on_shard)
     return PreparedText(documents, reused, inputs, input_warnings(paths, inputs))

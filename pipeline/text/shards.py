@@ -14,7 +14,7 @@ from bisect import bisect_right
 import tempfile
 import weakref
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 SHARD_ROWS = 2048      # ~10 MB of text per shard: one shard buffered, one read back at a time
 
@@ -44,10 +44,13 @@ class TextShards:
 
     `folder` None: a temporary folder, removed when this object is garbage collected (a
     notebook's call cleans up after itself); the flow gives a folder in the run's work
-    folder instead, removed when the run ends."""
+    folder instead, removed when the run ends. `on_shard(path)` is told of every shard file
+    as it is written (the segment stage can start on it while cleaning goes on)."""
 
-    def __init__(self, folder: Path | None = None):
+    def __init__(self, folder: Path | None = None,
+                 on_shard: Callable[[Path], None] | None = None):
         self.folder = folder_for(self, folder, "vntopics-texts-")
+        self.on_shard = on_shard
         self.files: list[Path] = []
         self.starts: list[int] = []       # first row of each file
         self.rows = 0
@@ -101,6 +104,8 @@ class TextShards:
             self.files.append(path)
             self.starts.append(self.rows - len(self.pending_texts))
             self.pending_texts, self.pending_words = [], []
+            if self.on_shard is not None:
+                self.on_shard(path)
         return self
 
     def locate(self, row: int) -> tuple[list[str], list[str], int]:
@@ -149,7 +154,7 @@ class TextShards:
     def __getstate__(self) -> dict:
         """Sent to another process (a Dask worker on this machine): paths, not texts."""
         self.flush()
-        return {**self.__dict__, "loaded": None}
+        return {**self.__dict__, "loaded": None, "on_shard": None}
 
 
 def read_texts(where: tuple[tuple[str, tuple[int, ...]], ...]) -> list[str]:
