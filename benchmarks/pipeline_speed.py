@@ -1,19 +1,23 @@
 """Pipeline speed against the segmentation floor, measured in one run (see benchmarks/README.md).
 
     python benchmarks/pipeline_speed.py [--corpus PATH] [--workers 2] [--scaling-docs 1000]
+    python benchmarks/pipeline_speed.py --fifth [--compare-serial]   # every 5th VNTC article
     python benchmarks/pipeline_speed.py --full [--timeout-min 90] [--rss-limit-gb 8]
     python benchmarks/pipeline_speed.py --fixed-cost [--corpus tests/fixtures/unc-small.jsonl.gz]
 
 Default run, on one corpus and N worker processes:
   1. bare: underthesea `word_tokenize` of every text on N spawned processes (pool start-up
-     included), nothing else: the floor a cold run cannot beat;
-  2. cold: `vntopics run` end to end with a fresh segmentation cache and artifacts folder;
+     included), nothing else: the floor a cold run cannot beat; then ours: the pipeline's
+     `segment_words` the same way (issue 32: ≥ 1.2x bare's throughput);
+  2. cold: `vntopics run` end to end with a fresh segmentation cache and artifacts folder
+     (--compare-serial: again with `segment.while_reading=false`, segmenting after reading);
   3. warm: the same run again with only model.num_topics changed (cache reused);
   4. scaling: `pipeline.segment.segmenter.segment_texts` (no cache) on 1 then 2 processes.
 Each `vntopics run` is a subprocess whose process tree (main, segmentation workers, Prefect's
 temporary server) is polled for RSS every 0.1 s; its stderr is followed so each RSS peak is
 charged to the Prefect task running at the time.
 
+--fifth does 1-3 on every 5th article of vntc-full (the 5th, 10th, …: 16,826 documents);
 --full does 1-3 on vntc-full (84,132 documents) and also checks the peak RSS goal; any run
 is stopped if its tree exceeds --rss-limit-gb or --timeout-min, naming the stage it was in.
 --fixed-cost measures only the time outside the stages of warm re-runs, without and with a
@@ -42,9 +46,10 @@ from run_monitor import VNTOPICS, Run  # noqa: E402
 SHARED = PROJECT.parent / "shared" / "corpora"
 SAMPLE = SHARED / "vntc-sample-3000.jsonl.gz"
 FULL = SHARED / "vntc-full.jsonl.gz"
-GOAL_COLD_OVER_BARE, GOAL_WARM_OVER_COLD = 1.3, 0.15
-# issue 19 on the full VNTC: ratios no worse than at d1fec60 (1.16, 0.13), peak under 1.5 GB
-FULL_COLD_OVER_BARE, FULL_WARM_OVER_COLD, GOAL_FULL_RSS_GB = 1.16, 0.13, 1.5
+# (cold / bare, warm / cold) by corpus; issue 32: cold runs no slower than the segmenter
+# (1.27-1.32 and 1.14 before), warm/cold and the full VNTC's peak RSS no worse than before
+GOALS = {"sample": (1.3, 0.15), "fifth": (1.0, 0.14), "full": (0.95, 0.14)}
+GOAL_FULL_RSS_GB, GOAL_OURS_OVER_BARE = 1.38, 1.2
 BATCH = 64
 
 
@@ -65,22 +70,38 @@ def read_texts(path: Path, limit: int | None = None) -> list[str]:
     return texts
 
 
+def fifth_of_vntc(folder: Path) -> Path:
+    """Every 5th article of vntc-full (the 5th, 10th, …: 16,826), as a corpus file."""
+    path = folder / "vntc-fifth.jsonl.gz"
+    with gzip.open(FULL, "rt", encoding="utf-8") as source, \
+            gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as sink:
+        sink.writelines(line for number, line in enumerate(
+            (line for line in source if line.strip()), 1) if number % 5 == 0)
+    return path
+
+
 def bare_batch(texts: list[str]) -> int:
     from underthesea import word_tokenize
 
     return sum(len(word_tokenize(text)) for text in texts)
 
 
-def bare_segmentation(texts: list[str], workers: int) -> tuple[float, int]:
-    """Seconds for word_tokenize of every text on `workers` spawned processes, start-up
-    included (the pipeline pays it too); returns (seconds, words)."""
+def ours_batch(texts: list[str]) -> int:
+    from vntopics.pipeline.segment.words import segment_words
+
+    return sum(len(segment_words(text)) for text in texts)
+
+
+def bare_segmentation(texts: list[str], workers: int, batch=bare_batch) -> tuple[float, int]:
+    """Seconds for `batch` (word_tokenize; ours: segment_words) of every text on `workers`
+    spawned processes, start-up included (the pipeline pays it too); (seconds, words)."""
     start = time.perf_counter()
     chunks = [texts[i:i + BATCH] for i in range(0, len(texts), BATCH)]
     if workers <= 1:
-        words = sum(map(bare_batch, chunks))
+        words = sum(map(batch, chunks))
     else:
         with get_context("spawn").Pool(workers) as pool:
-            words = sum(pool.imap(bare_batch, chunks))
+            words = sum(pool.imap(batch, chunks))
     return time.perf_counter() - start, words
 
 
@@ -139,6 +160,10 @@ def main() -> int:
                         help="documents for the 1-vs-2-process scaling (0: skip)")
     parser.add_argument("--full", action="store_true",
                         help=f"bare, cold and warm on {FULL.name}, no scaling")
+    parser.add_argument("--fifth", action="store_true",
+                        help=f"bare, cold and warm on every 5th article of {FULL.name}")
+    parser.add_argument("--compare-serial", action="store_true",
+                        help="also a cold run with segment.while_reading=false")
     parser.add_argument("--fixed-cost", action="store_true",
                         help="only the time outside the stages, without and with a Prefect "
                              "server (use a small --corpus)")
@@ -154,8 +179,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    corpus = FULL if args.full else args.corpus
     work = Path(tempfile.mkdtemp(prefix="vntopics-bench-"))
+    corpus = FULL if args.full else fifth_of_vntc(work) if args.fifth else args.corpus
+    kind = "full" if args.full else "fifth" if args.fifth else "sample"
     limits = dict(timeout_s=args.timeout_min * 60, rss_limit=args.rss_limit_gb * 2**30)
     results: dict = {"corpus": str(corpus), "workers": args.workers, "cpus": os.cpu_count(),
                      "overrides": args.set, "load_average_at_start": os.getloadavg()}
@@ -179,6 +205,19 @@ def main() -> int:
         print(f"bare word_tokenize, {args.workers} processes: {bare_s:.1f} s for {len(texts)} "
               f"texts, {syllables:,} syllables ({syllables / bare_s:,.0f} syllables/s)")
         sys.stdout.flush()
+        ours_s, ours_words = bare_segmentation(texts, args.workers, ours_batch)
+        results["ours"] = {"seconds": ours_s, "words": ours_words}
+        print(f"our segment_words, {args.workers} processes: {ours_s:.1f} s "
+              f"({syllables / ours_s:,.0f} syllables/s), {ours_words:,} words "
+              f"(bare: {words:,})")
+        sys.stdout.flush()
+        if args.compare_serial:
+            serial = Run(corpus, work / "serial-artifacts", work / "serial-cache", args.workers,
+                         [*args.set, "segment.while_reading=false"], work / "serial.log",
+                         **limits).execute()
+            results["cold_serial"] = serial
+            print_run("cold end-to-end, segmenting after reading (while_reading=false)", serial)
+            sys.stdout.flush()
 
         cold = Run(corpus, work / "artifacts", work / "cache", args.workers, args.set,
                    work / "cold.log", **limits).execute()
@@ -201,15 +240,22 @@ def main() -> int:
             results["scaling"] = {"documents": len(subset), "one_s": one, "two_s": two}
 
         print("\n== ratios (all measured in this run) ==")
-        cold_goal, warm_goal = ((FULL_COLD_OVER_BARE, FULL_WARM_OVER_COLD) if args.full
-                                else (GOAL_COLD_OVER_BARE, GOAL_WARM_OVER_COLD))
+        cold_goal, warm_goal = GOALS[kind]
+        speed_up = bare_s / ours_s
+        print(f"bare / ours            = {bare_s:.1f} / {ours_s:.1f} = {speed_up:.2f}x   (goal "
+              f"≥ {GOAL_OURS_OVER_BARE}x: {'met' if speed_up >= GOAL_OURS_OVER_BARE else 'MISSED'})")
         cold_over_bare = cold["wall_s"] / bare_s
         print(f"cold / bare            = {cold['wall_s']:.1f} / {bare_s:.1f} = "
               f"{cold_over_bare:.2f}   ({goal(cold_over_bare, cold_goal)})")
-        segment_s = cold["stage_seconds"].get("segment")
-        if segment_s:
-            print(f"cold segment stage / bare = {segment_s:.1f} / {bare_s:.1f} = "
-                  f"{segment_s / bare_s:.2f}   (segmentation alone, inside the flow)")
+        if "cold_serial" in results:
+            serial_s = results["cold_serial"]["wall_s"]
+            print(f"cold serial / bare     = {serial_s:.1f} / {bare_s:.1f} = "
+                  f"{serial_s / bare_s:.2f}   (segmenting after reading, as before)")
+        stages = cold["stage_seconds"]
+        if stages.get("segment"):
+            both = stages["ingest"] + stages["segment"]
+            print(f"cold ingest + segment stages / bare = {both:.1f} / {bare_s:.1f} = "
+                  f"{both / bare_s:.2f}   (segmentation runs during both)")
         warm_over_cold = warm["wall_s"] / cold["wall_s"]
         print(f"warm / cold            = {warm['wall_s']:.1f} / {cold['wall_s']:.1f} = "
               f"{warm_over_cold:.2f}   ({goal(warm_over_cold, warm_goal)})")

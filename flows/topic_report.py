@@ -61,7 +61,8 @@ def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path,
     with stage_progress("clean", "dedupe") as progress:
         prepared = prepare_text(paths, config.input, sidecar=sidecar_path(config),
                                 cache_dir=cache_dir(config), work_dir=work_dir,
-                                workers=usable_workers(config.workers)[0],
+                                # segmenting beside it: cleaning here costs least (benchmarks/README.md)
+                                workers=1 if ahead else usable_workers(config.workers)[0],
                                 progress=progress, on_shard=ahead and ahead.on_shard)
     for warning in prepared.warnings:
         logger.warning(warning)

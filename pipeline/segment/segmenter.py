@@ -159,11 +159,9 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
     def filtered(joined: str) -> tuple[list[str], list[str]]:
         return token_filter(split_joined(joined))
 
-    segmented_ahead: set[str] = set()
-    if ahead is not None:
-        segmented_ahead, cache_dir = ahead.finish(progress), ahead.folder
-    with WorkingCache(cache_dir) as cache:
+    with WorkingCache(ahead.folder if ahead else cache_dir) as cache:
         keys = [cache_key(text) for text, _ in texts.pairs(to_segment)]
+        segmented_ahead = ahead.finish(progress) if ahead else set()   # hashed meanwhile
         stats.segmented = len(segmented_ahead.intersection(keys)) + segment_into_cache(
             keys, lambda positions: (text for text, _ in texts.pairs(
                 [to_segment[p] for p in positions])), cache, batch_size=batch_size,
