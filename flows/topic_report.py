@@ -24,7 +24,7 @@ from vntopics.flows.progress import stage_progress
 from vntopics.flows.run_parameters import (ConfigParameter, ContinueFrom, Language, Models,
                                            NumTopics, SeedTopics, Watchlist, describe,
                                            flow_docstring, run_config)
-from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
+from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
@@ -228,12 +228,10 @@ def run_stages(config: RunConfig, paths: list[Path], *, previous: Path | None,
         prepared = read_and_clean(paths, config, work_dir)
     documents = prepared.documents
     with timed(seconds, "segment"):
-        segmentation = stage(config, segment, quote(documents), config, mapper, watchlist,
-                             work_dir)
+        segmentation = segment(quote(documents), config, mapper, watchlist, work_dir)
     with timed(seconds, "models"):
         lineage = recall_topics(config)
-        modelling = stage(config, fit_models, quote(documents), config, mapper, quote(lineage),
-                          work_dir)
+        modelling = fit_models(quote(documents), config, mapper, quote(lineage), work_dir)
     seconds["vocabulary"] = modelling.vocabulary_seconds   # inside the model call
     seconds["models"] -= modelling.vocabulary_seconds
     with timed(seconds, "compare"):
