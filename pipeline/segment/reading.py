@@ -6,8 +6,8 @@ Segmentation is a cold run's floor (benchmarks/README.md); reading, cleaning and
 near-duplicate search before it leave cores idle (the search is one process's work). Here a
 thread of the flow's process hears of each text shard (`on_shard`, from text.TextShards),
 hashes its texts, and sends those not yet in the segmentation cache to worker processes; their
-words go to the cache as batches finish. The segment stage first waits for the rest
-(`finish`), then finds every text cached and only filters. A document later dropped as a
+words go to the cache as batches finish. The segment stage filters the documents a window at
+a time as their words arrive (`wait_for`), so it ends soon after the last batch. A document later dropped as a
 near-duplicate may have been segmented for nothing: that costs time, never words (the segment
 stage keeps exactly the documents left `ok`, as without this).
 """
@@ -47,6 +47,8 @@ class ReadingSegmenter:
         self.shards: queue.SimpleQueue[BinaryIO | None] = queue.SimpleQueue()
         self.seen: set[str] = set()          # keys hashed (cached already or sent)
         self.segmented: set[str] = set()     # keys segmented here, in the cache now
+        self.ready: set[str] = set()         # keys in the cache: found there or segmented
+        self.changed = threading.Condition()
         self.planned = self.done = 0
         self.error: BaseException | None = None
         self.stopping = threading.Event()
@@ -78,8 +80,6 @@ class ReadingSegmenter:
                         self.settle(pending, cache, 2 * self.workers - 1)
                         pending[pool.submit(segment_batch_joined, texts)] = keys
                 self.settle(pending, cache, 0)
-            if cache.temporary is not None:     # the words went elsewhere: segment again
-                self.segmented.clear()
         except BaseException as exc:       # noqa: BLE001 - reported by `finish`
             self.error = exc
         finally:
@@ -105,6 +105,9 @@ class ReadingSegmenter:
         del table
         known = cache.known(list(fresh))
         self.seen.update(fresh)
+        with self.changed:
+            self.ready.update(known)
+            self.changed.notify_all()
         todo = [(key, text) for key, text in fresh.items() if key not in known]
         self.planned += len(todo)
         for start in range(0, len(todo), self.batch_size):
@@ -120,16 +123,38 @@ class ReadingSegmenter:
             for future in finished:
                 keys = pending.pop(future)
                 cache.put_joined(dict(zip(keys, future.result())))
-                self.segmented.update(keys)
-                self.done += len(keys)
+                if cache.temporary is not None:    # not where the segment stage reads
+                    raise OSError(f"segmentation cache {self.folder} not writable")
+                with self.changed:
+                    self.segmented.update(keys)
+                    self.ready.update(keys)
+                    self.done += len(keys)
+                    self.changed.notify_all()
+
+    def end_of_reading(self) -> None:
+        """Every shard has been told of: the work ends with the last one."""
+        if not self.finished:
+            self.finished = True
+            self.shards.put(None)
+
+    def wait_for(self, keys: list[str], progress: Callable[[int, int], None] | None = None
+                 ) -> bool:
+        """Wait until every key is in the cache (True), or the work ended without some of
+        them (False: the caller segments those); `progress(done, total)` meanwhile."""
+        with self.changed:
+            while not self.ready.issuperset(keys):
+                if not self.thread.is_alive():
+                    return False
+                self.changed.wait(0.5)
+                if progress:
+                    progress(self.done, self.planned)
+        return True
 
     def finish(self, progress: Callable[[int, int], None] | None = None) -> set[str]:
         """Wait until every shard told of is segmented and cached (`progress(done, total)`
         meanwhile); the keys segmented here. A failure is logged, not raised: the segment
         stage then segments what is missing itself (and meets the error again if it is one)."""
-        if not self.finished:
-            self.finished = True
-            self.shards.put(None)
+        self.end_of_reading()
         while self.thread.is_alive():
             self.thread.join(0.5)
             if progress:

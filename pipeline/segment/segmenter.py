@@ -147,8 +147,9 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
     """Segment (cached, in parallel), filter, count the watchlist terms in the text while it
     is read (`count_terms`), and reject documents left with too few tokens; the tokens go
     to `tokens` (a new store by default), which becomes `documents.tokens`. `ahead`: the
-    texts were segmented while they were read (pipeline/segment/reading.py): wait for it,
-    read its cache, and count what it segmented as segmented here."""
+    texts are being segmented since they were read (pipeline/segment/reading.py): each
+    window is filtered once its words are cached, so filtering ends soon after the last
+    batch; what it segmented counts as segmented here."""
     documents = document_set(documents)
     texts, store = documents.texts, tokens if tokens is not None else TokenStore()
     candidates = [d for d in documents if d.status == "ok"]
@@ -161,19 +162,30 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
 
     with WorkingCache(ahead.folder if ahead else cache_dir) as cache:
         keys = [cache_key(text) for text, _ in texts.pairs(to_segment)]
-        segmented_ahead = ahead.finish(progress) if ahead else set()   # hashed meanwhile
-        stats.segmented = len(segmented_ahead.intersection(keys)) + segment_into_cache(
-            keys, lambda positions: (text for text, _ in texts.pairs(
-                [to_segment[p] for p in positions])), cache, batch_size=batch_size,
-            progress=progress, mapper=mapper, workers=workers,
-            describe=lambda positions: texts.where([to_segment[p] for p in positions]))
-        stats.cache_hits = len(keys) - stats.segmented
+
+        def segment_rest() -> int:
+            """The first pass: segment every text not cached yet (with `ahead`: what it
+            missed, normally nothing; it is counted as segmented here too)."""
+            ahead_keys = ahead.finish(progress).intersection(keys) if ahead else ()
+            return len(ahead_keys) + segment_into_cache(
+                keys, lambda positions: (text for text, _ in texts.pairs(
+                    [to_segment[p] for p in positions])), cache, batch_size=batch_size,
+                progress=progress, mapper=mapper, workers=workers,
+                describe=lambda positions: texts.where([to_segment[p] for p in positions]))
+
+        waiting = ahead is not None    # filter each window once `ahead` has segmented it
+        if waiting:
+            ahead.end_of_reading()
+        else:
+            stats.segmented = segment_rest()
         next_key = iter(keys)
         for window in batches(candidates, WINDOW):
             needed = count_terms is not None or any(d.pre_segmented for d in window)
             pairs = (list(texts.pairs([d.text_row for d in window])) if needed
                      else [("", "")] * len(window))      # cached words need no text
             window_keys = [None if d.pre_segmented else next(next_key) for d in window]
+            if waiting and not ahead.wait_for([k for k in window_keys if k], progress):
+                stats.segmented, waiting = segment_rest(), False
             found = cache.get_many([k for k in window_keys if k], filtered)
             for document, (text, words), key in zip(window, pairs, window_keys):
                 kept, citations = (found[key] if key else
@@ -186,6 +198,9 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
                 if len(kept) < min_doc_tokens:
                     document.reject(f"too few tokens after stop-word filtering "
                                     f"({len(kept)} < {min_doc_tokens})")
+        if waiting:
+            stats.segmented = segment_rest()     # all cached: only waits for `ahead`
+        stats.cache_hits = len(keys) - stats.segmented
     documents.tokens = store.flush()
     return stats
 

@@ -15,6 +15,7 @@ from vntopics.pipeline.config_io import resolve_path
 from vntopics.pipeline.model.corpus import build_modelling_corpus
 from vntopics.pipeline.parallel import ProcessMapper
 from vntopics.pipeline.segment import reading_segmenter, segment_documents
+from vntopics.pipeline.segment import reading, segmenter
 from vntopics.pipeline.segment.segmenter import token_lists
 from vntopics.pipeline.text import InputError, prepare_text
 from vntopics.pipeline.text import shards
@@ -61,9 +62,16 @@ def run_stages(corpus: Path, work: Path, while_reading: bool):
     return documents, stats, corpus_, modelled, wasted
 
 
+@pytest.fixture
+def small_shards(monkeypatch):
+    """Eight shards reach the reading segmenter while reading; the segment stage filters
+    windows of 32 documents as their words arrive."""
+    monkeypatch.setattr(shards, "SHARD_ROWS", 16)
+    monkeypatch.setattr(segmenter, "WINDOW", 32)
+
+
 def test_segmenting_while_reading_keeps_every_word_and_drops_the_same_duplicates(
-        corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(shards, "SHARD_ROWS", 16)    # eight shards reach it while reading
+        corpus, tmp_path, small_shards):
     after = run_stages(corpus, tmp_path / "after", while_reading=False)
     during = run_stages(corpus, tmp_path / "during", while_reading=True)
     (docs_a, stats_a, corpus_a, modelled_a, _), (docs_d, stats_d, corpus_d, modelled_d,
@@ -85,9 +93,25 @@ def test_segmenting_while_reading_keeps_every_word_and_drops_the_same_duplicates
     assert np.array_equal(corpus_d.kept, corpus_a.kept)
 
 
+def test_what_the_reading_segmenter_missed_is_segmented_by_the_segment_stage(
+        corpus, tmp_path, small_shards, monkeypatch):
+    """A shard it could not open (or any failure) costs time, never words."""
+    told = reading.ReadingSegmenter.on_shard
+
+    def every_other(self, path):
+        if int(path.stem.split("-")[1]) % 2:
+            told(self, path)
+
+    monkeypatch.setattr(reading.ReadingSegmenter, "on_shard", every_other)
+    during = run_stages(corpus, tmp_path / "during", while_reading=True)
+    after = run_stages(corpus, tmp_path / "after", while_reading=False)
+    assert 0 < len(during[4]) < during[1].segmented      # half segmented while reading
+    assert during[1] == after[1]
+    assert token_lists(during[0]) == token_lists(after[0])
+
+
 def test_an_unreadable_input_still_fails_naming_it_and_stops_the_workers(corpus, tmp_path,
-                                                                        monkeypatch):
-    monkeypatch.setattr(shards, "SHARD_ROWS", 16)
+                                                                        small_shards):
     odd = tmp_path / "notes.docx"
     odd.write_bytes(b"PK\x03\x04 not an input")
     with pytest.raises(InputError, match="notes.docx: unsupported input type"):
