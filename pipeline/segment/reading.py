@@ -141,14 +141,15 @@ class ReadingSegmenter:
                  ) -> bool:
         """Wait until every key is in the cache (True), or the work ended without some of
         them (False: the caller segments those); `progress(done, total)` meanwhile."""
-        with self.changed:
-            while not self.ready.issuperset(keys):
+        while True:
+            with self.changed:
+                if self.ready.issuperset(keys):
+                    return True
                 if not self.thread.is_alive():
                     return False
                 self.changed.wait(0.5)
-                if progress:
-                    progress(self.done, self.planned)
-        return True
+            if progress:                  # outside the lock: the thread goes on meanwhile
+                progress(self.done, self.planned)
 
     def finish(self, progress: Callable[[int, int], None] | None = None) -> set[str]:
         """Wait until every shard told of is segmented and cached (`progress(done, total)`
