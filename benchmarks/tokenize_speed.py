@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import time
 from multiprocessing import get_context
@@ -72,7 +73,8 @@ def main() -> int:
     texts = read_texts(args.corpus, args.limit)
     characters = sum(map(len, texts))
     print(f"{len(texts)} documents, {characters / 1e6:.1f} M characters from {args.corpus}; "
-          f"{args.workers} processes, slices of {args.slice}")
+          f"{args.workers} processes, slices of {args.slice}; load average "
+          f"{os.getloadavg()[0]:.1f}")
     bare_s = ours_s = 0.0
     different: list[int] = []
     with get_context("spawn").Pool(args.workers) as pool:
@@ -92,6 +94,7 @@ def main() -> int:
             print(f"  {done}/{len(texts)}: bare {bare_s:.1f} s, ours {ours_s:.1f} s, "
                   f"different {len(different)}", file=sys.stderr, flush=True)
     ratio = bare_s / ours_s
+    print(f"load average at the end {os.getloadavg()[0]:.1f} (2 cores: above 2, others ran too)")
     print(f"bare underthesea.word_tokenize: {bare_s:.1f} s ({characters / bare_s / 1e3:.0f} k "
           f"chars/s)")
     print(f"ours (fast_tokenize):           {ours_s:.1f} s ({characters / ours_s / 1e3:.0f} k "

@@ -98,14 +98,14 @@ class FastWordTokenizer:
             raise ValueError("the featurizer's T[0] templates are not the pinned ones")
         return parsed
 
-    def _syllable_values(self, syllables: list[str]) -> None:
+    def _syllable_values(self, syllables: list[str], memo: dict) -> None:
         """Each new syllable's own feature strings, asked of underthesea's featurizer."""
         rows = self.featurizer.process([[[syllable]] for syllable in syllables])
         index = self.probe_index
         for syllable, (features,) in zip(syllables, rows):
             values = tuple(features[index[attribute]].split("=", 1)[1]
                            for attribute in ("", "lower", "isdigit", "istitle", "is_in_dict"))
-            self.syllables[syllable] = self._syllable_strings(values[1:], values[0])
+            memo[syllable] = self._syllable_strings(values[1:], values[0])
 
     def _syllable_strings(self, values: tuple[str, ...], text: str | None = None
                           ) -> tuple[str, ...]:
@@ -119,13 +119,13 @@ class FastWordTokenizer:
 
     def featurize(self, tokens: list[str]) -> list[tuple[str, ...]]:
         """The featurizer's output for one sentence, built from memoised syllable strings."""
-        syllables = self.syllables
+        syllables = self.syllables      # replaced, never cleared: safe if threads share self
         missing = [t for t in dict.fromkeys(tokens) if t not in syllables]
         if missing:
             if len(syllables) + len(missing) > CACHE_LIMIT:
-                syllables.clear()
+                syllables = self.syllables = {}
                 missing = list(dict.fromkeys(tokens))
-            self._syllable_values(missing)
+            self._syllable_values(missing, syllables)
         n = len(tokens)
         rows = list(map(syllables.__getitem__, tokens))
         padded = [self.pad["BOS"]] * 2 + rows + [self.pad["EOS"]] * 2
@@ -160,10 +160,10 @@ class FastWordTokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """underthesea's `tokenize(text)` (character and token normalisation included)."""
-        if len(self.normalised) > CACHE_LIMIT:
-            self.normalised.clear()
-        return list(map(self.normalised.__getitem__,
-                        self.pattern.findall(self.normalize_text(text))))
+        normalised = self.normalised
+        if len(normalised) > CACHE_LIMIT:
+            normalised = self.normalised = Memo(normalised.function)
+        return list(map(normalised.__getitem__, self.pattern.findall(self.normalize_text(text))))
 
     def __call__(self, text: str) -> list[str]:
         tokens = self.tokenize(text)
@@ -235,8 +235,8 @@ def load() -> Callable[[str], list[str]]:
     if found == PINNED:
         try:
             return FastWordTokenizer()
-        except ValueError as exc:
-            reason = str(exc)
+        except Exception as exc:    # whatever stops the fast path, the exact one remains
+            reason = f"{type(exc).__name__}: {exc}"
     else:
         reason = f"installed {found}, pinned {PINNED}"
     log.warning("fast word segmentation off (%s): using underthesea.word_tokenize", reason)
