@@ -1,12 +1,13 @@
 """`word_tokenize(text)`: underthesea's word segmentation with the same words, faster.
 
-Why: in underthesea 9.5.0 the CRF tagger is only ~18 % of `word_tokenize`; the rest is its
-Rust featurizer building 43 feature strings per syllable (~55 %) and its Python pre-tokenizer
-(~23 %). Here the same regex runs without the per-match `groupdict`, token normalisation and each
-syllable's own features (lower/isdigit/istitle/is_in_dict, asked of underthesea's featurizer
-once per distinct syllable) are memoised, and only the n-gram features are built per position, in
-the featurizer's order; underthesea's own tagger then tags them. Measured 2.0x the throughput of
-bare `word_tokenize` on VNTC with identical words (benchmarks/tokenize_speed.py, README).
+Why: 2.04x the throughput of bare `underthesea.word_tokenize`, identical words on all 84,132
+VNTC documents (benchmarks/tokenize_speed.py, 2 processes; benchmarks/README.md).
+underthesea 9.5.0 spends ~55 % of `word_tokenize` in its Rust featurizer building 43 feature
+strings per syllable and ~23 % in its Python pre-tokenizer; its CRF tagger is ~18 %. Here the
+same regex runs group-free (no per-match `groupdict`), token normalisation and each syllable's
+own features (asked of underthesea's featurizer once per distinct syllable) are memoised, and
+only the n-gram features are built per position, in the featurizer's order, for underthesea's
+own tagger.
 
 Pinned: the feature layout is underthesea 9.5.0's (underthesea_core 3.3.2); with any other
 version, or if the model's templates differ, `word_tokenize` is underthesea's own (one warning).
