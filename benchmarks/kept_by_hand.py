@@ -106,7 +106,7 @@ def coherence(corpus, texts) -> None:
     from vntopics.pipeline.model.nmf import fit_nmf
     from vntopics.pipeline.model.topics import top_word_lists
 
-    model = fit_nmf(corpus, 10, load_config().model.nmf, 42)
+    model = fit_nmf(corpus, 10, load_config().model.nmf, seed=42)
     topics = top_word_lists(model.topic_word, corpus.vocabulary, 10)
     ours, ours_s = timed(coherence_scores_many, [topics], texts, corpus.dictionary)
     theirs, theirs_s = {}, 0.0
@@ -128,7 +128,7 @@ def estep(corpus) -> None:
     from vntopics.pipeline.config_io import load_config
     from vntopics.pipeline.model.lda import fit_lda
 
-    model = fit_lda(corpus, 10, load_config().model.lda, 42).estimator
+    model = fit_lda(corpus, 10, load_config().model.lda, seed=42).estimator
     ours, ours_s = timed(model.infer_counts, corpus.counts)
     documents = list(Sparse2Corpus(corpus.counts, documents_columns=False))
     (theirs, _), theirs_s = timed(LdaModel.inference, model, documents)

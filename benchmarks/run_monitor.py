@@ -19,8 +19,10 @@ VNTOPICS = Path(sys.executable).parent / "vntopics"
 TASK_LINE = re.compile(r"Task run '([a-z][a-z0-9-]*?)-[0-9a-f]{3,}'")
 MILESTONES = {"flow_started": re.compile(r"Beginning flow run"),
               "write_version_s": re.compile(r"published \S+ in ([\d.]+) s"),
-              "write_version_done": re.compile(r"Task run 'write-version-\w+' - Finished"),
-              "ui_artifacts_done": re.compile(r"Task run 'publish-ui-artifacts-\w+' - Finished"),
+              # task names before and after issue 30 (write-version is now publish)
+              "write_version_done": re.compile(
+                  r"Task run '(?:write-version|publish)-\w+' - Finished"),
+              "ui_artifacts_done": re.compile(r"Task run '(?:publish-)?ui-artifacts-\w+' - Finished"),
               "flow_finished": re.compile(r"Flow run '[^']+' - Finished in state")}
 
 

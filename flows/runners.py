@@ -6,7 +6,9 @@ DaskTaskRunner against an existing `dask.distributed` scheduler and submits ever
 segmentation batch and model fit as its own Prefect task there. A segmentation task is sent
 where its texts are (shard file and rows in the run's work folder, which the workers must be
 able to read: a shared disk), not the texts; a fit is sent its counts. The cluster's workers
-need vntopics installed (same versions) since tasks call `vntopics.pipeline` functions."""
+need vntopics installed (same versions) since tasks call `vntopics.pipeline` functions.
+On both runners each stage is one Prefect task: a task called (not submitted) runs in the
+flow's thread, so what its mapper submits goes to the flow's task runner (the cluster)."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
@@ -14,7 +16,6 @@ from typing import Callable, Iterable, Iterator
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.utilities.annotations import BaseAnnotation
 
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper
@@ -63,11 +64,3 @@ def needs_dask_runner(config: RunConfig) -> bool:
 def mapper_for(config: RunConfig) -> Mapper:
     """Local processes, or one Prefect task per item on the Dask cluster."""
     return TaskMapper() if config.runner == "dask" else ProcessMapper(config.workers)
-
-
-def stage(config: RunConfig, stage_task, *args):
-    """Run one stage's task. On Dask the stage runs in the flow itself, so the tasks its
-    mapper submits go to the flow's DaskTaskRunner (from inside a task they would not)."""
-    if config.runner != "dask":
-        return stage_task(*args)
-    return stage_task.fn(*(a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args))

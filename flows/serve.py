@@ -1,5 +1,6 @@
 """Deployments of the topic_report flow: `vntopics serve` (a long-lived process that runs
-scheduled and UI-triggered runs) and the same deployment for `prefect deploy` (prefect.yaml).
+scheduled and UI-triggered runs) and the same deployment for `prefect deploy` (prefect.yaml,
+written by `python -m vntopics.flows.serve > prefect.yaml` from the pieces defined here).
 
 The schedule, the deployment name and the default parameters come from the run config, so
 the UI form, the schedule and the CLI share one source. Concurrency limit 1: a scheduled run
@@ -15,6 +16,8 @@ from vntopics.flows.topic_report import topic_report
 from vntopics.pipeline.config import RunConfig
 
 CONCURRENCY_LIMIT = 1
+TAGS = ["vntopics"]
+WORK_POOL = "vntopics-process"      # prefect.yaml's; `vntopics serve` needs none
 
 
 def schedules_of(config: RunConfig) -> list[Cron]:
@@ -38,7 +41,7 @@ def build_deployment(config: RunConfig) -> RunnerDeployment:
         concurrency_limit=CONCURRENCY_LIMIT,
         parameters={},   # a run's parameters overlay the served config (run_parameters.py)
         description=deployment_description(config),
-        tags=["vntopics"],
+        tags=TAGS,
         entrypoint_type=EntrypointType.MODULE_PATH,  # found by import wherever it is installed
     )
     as_empty_form(deployment._parameter_openapi_schema.properties)
@@ -55,6 +58,35 @@ def deployment_description(config: RunConfig) -> str:
             "continue_from, or any key under config); the rest stay as served.")
 
 
+def prefect_yaml(config: RunConfig) -> str:
+    """prefect.yaml for `prefect deploy --all`: the deployment `serve` builds, for a process
+    work pool (tests/flows/test_prefect_yaml.py checks the shipped file is this text)."""
+    import yaml
+
+    from prefect import __version__ as prefect_version
+
+    deployment = {
+        "name": config.schedule.deployment,
+        "description": deployment_description(config),
+        "entrypoint": "flows/topic_report.py:topic_report",
+        "tags": TAGS,
+        "parameters": {},
+        "concurrency_limit": CONCURRENCY_LIMIT,
+        "schedules": [{"cron": config.schedule.cron, "timezone": config.schedule.timezone,
+                       "active": True}] if config.schedule.active else [],
+        "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+    }
+    document = {"name": "vntopics", "prefect-version": prefect_version, "build": None,
+                "push": None, "pull": [{"prefect.deployments.steps.set_working_directory":
+                                        {"directory": "{{ $PWD }}"}}],
+                "deployments": [deployment]}
+    return ("# Written by `python -m vntopics.flows.serve > prefect.yaml` from configs/default.yaml:\n"
+            "# edit the config (schedule section) and rewrite, not this file. `prefect deploy --all`\n"
+            f"# registers it; `prefect worker start --pool {WORK_POOL}` runs it; each run overlays\n"
+            "# the shipped defaults with the parameters it is given (flows/run_parameters.py).\n"
+            + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=88))
+
+
 def serve(config: RunConfig) -> None:
     """Register the deployment and execute its runs until interrupted; each run starts
     from `config` (handed to the runs' processes, flows/run_parameters.py)."""
@@ -65,3 +97,9 @@ def serve(config: RunConfig) -> None:
 
     os.environ[DEPLOYMENT_CONFIG_ENV] = json.dumps(config.model_dump(mode="json"))
     prefect_serve(build_deployment(config), limit=CONCURRENCY_LIMIT)
+
+
+if __name__ == "__main__":
+    from vntopics.pipeline.config_io import load_config
+
+    print(prefect_yaml(load_config()), end="")

@@ -12,7 +12,6 @@ scikit-learn) are loaded by the first stage that uses them, not before the flow 
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ from vntopics.flows.progress import stage_progress
 from vntopics.flows.run_parameters import (ConfigParameter, ContinueFrom, Language, Models,
                                            NumTopics, SeedTopics, Watchlist, describe,
                                            flow_docstring, run_config)
-from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner, stage
+from vntopics.flows.runners import dask_task_runner, mapper_for, needs_dask_runner
 from vntopics.flows.ui_artifacts import publish_ui_artifacts
 from vntopics.pipeline.config import RunConfig
 from vntopics.pipeline.config_io import (cache_dir, input_paths, resolve_path, sidecar_path,
@@ -51,9 +50,8 @@ def only_transient(task, task_run, state) -> bool:
     return False
 
 
-@task(name="read-and-clean", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE,
-      retry_condition_fn=only_transient)
-def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> PreparedText:
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE, retry_condition_fn=only_transient)
+def ingest(paths: list[Path], config: RunConfig, work_dir: Path) -> PreparedText:
     from vntopics.pipeline.text import prepare_text
 
     logger = get_run_logger()
@@ -72,7 +70,7 @@ def read_and_clean(paths: list[Path], config: RunConfig, work_dir: Path) -> Prep
     return prepared
 
 
-@task(name="segment-and-filter", cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE)
 def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
             watchlist: list[WatchTerm], work_dir: Path) -> SegmentationStats:
     from vntopics.pipeline.segment import TokenStore, segment_documents
@@ -89,8 +87,9 @@ def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
     return stats
 
 
-@task(name="recall-topics", cache_policy=NO_CACHE)
-def recall_topics(config: RunConfig) -> Lineage:
+@task(cache_policy=NO_CACHE)
+def recall(config: RunConfig) -> Lineage:
+    """The topics this run continues (the store's lineage of earlier versions)."""
     from vntopics.pipeline.store import recall_lineage
 
     lineage, note = recall_lineage(resolve_path(config.artifacts.dir))
@@ -98,8 +97,8 @@ def recall_topics(config: RunConfig) -> Lineage:
     return lineage
 
 
-@task(name="fit-topic-models", cache_policy=NO_CACHE)
-def fit_models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: Lineage,
+@task(cache_policy=NO_CACHE)
+def models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: Lineage,
                work_dir: Path) -> Modelling:
     """The vocabulary, then every model at every K (coherence-scored), K chosen, stability
     seeds at that K; with `model.continue_from: latest`, each model starts from the
@@ -128,7 +127,7 @@ def fit_models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineag
     return modelling
 
 
-@task(name="compare-groups", cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE)
 def compare(modelling: Modelling, config: RunConfig,
             watchlist: list[WatchTerm]) -> ComparisonTables:
     from vntopics.pipeline.compare import compare_documents
@@ -148,8 +147,8 @@ def compare(modelling: Modelling, config: RunConfig,
     return tables
 
 
-@task(name="write-version", cache_policy=NO_CACHE)
-def write_version(results: RunResults, config: RunConfig, previous: Path | None) -> Path:
+@task(cache_policy=NO_CACHE)
+def publish(results: RunResults, config: RunConfig, previous: Path | None) -> Path:
     from vntopics.pipeline.store import publish_version
 
     started = time.perf_counter()
@@ -164,15 +163,24 @@ def write_version(results: RunResults, config: RunConfig, previous: Path | None)
     return final
 
 
-@contextmanager
-def timed(seconds: dict[str, float], name: str):
-    start = time.perf_counter()
-    yield
-    seconds[name] = time.perf_counter() - start
+class Timers(dict):
+    """Seconds per step, each under its task's name: the step's one name is the task's
+    (its function's), its timer and its `stage_seconds` key (ARCHITECTURE.md)."""
 
+    def call(self, step, *args):
+        start = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            self[step.name] = self.get(step.name, 0.0) + time.perf_counter() - start
 
-# The manifest's stage_seconds, in its order.
-STAGE_TIMERS = ("ingest", "segment", "vocabulary", "models", "compare")
+    def stage_seconds(self, vocabulary: float) -> dict[str, float]:
+        """The manifest's stage_seconds, in its order: the vocabulary is timed inside the
+        models call, and the models' time includes recalling the topics they continue."""
+        return {"ingest": self["ingest"], "segment": self["segment"],
+                "vocabulary": vocabulary,
+                "models": self["recall"] + self["models"] - vocabulary,
+                "compare": self["compare"]}
 
 
 @flow(name="topic_report", log_prints=True)
@@ -223,28 +231,20 @@ def run_stages(config: RunConfig, paths: list[Path], *, previous: Path | None,
                overridden: list[str]) -> str:
     """The stages, in order; large values live in `work_dir` (removed when the run ends).
     The timers are the manifest's `stage_seconds` (ARCHITECTURE.md: one step, its names)."""
-    seconds: dict[str, float] = {}
-    with timed(seconds, "ingest"):
-        prepared = read_and_clean(paths, config, work_dir)
+    timers = Timers()
+    prepared = timers.call(ingest, paths, config, work_dir)
     documents = prepared.documents
-    with timed(seconds, "segment"):
-        segmentation = stage(config, segment, quote(documents), config, mapper, watchlist,
-                             work_dir)
-    with timed(seconds, "models"):
-        lineage = recall_topics(config)
-        modelling = stage(config, fit_models, quote(documents), config, mapper, quote(lineage),
-                          work_dir)
-    seconds["vocabulary"] = modelling.vocabulary_seconds   # inside the model call
-    seconds["models"] -= modelling.vocabulary_seconds
-    with timed(seconds, "compare"):
-        comparisons = compare(quote(modelling), config, watchlist)
+    segmentation = timers.call(segment, quote(documents), config, mapper, watchlist, work_dir)
+    memory = timers.call(recall, config)
+    modelling = timers.call(models, quote(documents), config, mapper, quote(memory), work_dir)
+    comparisons = timers.call(compare, quote(modelling), config, watchlist)
     from vntopics.pipeline.store import run_results   # with the store's libraries, now loaded
 
-    stage_seconds = {name: seconds[name] for name in STAGE_TIMERS}
     results = run_results(config, text=prepared, segmentation=segmentation,
-                          modelling=modelling, comparisons=comparisons, lineage=lineage,
-                          watchlist=watchlist, stage_seconds=stage_seconds,
+                          modelling=modelling, comparisons=comparisons, lineage=memory,
+                          watchlist=watchlist,
+                          stage_seconds=timers.stage_seconds(modelling.vocabulary_seconds),
                           overridden_keys=overridden)
-    final = write_version(quote(results), config, previous)
+    final = publish(quote(results), config, previous)
     publish_ui_artifacts(final)
     return str(final)

@@ -28,7 +28,7 @@ def artifact_key(kind: str) -> str:
     return f"vntopics-{kind}-{slug}"[:120]
 
 
-@task(name="publish-ui-artifacts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@task(name="ui-artifacts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def publish_ui_artifacts(version: Path) -> None:
     manifest = read_manifest(version)
     lang = language_of(manifest)

@@ -40,7 +40,7 @@ from scipy import sparse, stats
 JEFFREYS = 0.5     # pseudo-documents' weight: Gamma(½) at share 0 and at share 1
 
 
-def bayesian_bootstrap(values: np.ndarray, members: sparse.csr_matrix, resamples: int,
+def bayesian_bootstrap(values: np.ndarray, members: sparse.csr_matrix, resamples: int, *,
                        rng: np.random.Generator, prior: bool = True,
                        progress: Callable[[int, int], None] | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:

@@ -69,7 +69,7 @@ def topic_prevalence(model_name: str, doc_topic: np.ndarray, documents: pd.DataF
     # drawn once and shared, so the dimensions cost one loop instead of three
     all_members = sparse.hstack([members for _, _, members in indicators], format="csr")
     boot_all, rest_all = bayesian_bootstrap(doc_topic, all_members, resamples,
-                                            np.random.default_rng(seed), progress=progress)
+                                            rng=np.random.default_rng(seed), progress=progress)
     overall = doc_topic.mean(axis=0)[None, :]
     frames, offset = [], 0
     for dimension, groups, members in indicators:

@@ -71,7 +71,7 @@ def rate_intervals(counts: np.ndarray, tokens: np.ndarray, members: sparse.csr_m
         width = counts[:, block].shape[1]
         values = np.column_stack([counts[:, block], tokens])
         means, _ = bayesian_bootstrap(values, members, settings.bootstrap,
-                                      np.random.default_rng(seed), prior=False)
+                                      rng=np.random.default_rng(seed), prior=False)
         with np.errstate(invalid="ignore", divide="ignore"):
             rates = 1e4 * means[:, :, :width] / means[:, :, width:]
         bounds[0][:, block], bounds[1][:, block] = np.nanpercentile(

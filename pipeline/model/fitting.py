@@ -77,8 +77,9 @@ def run_fit_job(job: FitJob) -> FitOutcome:
     dtype = getattr(np, fitted.counts_dtype) if fitted.counts_dtype else None
     corpus = subsample(job.corpus, job.sample, job.seed, dtype)
     started = time.perf_counter()
-    model = fitted.code().fit(corpus, job.k, job.params, job.seed, job.doc_topics,
-                              job.init_topics, job.seed_topics)
+    model = fitted.code().fit(corpus, job.k, job.params, seed=job.seed,
+                              doc_topics=job.doc_topics, init_topics=job.init_topics,
+                              seed_topics=job.seed_topics)
     seconds = time.perf_counter() - started
     top_words = top_word_lists(model.topic_word, job.corpus.vocabulary, DIVERSITY_TOP_N)
     return FitOutcome(job.name, job.k, job.seed, model, seconds, top_words)

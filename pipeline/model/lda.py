@@ -189,7 +189,7 @@ def topic_word_prior(config: LdaConfig, num_topics: int, vocabulary_size: int,
                       strength=config.seed_strength, corpus_tokens=corpus_tokens)
 
 
-def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, seed: int,
+def fit_lda(corpus: Corpus, num_topics: int, config: LdaConfig, *, seed: int,
             doc_topics: bool = True, init_topics: np.ndarray | None = None,
             seed_topics: Sequence[SeedTopic] = ()) -> TopicModel:
     """Variational-Bayes LDA (gensim LdaModel), warm-started from NMF topics or from given

@@ -91,7 +91,7 @@ def nmf_factors(matrix, num_topics: int, seed: int, *, init: str, beta_loss: str
     return doc_topic, model.components_, model
 
 
-def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, seed: int,
+def fit_nmf(corpus: Corpus, num_topics: int, config: NmfConfig, *, seed: int,
             doc_topics: bool = True, init_topics: np.ndarray | None = None,
             seed_topics: Sequence[SeedTopic] = ()) -> TopicModel:
     """scikit-learn NMF of the sublinear tf-idf matrix; the default light elastic-net

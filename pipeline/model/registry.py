@@ -9,7 +9,7 @@ the counts it reads and its relative cost (the costliest fits are started first)
 The module is imported when a family is first used, so naming the families costs nothing at
 start-up (the CLI, the config). It defines (ARCHITECTURE.md, "How to add a model"):
 
-    fit(corpus, k, params, seed, doc_topics, init_topics, seed_topics) -> TopicModel
+    fit(corpus, k, params, *, seed, doc_topics, init_topics, seed_topics) -> TopicModel
     save(estimator, path) / load(path) -> estimator
     topic_word(estimator) -> K x V array / doc_topics(estimator, counts) -> D x K array
 """

@@ -14,7 +14,7 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8
 
 
 def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.ndarray,
-            title: str, cell: int = 34, lang: Language = ENGLISH,
+            title: str, *, cell: int = 34, lang: Language = ENGLISH,
             pale_rows: Sequence[bool] = ()) -> str:
     """Rows × columns coloured by value (white → deep blue), the value in % in each cell;
     `pale_rows` (groups below compare.min_group_docs) greyed out, label included."""
@@ -58,7 +58,7 @@ def heatmap(row_labels: Sequence[str], column_labels: Sequence[str], values: np.
 
 
 def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, np.ndarray,
-                   np.ndarray]], title: str, width: int = 640, height: int = 300,
+                   np.ndarray]], title: str, *, width: int = 640, height: int = 300,
                    lang: Language = ENGLISH, small_groups: Sequence[int | None] = ()) -> str:
     """One line per series over categorical x, with a shaded band for its interval.
 
@@ -124,7 +124,7 @@ def interval_lines(x_labels: Sequence[str], series: dict[str, tuple[np.ndarray, 
 
 
 def small_multiples(x_labels: Sequence[str], panels: dict[str, dict[str, np.ndarray]],
-                    title: str, columns: int = 3, panel_w: int = 230, panel_h: int = 140,
+                    title: str, *, columns: int = 3, panel_w: int = 230, panel_h: int = 140,
                     lang: Language = ENGLISH) -> str:
     """One small line chart per panel (e.g. per province), same series, same y scale, so the
     panels can be compared at a glance; a missing value (NaN) breaks the line."""

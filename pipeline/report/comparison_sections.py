@@ -72,7 +72,7 @@ def province_year_section(prevalence: pd.DataFrame, topics: pd.DataFrame, model:
     })
     return table_section(lang, f"province-year-{model}", title,
                          lang("province_year.intro", panels=len(panels)),
-                         translated_columns(table, lang), chart)
+                         translated_columns(table, lang), chart=chart)
 
 
 def distinctive_section(distinctive: pd.DataFrame | None, prevalence: pd.DataFrame,

@@ -94,7 +94,7 @@ def html_table(frame: pd.DataFrame, lang: Language = ENGLISH) -> str:
 
 
 def table_section(lang: Language, anchor: str, title: str, intro: str, frame: pd.DataFrame,
-                  chart: str = "") -> Section:
+                  *, chart: str = "") -> Section:
     """A section of one table (its columns already in `lang`), with an intro and a chart.
     The intro is escaped in both forms: it holds analyst strings (watchlist terms, warnings
     naming paths), and escaping leaves the shipped wording as it reads."""

@@ -35,7 +35,7 @@ def k_sweep_section(k_sweep: pd.DataFrame | None, lang: Language = ENGLISH) -> S
     picked = ", ".join(lang("k_sweep.chosen_item", model=str(m).upper(), k=int(k))
                        for m, k in zip(chosen["model"], chosen["k"]))
     intro = lang("k_sweep.intro", chosen=picked or lang("k_sweep.configured"))
-    return table_section(lang, "k-sweep", title, intro, translated_columns(table, lang), chart)
+    return table_section(lang, "k-sweep", title, intro, translated_columns(table, lang), chart=chart)
 
 
 def stability_section(stability: pd.DataFrame | None, topics: pd.DataFrame,
@@ -115,4 +115,4 @@ def history_section(history: pd.DataFrame | None, model: str, lang: Language = E
     chart = small_multiples(dates, panels, lang("history.chart", model=model.upper()),
                             lang=lang)
     return table_section(lang, f"history-{model}", title, intro,
-                         translated_columns(summary, lang), chart)
+                         translated_columns(summary, lang), chart=chart)

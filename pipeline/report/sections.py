@@ -103,7 +103,7 @@ def province_section(inputs: ReportInputs, model: str) -> Section:
         columns={"group": lang.column("province")})
     table.iloc[:, 0] = table.iloc[:, 0].map(lang.group_name)
     intro = lang("province.intro", min_docs=MIN_CHART_DOCS)
-    return table_section(lang, f"province-{model}", title, intro, table, chart)
+    return table_section(lang, f"province-{model}", title, intro, table, chart=chart)
 
 
 def year_section(inputs: ReportInputs, model: str) -> Section:
@@ -125,7 +125,7 @@ def year_section(inputs: ReportInputs, model: str) -> Section:
     table = table.pivot(index="topic", columns="group", values="value").reset_index()
     table["topic"] = table["topic"].map(lambda t: labels.get(int(t), f"T{t}"))
     return table_section(lang, f"year-{model}", title, lang("year.intro"),
-                         translated_columns(table, lang), chart)
+                         translated_columns(table, lang), chart=chart)
 
 
 def changes_section(inputs: ReportInputs) -> Section:

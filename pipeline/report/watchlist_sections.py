@@ -85,7 +85,7 @@ def watchlist_sections(watchlist: pd.DataFrame | None, min_year_docs: int,
                              if untested else [])
                           + [lang("watchlist.full_table")])
     sections.append(table_section(lang, "watchlist-years", lang("watchlist.year_title"),
-                                  year_intro, by_year, term_charts(watchlist, lang)))
+                                  year_intro, by_year, chart=term_charts(watchlist, lang)))
     sections.append(province_section(watchlist, lang))
     return sections
 

@@ -150,7 +150,7 @@ def identify_topics(lineage: Lineage, models, vocabulary: list[str],
 
 
 def continued_history(lineage: Lineage, identity: TopicIdentity, models,
-                      vocabulary: list[str], stamp: tuple[str, str], threshold: float
+                      vocabulary: list[str], *, stamp: tuple[str, str], threshold: float
                       ) -> pd.DataFrame:
     """The lineage's history plus this version's rows (`stamp` = version, created_at):
     every topic with its top words, similarity to the previous version's topic of the same

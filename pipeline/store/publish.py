@@ -160,7 +160,7 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
     prevalence = identity.annotate(tables.prevalence)
     stability = identity.annotate(results.stability)
     history = continued_history(results.lineage, identity, results.models, vocabulary,
-                                (writer.version, writer.created_at), drift_threshold)
+                                stamp=(writer.version, writer.created_at), threshold=drift_threshold)
     csv_max_rows = results.config.get("artifacts", {}).get("csv_max_rows", CSV_MAX_ROWS)
     writer.write_document_table("documents", table, csv_max_rows)
     writer.write_table("topic_documents", representatives)

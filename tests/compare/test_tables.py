@@ -40,7 +40,7 @@ SEED = 42
 @pytest.fixture(scope="module")
 def model(real_corpus):
     corpus, _, _ = real_corpus
-    return fit_nmf(corpus, 3, NmfConfig(), SEED)
+    return fit_nmf(corpus, 3, NmfConfig(), seed=SEED)
 
 
 def run(model, real_corpus, documents=None, citations=None, seed=SEED,

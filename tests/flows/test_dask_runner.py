@@ -41,3 +41,8 @@ def test_dask_runner_matches_local(cli_env, tmp_path):
     batches = [r for r in runs if r["state"] and r["state"]["type"] == "COMPLETED"]
     assert len(batches) >= 8   # 120 documents in batches of 16, each a task on the cluster
     assert prefixes, "the cluster's scheduler saw no tasks"
+    for stage in ("segment", "models"):   # stages stay tasks on Dask
+        runs = prefect_api(cli_env["PREFECT_API_URL"], "POST", "/task_runs/filter",
+                           {"task_runs": {"name": {"like_": stage}}})
+        assert any(r["name"].rsplit("-", 1)[0] == stage and r["state"]["type"] == "COMPLETED"
+                   for r in runs if r["state"]), stage

@@ -1,6 +1,6 @@
-"""prefect.yaml (`prefect deploy --all`) claims its schedule and defaults mirror
-configs/default.yaml and `vntopics serve`: check that they agree, and that its entrypoint
-loads the flow the way a Prefect worker loads it."""
+"""prefect.yaml (`prefect deploy --all`) is written from the deployment `vntopics serve`
+builds and configs/default.yaml: check that the shipped file is that text, that they agree,
+and that its entrypoint loads the flow the way a Prefect worker loads it."""
 from __future__ import annotations
 
 import ast
@@ -31,6 +31,22 @@ def schedule() -> dict:
     config = PROJECT / "configs" / "default.yaml"
     assert DEFAULT_CONFIG_FILE.resolve() == config.resolve()   # the one the CLI reads
     return yaml.safe_load(config.read_text(encoding="utf-8"))["schedule"]
+
+
+def test_shipped_file_is_the_one_written_from_the_config():
+    from vntopics.flows.serve import prefect_yaml
+
+    shipped = (PROJECT / "prefect.yaml").read_text(encoding="utf-8")
+    assert shipped == prefect_yaml(load_config()), (
+        "rewrite it: .venv/bin/python -m vntopics.flows.serve > prefect.yaml")
+
+
+def test_an_inactive_schedule_is_written_as_none():
+    from vntopics.flows.serve import prefect_yaml
+
+    config = load_config(overrides=["schedule.active=false", "schedule.deployment=daily"])
+    written = yaml.safe_load(prefect_yaml(config))["deployments"][0]
+    assert (written["name"], written["schedules"]) == ("daily", [])
 
 
 def test_deployment_name_and_schedule_mirror_the_default_config(deployment, schedule):

@@ -28,7 +28,7 @@ def run_read_and_clean(calls, monkeypatch, failures, work_dir):
 
     monkeypatch.setattr(cache, "load_or_prepare", flaky)   # text.prepare_text calls it
     config = load_config(overrides=[f"input.paths=[{FIXTURES / 'seeds'}]"])
-    task = module.read_and_clean.with_options(retry_delay_seconds=0)
+    task = module.ingest.with_options(retry_delay_seconds=0)
     return task([FIXTURES / "seeds"], config, work_dir)
 
 

@@ -35,7 +35,7 @@ def test_the_toy_fit_is_a_topic_model(real_corpus):
     from tests.model import toy_family
 
     corpus, _, _ = real_corpus
-    model = toy_family.fit(corpus, 4, None, 42)
+    model = toy_family.fit(corpus, 4, None, seed=42)
     assert model.topic_word.shape == (4, len(corpus.dictionary))
     assert np.allclose(model.doc_topic.sum(axis=1), 1.0)
 

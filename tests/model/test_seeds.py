@@ -54,12 +54,12 @@ def test_seeded_topic_comes_first_with_its_words_and_province(real_corpus, name)
     corpus, _, modelled = real_corpus
     seeded = resolve_seed_topics(FOOTBALL, corpus.vocabulary)
     fit, params = (fit_lda, LdaConfig()) if name == "lda" else (fit_nmf, NmfConfig())
-    plain = fit(corpus, K, params, 42)
+    plain = fit(corpus, K, params, seed=42)
     football = [i for i, words in enumerate(top_word_lists(plain.topic_word,
                                                            corpus.vocabulary, 10))
                 if "hlv" in words]
     assert football and football[0] != 0                  # unseeded: somewhere else
-    model = fit(corpus, K, params, 42, True, None, seeded)
+    model = fit(corpus, K, params, seed=42, seed_topics=seeded)
     assert model.seed_labels == ("Bóng đá",)
     top = top_word_lists(model.topic_word, corpus.vocabulary, 15)
     assert set(seeded[0].words) <= set(top[0])
@@ -74,8 +74,8 @@ def test_seed_strength_pulls_the_seed_words_up(real_corpus):
     seeded = resolve_seed_topics({"Y tế": ["bác sĩ", "điều trị", "bệnh viện"]},
                                  corpus.vocabulary)
     columns = list(seeded[0].columns)
-    mass = [fit_lda(corpus, K, LdaConfig(seed_strength=s), 42, False, None,
-                    seeded).topic_word[0, columns].sum() for s in (0.02, 0.2, 1.0)]
+    mass = [fit_lda(corpus, K, LdaConfig(seed_strength=s), seed=42, doc_topics=False, init_topics=None,
+                    seed_topics=seeded).topic_word[0, columns].sum() for s in (0.02, 0.2, 1.0)]
     assert mass[0] < mass[1] < mass[2] and mass[2] > 0.2
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from vntopics.pipeline.model import TopicModel, normalise_rows
 
 
-def fit(corpus, k: int, params, seed: int, with_doc_topics: bool = True,
+def fit(corpus, k: int, params, *, seed: int, doc_topics: bool = True,
         init_topics: np.ndarray | None = None, seed_topics=()) -> TopicModel:
     counts = corpus.counts
     dealt = np.arange(counts.shape[0]) % k
@@ -18,9 +18,9 @@ def fit(corpus, k: int, params, seed: int, with_doc_topics: bool = True,
                                            for t in range(k)]) + 0.01)
     if init_topics is not None:            # a warm start: halfway to the previous topics
         topic_word = normalise_rows(topic_word + normalise_rows(init_topics))
-    if not with_doc_topics:
+    if not doc_topics:
         return TopicModel("toy", topic_word, None)
-    return TopicModel("toy", topic_word, normalise_rows(doc_topics(topic_word, counts)),
+    return TopicModel("toy", topic_word, normalise_rows(overlap(topic_word, counts)),
                       estimator=topic_word)
 
 
@@ -37,5 +37,8 @@ def topic_word(estimator: np.ndarray) -> np.ndarray:
     return estimator
 
 
-def doc_topics(estimator: np.ndarray, counts) -> np.ndarray:
+def overlap(estimator: np.ndarray, counts) -> np.ndarray:
     return np.asarray(counts @ estimator.T)
+
+
+doc_topics = overlap   # the registry's name; fit's keyword `doc_topics` shadows it there

@@ -66,7 +66,7 @@ def weeks():
 def test_history_says_kept_drifted_new_returned_and_retired(weeks):
     lineage, now, identity = weeks
     assert identity.ids["lda"] == ["L00", "L01", "L04", "L03"]
-    history = continued_history(lineage, identity, [now], VOCABULARY, ("v3", "t3"), 0.6)
+    history = continued_history(lineage, identity, [now], VOCABULARY, stamp=("v3", "t3"), threshold=0.6)
     assert list(history.columns) == CONTINUITY_COLUMNS
     latest = history[history.version == "v3"].set_index("topic_id")
     assert latest["status"].to_dict() == {"L00": "kept", "L01": "drifted", "L04": "new",
@@ -83,7 +83,7 @@ def test_history_says_kept_drifted_new_returned_and_retired(weeks):
 
 def test_a_higher_threshold_calls_more_topics_drifted(weeks):
     lineage, now, identity = weeks
-    strict = continued_history(lineage, identity, [now], VOCABULARY, ("v3", "t3"), 0.999)
+    strict = continued_history(lineage, identity, [now], VOCABULARY, stamp=("v3", "t3"), threshold=0.999)
     assert strict[strict.topic_id == "L00"].status.tolist() == ["drifted"]
 
 
