@@ -23,9 +23,9 @@ def test_completed_map_keeps_workers_busy_behind_a_slow_first_item():
     with ThreadPoolExecutor(2) as pool:
         results = list(completed_map(pool, work, ((f"tag{i}", i) for i in range(count)), 3))
     assert sorted(results) == sorted((f"tag{i}", i * i) for i in range(count))
-    # item 0 did not hold the others back: all but the last (which may finish together with
-    # it) were yielded before it
-    assert [tag for tag, _ in results].index("tag0") >= count - 2
+    # item 0 did not hold the others back: all but the two in flight beside it when the last
+    # item started (which may finish after it) were yielded before it
+    assert [tag for tag, _ in results].index("tag0") >= count - 3
 
 
 def test_ordered_map_keeps_input_order_with_few_in_flight():

@@ -71,7 +71,7 @@ def segment_words(text: str) -> list[str]:
 
     This is the expensive, settings-free part of tokenisation, so it is what gets cached.
     """
-    from underthesea import word_tokenize
+    from vntopics.pipeline.segment.fast_tokenize import word_tokenize
 
     return marked_words(text, lambda chunk: ("_".join(w.split()) for w in word_tokenize(chunk)))
 

@@ -110,12 +110,16 @@ def wait_for_run(served, run_id: str, states=("COMPLETED",)) -> dict:
 
 
 def version_of(served, run_id: str) -> Path:
-    """The version folder a completed run published (the last stdout-like log line)."""
-    logs = api(served["base"], "POST", "/logs/filter",
-               {"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"})
-    published = [log["message"] for log in logs if log["message"].startswith("published ")]
-    assert published, [log["message"] for log in logs]
-    return Path(published[-1].split()[1])
+    """The version folder a completed run published (the last stdout-like log line). The
+    run's logs reach the server in batches, possibly after its final state: wait for it."""
+    def published() -> list[str]:
+        logs = api(served["base"], "POST", "/logs/filter",
+                   {"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"})
+        return [log["message"] for log in logs if log["message"].startswith("published ")]
+
+    lines = wait_for(published, 60, "the run's 'published' log line", served["process"],
+                     served["log"])
+    return Path(lines[-1].split()[1])
 
 
 def test_the_readmes_partial_parameter_command_changes_only_k(served):
