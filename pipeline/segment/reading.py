@@ -7,9 +7,10 @@ near-duplicate search before it leave cores idle (the search is one process's wo
 thread of the flow's process hears of each text shard (`on_shard`, from text.TextShards),
 hashes its texts, and sends those not yet in the segmentation cache to worker processes; their
 words go to the cache as batches finish. The segment stage filters the documents a window at
-a time as their words arrive (`wait_for`), so it ends soon after the last batch. A document later dropped as a
-near-duplicate may have been segmented for nothing: that costs time, never words (the segment
-stage keeps exactly the documents left `ok`, as without this).
+a time as their words arrive (`wait_for`), so it ends soon after the last batch. A document
+later dropped as a near-duplicate may have been segmented for nothing: that costs time, never
+words (the segment stage keeps exactly the documents left `ok`, as without this). Measured
+gain and how the cores are split: benchmarks/README.md (issue 32).
 """
 from __future__ import annotations
 
