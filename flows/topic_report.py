@@ -103,7 +103,7 @@ def recall(config: RunConfig) -> Lineage:
 
 @task(cache_policy=NO_CACHE)
 def models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: Lineage,
-               work_dir: Path) -> Modelling:
+           work_dir: Path) -> Modelling:
     """The vocabulary, then every model at every K (coherence-scored), K chosen, stability
     seeds at that K; with `model.continue_from: latest`, each model starts from the
     lineage's topics. Local workers read the counts from the work folder (a cluster gets

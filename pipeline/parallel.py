@@ -162,12 +162,17 @@ def worker_pool(workers: int, unneeded_modules: tuple[str, ...] = ()
     try:
         yield pool
     except BaseException:
-        workers_alive = list((pool._processes or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in workers_alive:
-            process.kill()
+        kill_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and kill the workers now, without waiting for items in flight."""
+    workers_alive = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers_alive:
+        process.kill()
 
 
 def default_workers() -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from vntopics.pipeline.config import SegmentConfig
-from vntopics.pipeline.parallel import worker_pool
+from vntopics.pipeline.parallel import kill_workers, worker_pool
 from vntopics.pipeline.segment.cache import SegmentationCache, cache_key
 from vntopics.pipeline.segment.segmenter import segment_batch_joined
 
@@ -173,8 +173,8 @@ class ReadingSegmenter:
             self.stopping.set()
             self.finished = True
             self.shards.put(None)
-            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-                process.kill()
+            if self.pool is not None:
+                kill_workers(self.pool)
             self.thread.join(5)
         if self.temporary is not None:
             self.temporary.cleanup()
