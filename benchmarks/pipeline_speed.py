@@ -144,10 +144,15 @@ def print_run(name: str, result: dict) -> None:
     if result["stage_started_s"]:
         print("  log milestones (s after launch; 'after X' = X finished): "
               + ", ".join(f"{k} {v:.0f}" for k, v in result["stage_started_s"].items()))
-    print("  peak tree RSS by stage: " + ", ".join(
-        f"{k} {gb(v)}" for k, v in result["peak_rss_by_stage"].items()))
+    at_stage_peak = result.get("rss_at_stage_peak", {})
+    print("  peak tree RSS by stage (by process role then): " + ", ".join(
+        f"{k} {gb(v)} (" + " + ".join(f"{role} {gb(rss)}" for role, rss
+                                      in sorted(at_stage_peak.get(k, {}).items())) + ")"
+        for k, v in result["peak_rss_by_stage"].items()))
     print("  peak RSS by process role: " + ", ".join(
         f"{k} {gb(v)}" for k, v in result["peak_rss_by_role"].items()))
+    print("  at the peak: " + ", ".join(
+        f"{k} {gb(v)}" for k, v in sorted(result["rss_at_peak"].items(), key=lambda kv: -kv[1])))
 
 
 def main() -> int:

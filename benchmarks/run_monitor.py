@@ -73,6 +73,8 @@ class Run:
         self.peak_total = 0
         self.peak_by_stage: dict[str, int] = {}
         self.peak_by_role: dict[str, int] = {}
+        self.at_peak: dict[str, int] = {}     # RSS of each process when the tree peaked
+        self.at_stage_peak: dict[str, dict[str, int]] = {}    # the same, at each stage's peak
         self.stopped_because = ""
         self.milestones: dict[str, float] = {}
 
@@ -142,7 +144,8 @@ class Run:
                 "documents": manifest.get("documents", {}),
                 "segmentation": manifest.get("segmentation", {}),
                 "peak_tree_rss": self.peak_total, "peak_rss_by_stage": self.peak_by_stage,
-                "peak_rss_by_role": self.peak_by_role,
+                "peak_rss_by_role": self.peak_by_role, "rss_at_peak": self.at_peak,
+                "rss_at_stage_peak": self.at_stage_peak,
                 "stage_started_s": self.stage_started, "log": str(self.log),
                 "fixed_cost": fixed_cost(wall, manifest.get("stage_seconds", {}),
                                          self.milestones)}
@@ -156,7 +159,7 @@ class Run:
                 self.milestones[name] = float(match.group(1)) if match.groups() else seconds
 
     def sample(self, root: psutil.Process) -> None:
-        total, by_role = 0, {}
+        total, by_role, each = 0, {}, {}
         try:
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
@@ -169,8 +172,12 @@ class Run:
             total += rss
             role = self.role(process, root)
             by_role[role] = by_role.get(role, 0) + rss
-        self.peak_total = max(self.peak_total, total)
-        self.peak_by_stage[self.stage] = max(self.peak_by_stage.get(self.stage, 0), total)
+            each[f"{role} {process.pid}"] = rss
+        if total > self.peak_total:
+            self.peak_total, self.at_peak = total, each
+        if total > self.peak_by_stage.get(self.stage, 0):
+            self.peak_by_stage[self.stage] = total
+            self.at_stage_peak[self.stage] = by_role
         for role, rss in by_role.items():
             self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
 

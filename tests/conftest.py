@@ -171,7 +171,7 @@ def real_results(real_corpus, real_articles):
     from vntopics.pipeline.config import RunConfig
     from vntopics.pipeline.model import sweep_and_fit
     from vntopics.pipeline.store import RunResults
-    from vntopics.pipeline.text import Document, describe_inputs
+    from vntopics.pipeline.text import Document, DocumentSet, describe_inputs, document_set
 
     corpus, tokens, modelled = real_corpus
     config = RunConfig.model_validate({
@@ -186,8 +186,7 @@ def real_results(real_corpus, real_articles):
                                   date=article["date"], year=int(row.year),
                                   province=row.province, province_source="given",
                                   source=article["source"], n_tokens=len(words)))
-    for document in documents:
-        document.release_text()
+    documents = document_set(documents)      # texts stored away (and first lines read back)
     first = documents[0].doc_id
     rejected = [Document(doc_id=doc_id, text="", status="rejected",
                          reason=reason.format(first=first)) for doc_id, reason in REJECTED]
@@ -196,7 +195,8 @@ def real_results(real_corpus, real_articles):
                                  seed=config.model.seed)
     return RunResults(config=config.model_dump(mode="json"),
                       inputs=describe_inputs([FIXTURES / "unc-small.jsonl.gz"]),
-                      documents=documents + rejected, modelled=documents, corpus=corpus,
+                      documents=DocumentSet([*documents, *rejected], texts=documents.texts),
+                      modelled=list(documents), corpus=corpus,
                       models=list(fitted.models.values()), comparisons=comparisons,
                       k_sweep=fitted.k_sweep, stability=fitted.stability,
                       model_metrics=fitted.metrics, stage_seconds={"models": 1.5},
@@ -217,7 +217,7 @@ def report_versions(real_results, tmp_path_factory):
 
     from vntopics.pipeline.model.topics import representative_documents
     from vntopics.pipeline.store import publish_version
-    from vntopics.pipeline.text import documents_table
+    from vntopics.pipeline.text import DocumentSet, documents_table
 
     lda = next(m for m in real_results.models if m.name == "lda")
     chosen = representative_documents(lda, documents_table(real_results.modelled))
@@ -225,7 +225,8 @@ def report_versions(real_results, tmp_path_factory):
     replaced = {d.doc_id: dataclasses.replace(d, title=EVIL_TITLE)
                 for d in real_results.modelled if d.doc_id == target}
     modelled = [replaced.get(d.doc_id, d) for d in real_results.modelled]
-    documents = [replaced.get(d.doc_id, d) for d in real_results.documents]
+    documents = DocumentSet([replaced.get(d.doc_id, d) for d in real_results.documents],
+                            texts=real_results.documents.texts)    # the explorer reads leads
     root = tmp_path_factory.mktemp("reports")
     versions = {}
     for code in ("en", "vi"):

@@ -20,6 +20,7 @@ from gensim.corpora import Dictionary
 from scipy import sparse
 
 from vntopics.pipeline.config import CorpusConfig
+from vntopics.pipeline.memory import release_freed_memory
 from vntopics.pipeline.model.saved_counts import SavedCounts
 from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
 from vntopics.pipeline.segment import TokenRows
@@ -147,25 +148,6 @@ def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
     counts.sum_duplicates()              # also sorts the indices of every row
     counts.indices = counts.indices.astype(np.int32)
     return counts
-
-
-def release_freed_memory(collect: bool = True) -> None:
-    """Give the heap that segmentation and counting freed back to the OS (glibc keeps it
-    otherwise: hundreds of MB of RSS on the full VNTC while the models are fitted; Arrow's
-    own allocator, which read the text shards, kept 36 MB more). `collect`: run the garbage
-    collector first (slow with millions of objects; a fit worker has few)."""
-    import ctypes
-    import gc
-    import sys
-
-    if collect:
-        gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):   # not glibc: nothing to do
-        pass
-    if "pyarrow" in sys.modules:
-        sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 def build_modelling_corpus(documents: DocumentSet, settings: CorpusConfig, *,

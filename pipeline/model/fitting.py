@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vntopics.pipeline.config import LdaConfig, NmfConfig
-from vntopics.pipeline.model.corpus import Corpus, release_freed_memory
+from vntopics.pipeline.memory import release_freed_memory
+from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.model.registry import family
 from vntopics.pipeline.model.seeds import SeedTopic
 from vntopics.pipeline.model.topics import TopicModel, top_word_lists

@@ -8,7 +8,7 @@ that can reach a topic's list at some slider position are stored with p(w|t) and
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -89,9 +89,10 @@ def candidate_articles(model: TopicModel, modelled: pd.DataFrame) -> pd.DataFram
 
 
 def explorer_inputs(models: Sequence[TopicModel], corpus: Corpus, modelled: pd.DataFrame,
-                    leads: Sequence[str]) -> ExplorerInputs:
+                    leads: Callable[[list[int]], list[str]]) -> ExplorerInputs:
     """`modelled`: the modelled documents (doc_id, province, year) in the row order of every
-    model's doc_topic; `leads`: their first lines, in the same order."""
+    model's doc_topic; `leads(rows)`: the first lines of the documents at those rows (read
+    for the articles shown only)."""
     vocabulary = corpus.vocabulary
     shares = word_shares(corpus)
     words, topics, articles = [], [], []
@@ -109,7 +110,8 @@ def explorer_inputs(models: Sequence[TopicModel], corpus: Corpus, modelled: pd.D
                                       minlength=model.num_topics)}))
         articles.append(candidate_articles(model, modelled))
     chosen_articles = pd.concat(articles, ignore_index=True)
-    lead_of = dict(zip(modelled["doc_id"], leads))
+    shown = np.flatnonzero(modelled["doc_id"].isin(chosen_articles["doc_id"])).tolist()
+    lead_of = dict(zip(modelled["doc_id"].to_numpy()[shown].tolist(), leads(shown)))
     return ExplorerInputs(words=pd.concat(words, ignore_index=True),
                           topics=pd.concat(topics, ignore_index=True),
                           articles=chosen_articles,

@@ -27,7 +27,9 @@ import joblib
 PINNED = {"underthesea": "9.5.0", "underthesea_core": "3.3.2"}
 MODEL = "ws_crf_vlsp2013_20230727"          # underthesea 9.5.0's word segmentation model
 TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
-CACHE_LIMIT = 60_000        # distinct syllables kept (~100 MB); cleared when full
+# distinct syllables kept (~40 MB a worker), cleared when full: 60,000 (~100 MB) was 4 % faster
+# but made segmentation the run's memory peak on the full VNTC (benchmarks/README.md)
+CACHE_LIMIT = 20_000
 log = logging.getLogger(__name__)
 
 

@@ -18,7 +18,7 @@ from vntopics.pipeline.store.writer import (ARTIFACT_CONTRACT, VersionWriter, pa
                                             run_fingerprint)
 from vntopics.pipeline.model import (Corpus, Modelling, SeedTopic, TopicModel,
                                      doc_topics_table, representative_documents, topics_table)
-from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, PreparedText,
+from vntopics.pipeline.text import (DOCUMENT_COLUMNS, Document, DocumentSet, PreparedText,
                                     documents_table)
 from vntopics.pipeline.report import ReportInputs, build_explorer_inputs, write_reports
 from vntopics.pipeline.segment import SegmentationStats, WatchTerm
@@ -79,6 +79,12 @@ def run_results(config: RunConfig, *, text: PreparedText, segmentation: Segmenta
                       ingest={"cleaned_documents_reused": text.reused}, lineage=lineage,
                       warnings=text.warnings, seed_topics=fitted.seed_topics,
                       watchlist=watchlist, overridden_keys=list(overridden_keys or []))
+
+
+def stored_texts(results: RunResults) -> DocumentSet:
+    """Where the documents' texts are (documents not in a DocumentSet still hold theirs)."""
+    documents = results.documents
+    return documents if isinstance(documents, DocumentSet) else DocumentSet()
 
 
 def document_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -195,7 +201,8 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
                                                results.models)}
     writer.write_json("manifest.json", manifest)
     explorer = build_explorer_inputs(results.models, results.corpus, modelled_table,
-                                     [d.lead for d in results.modelled])
+                                     lambda rows: stored_texts(results).leads(
+                                         [results.modelled[r] for r in rows]))
     markdown, html = write_reports(ReportInputs(
         manifest, table, topics, prevalence, tables.keyword_trends, changes,
         representatives, tables.distinctive, tables.trend_summary, tables.citations,

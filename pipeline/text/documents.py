@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,8 +64,8 @@ def lead_of(text: str, title: str, limit: int = LEAD_CHARS) -> str:
 class Document:
     """One input record through the run: filled by `clean_document` (text, metadata with
     where each value came from, status); its text then goes to the run's `TextShards`
-    (`text_row`) and only its first lines stay (`lead`); the segment stage fills `n_tokens`
-    and `token_row` (its row in the run's TokenStore), `citations` and the watchlist's
+    (`text_row`; a report's first lines of it: `DocumentSet.leads`); the segment stage fills
+    `n_tokens` and `token_row` (its row in the run's TokenStore), `citations` and the watchlist's
     `term_counts`; rejected with a reason at whichever stage finds it unusable. Slots: a
     large corpus holds a million of these."""
     doc_id: str
@@ -85,7 +85,6 @@ class Document:
     citations: list[str] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)   # watchlist term -> count
     released_chars: int | None = None   # len(text) once the text is stored away
-    lead: str = ""                      # the body's first lines, kept when the text is stored
     given_words: str = ""               # pre-segmented input: its words, normalised
     pre_segmented: bool = False         # the record gave its own words (`tokens`)
     text_row: int = -1                  # row of its text in the run's TextShards
@@ -104,8 +103,7 @@ class Document:
                 setattr(self, name, sys.intern(value))
 
     def release_text(self) -> None:
-        """Keep the first lines for the report; the text itself goes to disk (TextShards)."""
-        self.lead = lead_of(self.text, self.title) if self.text else self.lead
+        """The text itself goes to disk (TextShards)."""
         self.pre_segmented = self.pre_segmented or bool(self.given_words)
         self.released_chars, self.text, self.given_words = len(self.text), "", ""
 
@@ -128,6 +126,17 @@ class DocumentSet(list):
 
     def text_of(self, document: Document) -> str:
         return self.texts.text(document.text_row) if document.text_row >= 0 else document.text
+
+    def leads(self, documents: Sequence[Document]) -> list[str]:
+        """Each document's first lines (`lead_of`), read from its stored text: made for the
+        few articles a report shows, not kept for every document (31 MB on the full VNTC,
+        held through the model fits, the run's memory peak)."""
+        order = sorted(range(len(documents)), key=lambda i: documents[i].text_row)
+        found = [""] * len(documents)
+        for i in order:          # ascending rows: each shard read once
+            if documents[i].text_row < len(self.texts):    # "" for a text stored elsewhere
+                found[i] = lead_of(self.text_of(documents[i]), documents[i].title)
+        return found
 
 
 def document_set(documents: Iterable[Document]) -> DocumentSet:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from vntopics.pipeline.config import InputConfig
+from vntopics.pipeline.memory import release_freed_memory
 from vntopics.pipeline.parallel import Progress
 from vntopics.pipeline.text import cache
 from vntopics.pipeline.text.documents import DocumentSet
@@ -38,4 +39,6 @@ def prepare_text(paths: list[Path], settings: InputConfig, *, sidecar: Path | No
         paths, inputs, settings, sidecar=sidecar,
         sidecar_sha256=sha256_of(sidecar) if sidecar else None, cache_dir=cache_dir,
         workers=workers, progress=progress, work_dir=work_dir, on_shard=on_shard)
+    if not reused:      # cleaning and the duplicate search left a heap that nothing uses
+        release_freed_memory()
     return PreparedText(documents, reused, inputs, input_warnings(paths, inputs))

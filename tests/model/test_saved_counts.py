@@ -57,7 +57,8 @@ def test_a_shared_corpus_pickles_without_its_counts_and_reads_them_back(corpus, 
     corpus.share(tmp_path / "corpus")
     assert corpus.counts is None and corpus.num_docs == counts.shape[0]
     payload = pickle.dumps(corpus)
-    assert len(payload) < counts.data.nbytes / 2           # the dictionary, not the matrix
+    # the dictionary (its size depends on what earlier tests looked up in it), not the matrix
+    assert len(payload) < len(pickle.dumps(corpus.dictionary)) + corpus.kept.nbytes + 2000
     elsewhere = pickle.loads(payload)
     whole = subsample(elsewhere, 1.0, seed=1)
     assert whole.owned and (whole.counts != counts).nnz == 0
