@@ -1,7 +1,7 @@
 """`word_tokenize(text)`: underthesea's word segmentation with the same words, faster.
 
-Why: 2.04x the throughput of bare `underthesea.word_tokenize`, identical words on all 84,132
-VNTC documents (benchmarks/tokenize_speed.py, 2 processes; benchmarks/README.md).
+Why: 1.9-2.1x the throughput of bare `underthesea.word_tokenize`, identical words on all
+84,132 VNTC documents (benchmarks/tokenize_speed.py, 2 processes; benchmarks/README.md).
 underthesea 9.5.0 spends ~55 % of `word_tokenize` in its Rust featurizer building 43 feature
 strings per syllable and ~23 % in its Python pre-tokenizer; its CRF tagger is ~18 %. Here the
 same regex runs group-free (no per-match `groupdict`), token normalisation and each syllable's
