@@ -86,8 +86,9 @@ def segment(documents: DocumentSet, config: RunConfig, mapper: Mapper,
             cache_dir=cache_dir(config), mapper=mapper, batch_size=config.segment.batch_size,
             progress=lambda done, total: progress("segment", done, total),
             watchlist=watchlist, tokens=TokenStore(work_dir / "tokens"), ahead=ahead)
-    logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s",
-                stats.documents, stats.cache_hits, stats.segmented, mapper.description)
+    logger.info("segmentation: %d documents, %d cache hits, %d segmented on %s%s",
+                stats.documents, stats.cache_hits, stats.segmented, mapper.description,
+                " (filtered tokens reused from the cache)" if stats.tokens_reused else "")
     return stats
 
 
@@ -114,10 +115,11 @@ def models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: L
     with stage_progress(*config.model.models) as progress:
         modelling = model_topics(
             documents, config.model, corpus_settings=config.corpus, mapper=mapper,
-            memory=lineage, progress=progress,
+            memory=lineage, progress=progress, cache_dir=cache_dir(config),
             share_dir=work_dir / "corpus" if config.runner == "local" else None)
-    logger.info("vocabulary of %d words over %d documents", len(modelling.corpus.dictionary),
-                len(modelling.modelled))
+    logger.info("vocabulary of %d words over %d documents%s", len(modelling.corpus.dictionary),
+                len(modelling.modelled),
+                " (corpus reused from the cache)" if modelling.corpus_reused else "")
     result = modelling.fitted
     for seeded in result.seed_topics:
         if seeded.missing:

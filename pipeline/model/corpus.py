@@ -13,7 +13,7 @@ from functools import partial
 from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from gensim.corpora import Dictionary
@@ -25,6 +25,9 @@ from vntopics.pipeline.model.saved_counts import SavedCounts
 from vntopics.pipeline.model.stored_corpus import stored_counts, stored_dictionary
 from vntopics.pipeline.segment import TokenRows
 from vntopics.pipeline.text import DocumentSet
+
+if TYPE_CHECKING:
+    from vntopics.pipeline.model.kept_corpus import KeptCorpus
 
 
 @dataclass
@@ -151,21 +154,31 @@ def counts_matrix(token_lists: Sequence[Sequence[str]], dictionary: Dictionary
 
 
 def build_modelling_corpus(documents: DocumentSet, settings: CorpusConfig, *,
-                           largest_k: int) -> tuple[Corpus, list]:
+                           largest_k: int, kept: KeptCorpus | None = None,
+                           share_dir: Path | None = None) -> tuple[Corpus, list, bool]:
     """The model stage's first step: the vocabulary and counts of the `ok` documents (their
     tokens in `documents.tokens`); those left with no word of the vocabulary are rejected.
-    Returns the corpus and the documents it models (in corpus order). Too few of them for
-    `largest_k` topics is an error."""
+    With `kept` (the cache entry for these tokens and settings: model/kept_corpus.py), the
+    corpus is read back from it, or counted here and kept there; `share_dir`: the counts go
+    there (`Corpus.share`). Returns the corpus, the documents it models (in corpus order) and
+    whether it was read back. Too few of them for `largest_k` topics is an error."""
     candidates = [d for d in documents if d.status == "ok"]
-    corpus = build_corpus(documents.tokens.rows([d.token_row for d in candidates]),
-                          settings.no_below, settings.no_above, settings.keep_n)
-    kept = set(corpus.kept.tolist())
+    corpus = kept.load(share_dir) if kept else None
+    reused = corpus is not None
+    if corpus is None:
+        corpus = build_corpus(documents.tokens.rows([d.token_row for d in candidates]),
+                              settings.no_below, settings.no_above, settings.keep_n)
+        if share_dir is not None:
+            corpus.share(share_dir)
+        if kept:
+            kept.save(corpus)
+    kept_rows = set(corpus.kept.tolist())
     for index, document in enumerate(candidates):
-        if index not in kept:
+        if index not in kept_rows:
             document.reject("no words left after vocabulary filtering (no_below/no_above)")
     modelled = [candidates[i] for i in corpus.kept]
     if len(modelled) < max(2 * largest_k, 10):
         raise ValueError(f"only {len(modelled)} usable documents for K={largest_k} topics; "
                          "add documents or lower model.num_topics")
     release_freed_memory()   # before the model fits, the run's peak
-    return corpus, modelled
+    return corpus, modelled, reused

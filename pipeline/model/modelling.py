@@ -12,6 +12,7 @@ import numpy as np
 
 from vntopics.pipeline.config import CorpusConfig, ModelConfig
 from vntopics.pipeline.model.corpus import Corpus, build_modelling_corpus
+from vntopics.pipeline.model.kept_corpus import kept_corpus
 from vntopics.pipeline.model.selection import FitResult, sweep_and_fit
 from vntopics.pipeline.parallel import Mapper, Progress
 from vntopics.pipeline.segment import TokenRows
@@ -31,25 +32,27 @@ class Modelling:
     texts: TokenRows            # their tokens (what coherence and the comparisons read)
     fitted: FitResult
     vocabulary_seconds: float   # of the whole call, building the corpus
+    corpus_reused: bool = False   # read back from the cache (model/kept_corpus.py)
 
 
 def model_topics(documents: DocumentSet, settings: ModelConfig, *,
                  corpus_settings: CorpusConfig, mapper: Mapper = map,
                  memory: TopicMemory | None = None, share_dir: Path | None = None,
-                 progress: Progress | None = None) -> Modelling:
+                 cache_dir: Path | None = None, progress: Progress | None = None
+                 ) -> Modelling:
     """Build the corpus (`corpus_settings`) of the `ok` documents, then fit every model of
     `settings`. `share_dir`: move the counts there so local fit workers read them instead of
-    receiving a copy (None: pickled, e.g. to a cluster). With `model.continue_from: latest`
-    each model starts from `memory`'s topics. `progress` hears one step per model name."""
+    receiving a copy (None: pickled, e.g. to a cluster). `cache_dir`: where the corpus is kept
+    for a re-run (None: not kept). With `model.continue_from: latest` each model starts from
+    `memory`'s topics. `progress` hears one step per model name."""
     started = time.perf_counter()
-    corpus, modelled = build_modelling_corpus(documents, corpus_settings,
-                                              largest_k=max(settings.k_values()))
+    corpus, modelled, reused = build_modelling_corpus(
+        documents, corpus_settings, largest_k=max(settings.k_values()),
+        kept=kept_corpus(cache_dir, documents.tokens, corpus_settings), share_dir=share_dir)
     texts = documents.tokens.rows([d.token_row for d in modelled])
     vocabulary_seconds = time.perf_counter() - started
-    if share_dir is not None:
-        corpus.share(share_dir)
     warm = (memory.warm_start(corpus.vocabulary)
             if memory is not None and settings.continue_from == "latest" else None)
     fitted = sweep_and_fit(corpus, texts, settings, mapper=mapper, warm_start=warm,
                            progress=progress)
-    return Modelling(corpus, modelled, texts, fitted, vocabulary_seconds)
+    return Modelling(corpus, modelled, texts, fitted, vocabulary_seconds, reused)

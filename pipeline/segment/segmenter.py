@@ -24,6 +24,7 @@ from vntopics.pipeline.config import TextConfig
 from vntopics.pipeline.parallel import Mapper, ProcessMapper, batches
 from vntopics.pipeline.segment.cache import (SEPARATOR, SegmentationCache, cache_key,
                                              split_joined, split_words)
+from vntopics.pipeline.segment.kept import KeptTokens, tokens_key
 from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
 from vntopics.pipeline.segment.tokens import TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
@@ -43,6 +44,7 @@ class SegmentationStats:
     cache_hits: int = 0
     segmented: int = 0
     pre_segmented: int = 0     # records that gave their own words (`tokens`)
+    tokens_reused: bool = False   # the filtered tokens of an earlier run (segment/kept.py)
 
 
 def segment_batch_joined(texts: list[str]) -> list[str]:
@@ -228,16 +230,32 @@ def segment_documents(documents: DocumentSet, text: TextConfig, *, stopword_file
     terms (pipeline/segment/terms.py), reject documents left too short, and join frequent
     phrases when `text.phrases` asks for it. The tokens end in `tokens` (a TokenStore in
     the run's work folder; a temporary one by default), set as `documents.tokens`. `ahead`:
-    the `ReadingSegmenter` that segmented the texts while they were read, if any."""
+    the `ReadingSegmenter` that segmented the texts while they were read, if any. With a
+    cache, the result is kept there for a re-run over the same documents (read through the
+    ingest cache) with the same settings, which reads it back instead (segment/kept.py)."""
     token_filter = TokenFilter(load_stopwords(stopword_files, text.extra_stopwords),
                                text.min_token_chars)
+    documents = document_set(documents)
+    candidates = [d for d in documents if d.status == "ok"]
+    key = tokens_key(documents, token_filter, text, watchlist) if cache_dir else None
+    kept = KeptTokens(cache_dir) if key else None
+    store = tokens if tokens is not None else TokenStore()
+    if kept and kept.load(key, candidates, store):       # a re-run: nothing to filter
+        if ahead:
+            ahead.end_of_reading()
+        documents.tokens = store.seal()
+        given = sum(d.pre_segmented for d in candidates)
+        return SegmentationStats(documents=len(candidates), cache_hits=len(candidates) - given,
+                                 pre_segmented=given, tokens_reused=True)
     stats = tokenize_documents(documents, token_filter, text.min_doc_tokens, cache_dir=cache_dir,
                                batch_size=batch_size, progress=progress, mapper=mapper,
                                count_terms=TermCounter(watchlist) if watchlist else None,
-                               tokens=tokens, ahead=ahead)
+                               tokens=store, ahead=ahead)
     if text.phrases:
         apply_phrases(documents, text.phrase_min_count, text.phrase_threshold)
     documents.tokens.seal()
+    if kept:
+        kept.save(key, documents, candidates)
     return stats
 
 

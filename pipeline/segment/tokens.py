@@ -15,6 +15,8 @@ against 25-30 KB per article before (full VNTC, token lists in memory).
 """
 from __future__ import annotations
 
+import json
+import shutil
 from array import array
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -41,6 +43,7 @@ class TokenStore:
         self.offsets = array("q", [0])
         self.pending = array("I")
         self.written = 0
+        self.fingerprint: str | None = None   # these rows across runs (segment/kept.py)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -57,6 +60,29 @@ class TokenStore:
         ~27 MB on the full VNTC (446,386 words), held through the model fits otherwise."""
         self.flush()
         self._index = None
+        return self
+
+    def keep(self, folder: Path) -> None:
+        """Copy the rows to `folder` (ids, offsets, words), where `restore` reads them."""
+        self.flush()
+        shutil.copyfile(self.path, folder / "tokens.u32")
+        (folder / "offsets.i64").write_bytes(self.offsets.tobytes())
+        (folder / "words.json").write_text(json.dumps(self.words, ensure_ascii=False),
+                                           encoding="utf-8")
+
+    def restore(self, folder: Path) -> "TokenStore":
+        """This store's rows become those `keep` copied to `folder` (raises ValueError when
+        its files do not fit together)."""
+        offsets = array("q")
+        offsets.frombytes((folder / "offsets.i64").read_bytes())
+        words = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        written = (folder / "tokens.u32").stat().st_size // 4
+        if not offsets or offsets[0] != 0 or offsets[-1] != written or not isinstance(
+                words, list):
+            raise ValueError(f"{folder / 'offsets.i64'} does not fit {folder / 'tokens.u32'}")
+        shutil.copyfile(folder / "tokens.u32", self.path)
+        self.words, self._index, self.offsets = words, None, offsets
+        self.pending, self.written = array("I"), written
         return self
 
     def lookup(self, positions: Mapping[str, int]) -> np.ndarray:

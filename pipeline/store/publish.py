@@ -56,6 +56,7 @@ class RunResults:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     segmentation: dict[str, int] = field(default_factory=dict)
     ingest: dict = field(default_factory=dict)
+    vocabulary: dict = field(default_factory=dict)
     lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
@@ -76,7 +77,8 @@ def run_results(config: RunConfig, *, text: PreparedText, segmentation: Segmenta
                       comparisons=comparisons, k_sweep=fitted.k_sweep,
                       stability=fitted.stability, model_metrics=fitted.metrics,
                       stage_seconds=stage_seconds, segmentation=asdict(segmentation),
-                      ingest={"cleaned_documents_reused": text.reused}, lineage=lineage,
+                      ingest={"cleaned_documents_reused": text.reused},
+                      vocabulary={"corpus_reused": modelling.corpus_reused}, lineage=lineage,
                       warnings=text.warnings, seed_topics=fitted.seed_topics,
                       watchlist=watchlist, overridden_keys=list(overridden_keys or []))
 
@@ -108,6 +110,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "stage_seconds": {k: round(v, 3) for k, v in results.stage_seconds.items()},
         "segmentation": results.segmentation,
         "ingest": results.ingest,
+        "vocabulary": results.vocabulary,
         "warnings": results.warnings,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),

@@ -123,6 +123,9 @@ class DocumentSet(list):
         super().__init__(documents)
         self.texts = texts if texts is not None else TextShards()
         self.tokens = None
+        # what identifies these documents across runs: the sha256 of their ingest cache
+        # entry's entry.json (text/cache.py); None when they are not cached
+        self.fingerprint: str | None = None
 
     def text_of(self, document: Document) -> str:
         return self.texts.text(document.text_row) if document.text_row >= 0 else document.text

@@ -2,19 +2,11 @@
 cache's key (text/cache.py) and the run's fingerprint."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Iterable
 
+from vntopics.pipeline.cache_entries import sha256_of
 from vntopics.pipeline.text.folders import walk_folder
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def describe_inputs(paths: Iterable[Path], symlinks: str = "inside") -> list[dict]:

@@ -241,6 +241,11 @@ def test_rerun_with_changed_k_segments_nothing(two_runs, third_run_other_k):
     changed_k = segmentation(third_run_other_k)
     assert changed_k["cache_hits"] == changed_k["documents"] == 125
     assert changed_k["segmented"] == 0
+    # the filtered tokens and the corpus of the same documents and settings are read back
+    manifests = [json.loads((v / "manifest.json").read_text(encoding="utf-8"))
+                 for v in (two_runs[0], two_runs[1], third_run_other_k)]
+    assert [m["segmentation"]["tokens_reused"] for m in manifests] == [False, True, True]
+    assert [m["vocabulary"]["corpus_reused"] for m in manifests] == [False, True, True]
 
 
 def test_rerun_reuses_cleaned_documents_and_gets_the_same_table(two_runs, third_run_other_k):

@@ -58,7 +58,7 @@ def run_stages(corpus: Path, work: Path, while_reading: bool):
                                                                   text.stopword_files],
                                   cache_dir=None, mapper=ProcessMapper(2), ahead=ahead)
         wasted = ahead.segmented if ahead else set()
-    corpus_, modelled = build_modelling_corpus(documents, CorpusConfig(), largest_k=8)
+    corpus_, modelled, _ = build_modelling_corpus(documents, CorpusConfig(), largest_k=8)
     return documents, stats, corpus_, modelled, wasted
 
 
