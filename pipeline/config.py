@@ -64,10 +64,11 @@ class SegmentConfig(StrictModel):
 
 
 class CacheConfig(StrictModel):
-    enabled: bool = Field(True, description="Reuse segmented text and cleaned documents "
-                                            "across runs.")
+    enabled: bool = Field(True, description="Reuse cleaned documents, segmented text, "
+                                            "filtered tokens and the vocabulary across runs.")
     dir: str = Field(".cache/vntopics",
-                     description="Where the segmentation and ingest caches live.")
+                     description="Where the ingest, segmentation, token and corpus caches "
+                                 "live.")
 
 
 class CorpusConfig(StrictModel):

@@ -13,26 +13,18 @@ import numpy as np
 from gensim.corpora import Dictionary
 from scipy import sparse
 
-from vntopics.pipeline.segment import TokenRows
-
-
-def row_index(rows: TokenRows, positions: np.ndarray) -> np.ndarray:
-    """The position (in `rows`) of every id of a block."""
-    lengths = rows.store.lengths([rows.row_numbers[p] for p in positions.tolist()])
-    return np.repeat(positions, lengths)
+from vntopics.pipeline.segment import DocumentFrequency, TokenRows
 
 
 def document_frequency(rows: TokenRows) -> tuple[np.ndarray, np.ndarray]:
-    """(documents holding each store id, the first of them) over `rows`."""
-    size = len(rows.store.words)
-    frequency = np.zeros(size, dtype=np.int64)
-    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-    for positions, ids in rows.blocks():
-        pairs = np.unique(row_index(rows, positions) * size + ids.astype(np.int64))
-        documents, words = np.divmod(pairs, size)
-        frequency += np.bincount(words, minlength=size)
-        np.minimum.at(first, words, documents)
-    return frequency, first
+    """(documents holding each store id, the first of them) over `rows`: those the segment
+    stage counted as the rows came, when they are exactly these rows (then dropped: read
+    once), else counted now."""
+    counted, size = rows.store.frequency, len(rows.store.words)
+    if counted is not None and counted.rows == rows.row_numbers:
+        rows.store.frequency = None
+        return counted.arrays(size)
+    return DocumentFrequency().add(rows).arrays(size)
 
 
 def stored_dictionary(rows: TokenRows, no_below: int, no_above: float, keep_n: int | None
@@ -59,7 +51,7 @@ def block_entries(rows: TokenRows, positions: np.ndarray, ids: np.ndarray,
     block's CSR entries in order."""
     mapped = column_of[ids]
     known = mapped >= 0
-    keys = (row_index(rows, positions) - positions[0])[known] * width + mapped[known]
+    keys = (rows.id_positions(positions) - positions[0])[known] * width + mapped[known]
     return np.unique(keys, return_counts=True)
 
 

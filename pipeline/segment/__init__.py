@@ -12,11 +12,11 @@ if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pip
     from vntopics.pipeline.segment.segmenter import SegmentationStats, segment_documents
     from vntopics.pipeline.segment.terms import (WatchTerm, check_seed_topics, load_watchlist,
                                                  parse_watchlist, seed_word)
-    from vntopics.pipeline.segment.tokens import TokenRows, TokenStore
+    from vntopics.pipeline.segment.tokens import DocumentFrequency, TokenRows, TokenStore
     from vntopics.pipeline.segment.words import check_stopword_files
 
 __all__ = ["ReadingSegmenter", "reading_segmenter", "SegmentationStats",
            "segment_documents", "WatchTerm", "check_seed_topics", "load_watchlist",
-           "parse_watchlist", "seed_word", "TokenRows", "TokenStore",
+           "parse_watchlist", "seed_word", "DocumentFrequency", "TokenRows", "TokenStore",
            "check_stopword_files"]
 __getattr__ = lazy_exports(__name__, __file__)

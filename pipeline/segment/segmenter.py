@@ -8,8 +8,10 @@ filled, their tokens in a `TokenStore` (`documents.tokens`), plus `SegmentationS
 Two streamed passes keep memory independent of the corpus: the first segments every text
 not yet in the segmentation cache (a temporary one when the run has none) and writes the
 results there as batches finish; the second reads texts and cached words back a window at
-a time, filters them and appends the tokens to the store. Records that came with their own
-words (pre-segmented input) skip the first pass and go through the same filter.
+a time, filters them and appends the tokens to the store, counting the vocabulary's document
+frequencies of each window as it goes (with segmenting while reading, while the workers
+still segment the next windows). Records that came with their own words (pre-segmented
+input) skip the first pass and go through the same filter.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from vntopics.pipeline.segment.cache import (SEPARATOR, SegmentationCache, cache
                                              split_joined, split_words)
 from vntopics.pipeline.segment.kept import KeptTokens, tokens_key
 from vntopics.pipeline.segment.terms import TermCounter, WatchTerm
-from vntopics.pipeline.segment.tokens import TokenStore
+from vntopics.pipeline.segment.tokens import DocumentFrequency, TokenStore
 from vntopics.pipeline.segment.words import (TokenFilter, given_segmentation, join_phrases,
                                              load_stopwords, segment_words)
 from vntopics.pipeline.text import Document, DocumentSet, document_set, read_texts
@@ -151,9 +153,11 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
     to `tokens` (a new store by default), which becomes `documents.tokens`. `ahead`: the
     texts are being segmented since they were read (pipeline/segment/reading.py): each
     window is filtered once its words are cached, so filtering ends soon after the last
-    batch; what it segmented counts as segmented here."""
+    batch; what it segmented counts as segmented here. Each window's document frequencies are
+    counted as it is filtered (`tokens.frequency`), for the vocabulary."""
     documents = document_set(documents)
     texts, store = documents.texts, tokens if tokens is not None else TokenStore()
+    store.frequency = DocumentFrequency()
     candidates = [d for d in documents if d.status == "ok"]
     to_segment = [d.text_row for d in candidates if not d.pre_segmented]
     stats = SegmentationStats(documents=len(candidates),
@@ -200,6 +204,8 @@ def tokenize_documents(documents: DocumentSet | list[Document], token_filter: To
                 if len(kept) < min_doc_tokens:
                     document.reject(f"too few tokens after stop-word filtering "
                                     f"({len(kept)} < {min_doc_tokens})")
+            # the vocabulary's document frequencies, counted while the workers go on
+            store.frequency.add(store.rows([d.token_row for d in window if d.status == "ok"]))
         if waiting:
             stats.segmented = segment_rest()     # all cached: only waits for `ahead`
         stats.cache_hits = len(keys) - stats.segmented

@@ -44,6 +44,7 @@ class TokenStore:
         self.pending = array("I")
         self.written = 0
         self.fingerprint: str | None = None   # these rows across runs (segment/kept.py)
+        self.frequency: DocumentFrequency | None = None   # counted as rows come, if asked
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -82,6 +83,7 @@ class TokenStore:
             raise ValueError(f"{folder / 'offsets.i64'} does not fit {folder / 'tokens.u32'}")
         shutil.copyfile(folder / "tokens.u32", self.path)
         self.words, self._index, self.offsets = words, None, offsets
+        self.frequency = None
         self.pending, self.written = array("I"), written
         return self
 
@@ -174,6 +176,11 @@ class TokenRows(Sequence):
     def lengths(self) -> np.ndarray:
         return self.store.lengths(self.row_numbers)
 
+    def id_positions(self, positions: np.ndarray) -> np.ndarray:
+        """The position (in these rows) of every id of a block (`blocks`)."""
+        lengths = self.store.lengths([self.row_numbers[p] for p in positions.tolist()])
+        return np.repeat(positions, lengths)
+
     def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         return self.store.blocks(self.row_numbers)
 
@@ -197,3 +204,36 @@ class TokenRows(Sequence):
 
     def subset(self, positions: Sequence[int]) -> "TokenRows":
         return TokenRows(self.store, [self.row_numbers[p] for p in positions])
+
+
+class DocumentFrequency:
+    """How many of the rows counted hold each id of a store, and the first of them (its
+    position among the rows counted), added to as rows come: the segment stage counts each
+    window of documents as it is filtered, while the workers still segment the next ones,
+    so the vocabulary does not wait for a pass over every id once the last one is in
+    (model/stored_corpus.py reads these when they cover exactly the rows it is given)."""
+
+    def __init__(self):
+        self.rows: list[int] = []
+        self.frequency = np.zeros(0, dtype=np.int64)
+        self.first = np.zeros(0, dtype=np.int64)
+
+    def add(self, rows: TokenRows) -> "DocumentFrequency":
+        size = len(rows.store.words)
+        grow = size - len(self.frequency)
+        self.frequency = np.concatenate([self.frequency, np.zeros(grow, np.int64)])
+        self.first = np.concatenate([self.first, np.full(grow, np.iinfo(np.int64).max)])
+        offset = len(self.rows)
+        for positions, ids in rows.blocks():
+            pairs = np.unique(rows.id_positions(positions) * size + ids.astype(np.int64))
+            documents, words = np.divmod(pairs, size)
+            self.frequency += np.bincount(words, minlength=size)
+            np.minimum.at(self.first, words, documents + offset)
+        self.rows.extend(rows.row_numbers)
+        return self
+
+    def arrays(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """(frequency, first) over `size` ids (ids no counted row holds: 0, never)."""
+        grow = size - len(self.frequency)
+        return (np.concatenate([self.frequency, np.zeros(grow, np.int64)]),
+                np.concatenate([self.first, np.full(grow, np.iinfo(np.int64).max)]))

@@ -26,7 +26,7 @@ from vntopics.pipeline.text.normalise import (clean_lines, guess_title, looks_li
                                               normalise_unicode, strip_html)
 from vntopics.pipeline.text.provinces import canonical_province, infer_province, province_2025
 from vntopics.pipeline.text.read import RawDocument, iter_raw_documents
-from vntopics.pipeline.text.shards import TextShards, TextsOf
+from vntopics.pipeline.text.shards import TextShards, TextsOf, read_texts
 from vntopics.pipeline.text.sources import infer_source
 
 DOCUMENT_COLUMNS = ["doc_id", "title", "date", "year", "province", "source", "n_chars",
@@ -136,9 +136,15 @@ class DocumentSet(list):
         held through the model fits, the run's memory peak)."""
         order = sorted(range(len(documents)), key=lambda i: documents[i].text_row)
         found = [""] * len(documents)
-        for i in order:          # ascending rows: each shard read once
-            if documents[i].text_row < len(self.texts):    # "" for a text stored elsewhere
-                found[i] = lead_of(self.text_of(documents[i]), documents[i].title)
+        stored = [i for i in order if 0 <= documents[i].text_row < len(self.texts)]
+        # ascending rows: each shard read once, only the rows wanted decoded (1.3 s for the
+        # ~2,000 articles of a full-VNTC report when whole shards were)
+        texts = read_texts(self.texts.where([documents[i].text_row for i in stored]))
+        for i, text in zip(stored, texts):
+            found[i] = lead_of(text, documents[i].title)
+        for i in order:          # "" for a text stored elsewhere (row beyond these shards)
+            if documents[i].text_row < 0:
+                found[i] = lead_of(documents[i].text, documents[i].title)
         return found
 
 

@@ -15,7 +15,7 @@ from vntopics.pipeline.model import sweep_and_fit
 from vntopics.pipeline.model.coherence import coherence_scores_many, window_counts
 from vntopics.pipeline.model.corpus import build_corpus
 from vntopics.pipeline.segment import tokens as token_module
-from vntopics.pipeline.segment.tokens import TokenStore
+from vntopics.pipeline.segment.tokens import DocumentFrequency, TokenStore
 
 
 @pytest.fixture(params=[1 << 22, 997], ids=["one block", "many blocks"])
@@ -54,6 +54,35 @@ def test_corpus_is_the_same_from_the_store(stored):
         assert corpus.counts.dtype == expected.counts.dtype
         assert np.array_equal(corpus.kept, expected.kept)
         assert np.array_equal(corpus.counts.indices, expected.counts.indices)
+
+
+def test_frequencies_counted_as_rows_come_give_the_same_vocabulary(real_corpus):
+    """The segment stage counts each window as it is filtered (segment.DocumentFrequency),
+    new words arriving between windows and rejected rows left out: the vocabulary built from
+    those counts is the one counted at once; counts of other rows are not used."""
+    _, token_lists, _ = real_corpus
+    lists = [list(t) for t in token_lists]
+    store, rows, counted = TokenStore(), [], DocumentFrequency()
+    for start in range(0, len(lists), 7):
+        window = []
+        for tokens in lists[start:start + 7]:
+            store.append(tokens[:3])              # a document rejected: not counted
+            window.append(store.append(tokens))
+        counted.add(store.rows(window))
+        rows += window
+    for no_below, no_above, keep_n in ((3, 0.5, 20000), (2, 0.3, 300)):
+        expected = build_corpus(lists, no_below, no_above, keep_n)
+        store.frequency = counted
+        corpus = build_corpus(store.rows(rows), no_below, no_above, keep_n)
+        assert store.frequency is None            # read (once): the counted path was taken
+        assert corpus.dictionary.token2id == expected.dictionary.token2id
+        assert corpus.dictionary.dfs == expected.dictionary.dfs
+        assert (corpus.counts != expected.counts).nnz == 0
+    store.frequency = counted
+    subset = build_corpus(store.rows(rows[1:]), 3, 0.5, 20000)
+    assert store.frequency is counted              # other rows: counted afresh
+    assert subset.dictionary.token2id == build_corpus(lists[1:], 3, 0.5, 20000
+                                                      ).dictionary.token2id
 
 
 def test_comparison_counts_are_the_same_from_the_store(stored):
