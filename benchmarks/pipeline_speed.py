@@ -134,6 +134,8 @@ def print_run(name: str, result: dict) -> None:
           f" [{status}]")
     if result["documents"]:
         print(f"  documents {result['documents']}  segmentation {result['segmentation']}")
+        print("  read back from the caches: " + ", ".join(
+            f"{what} {'yes' if reused else 'no'}" for what, reused in result["reused"].items()))
     stages = result["stage_seconds"]
     if stages:
         accounted = sum(stages.values())

@@ -143,6 +143,10 @@ class Run:
                 "stage_seconds": manifest.get("stage_seconds", {}),
                 "documents": manifest.get("documents", {}),
                 "segmentation": manifest.get("segmentation", {}),
+                "reused": {"cleaned documents": manifest.get("ingest", {}).get(
+                               "cleaned_documents_reused"),
+                           "tokens": manifest.get("segmentation", {}).get("tokens_reused"),
+                           "corpus": manifest.get("vocabulary", {}).get("corpus_reused")},
                 "peak_tree_rss": self.peak_total, "peak_rss_by_stage": self.peak_by_stage,
                 "peak_rss_by_role": self.peak_by_role, "rss_at_peak": self.at_peak,
                 "rss_at_stage_peak": self.at_stage_peak,
