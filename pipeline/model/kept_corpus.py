@@ -1,9 +1,9 @@
 """The modelling corpus kept between runs: a re-run over the same tokens with the same
 corpus settings reads its vocabulary and counts back instead of counting them again.
 
-Counting the vocabulary and the counts matrix from the token ids is 7–10 s of every full-VNTC
-run, warm or cold (benchmarks/README.md, "Warm re-runs"); a re-run that changes only model or
-comparison settings has the same tokens (segment/kept.py gives them a fingerprint) and so the
+Counting the vocabulary and the counts matrix from the token ids was 7.6–9.5 s of a warm
+full-VNTC re-run, 0.4 s read back from here (benchmarks/README.md, "Warm re-runs"); a re-run
+that changes only model or comparison settings has the same tokens (segment/kept.py gives them a fingerprint) and so the
 same corpus. The key: the tokens' fingerprint, the corpus settings, the source of this
 package with gensim's and scipy's versions. An entry (pipeline/cache_entries.py: checked
 when read, set aside when damaged): the dictionary (its words in id order, their document

@@ -2,9 +2,8 @@
 with the same token settings reads its filtered tokens back instead of making them again.
 
 A warm re-run (only model or comparison settings changed) read every text back, hashed it,
-fetched its words from the segmentation cache and filtered them: 10–14 s of a 63–93 s re-run
-on the full VNTC, against well under a second to read this entry (benchmarks/README.md,
-"Warm re-runs"). The key is everything the result depends on: the documents' fingerprint
+fetched its words from the segmentation cache and filtered them: 10–14 s of a full-VNTC
+re-run, 0.7 s read back from here (benchmarks/README.md, "Warm re-runs"). The key is everything the result depends on: the documents' fingerprint
 (their ingest cache entry, text/cache.py), the stop-words as loaded, the other text
 settings, the watchlist, and the source of this package with underthesea's version. An entry
 (pipeline/cache_entries.py: checked when read, set aside when damaged) holds the TokenStore's
