@@ -220,9 +220,7 @@ class DocumentFrequency:
 
     def add(self, rows: TokenRows) -> "DocumentFrequency":
         size = len(rows.store.words)
-        grow = size - len(self.frequency)
-        self.frequency = np.concatenate([self.frequency, np.zeros(grow, np.int64)])
-        self.first = np.concatenate([self.first, np.full(grow, np.iinfo(np.int64).max)])
+        self.frequency, self.first = self.arrays(size)
         offset = len(self.rows)
         for positions, ids in rows.blocks():
             pairs = np.unique(rows.id_positions(positions) * size + ids.astype(np.int64))

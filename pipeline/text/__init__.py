@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from vntopics.pipeline.lazy import lazy_exports
 
 if TYPE_CHECKING:   # the exports, each loaded from its module on first use (pipeline/lazy.py)
+    from vntopics.pipeline.text.cleaning import prepare_documents
     from vntopics.pipeline.text.documents import (DOCUMENT_COLUMNS, INGEST_COLUMNS, Document,
-                                                  DocumentSet, document_set, documents_table,
-                                                  prepare_documents)
+                                                  DocumentSet, document_set, documents_table)
     from vntopics.pipeline.text.folders import tag_folder
     from vntopics.pipeline.text.inputs import describe_inputs, sha256_of
     from vntopics.pipeline.text.normalise import NORMALISER_VERSION, normalise_unicode

@@ -29,7 +29,8 @@ from vntopics.pipeline.cache_entries import (CacheEntries, code_fingerprint, key
                                              sha256_of)
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.parallel import Progress
-from vntopics.pipeline.text.documents import Document, DocumentSet, prepare_documents
+from vntopics.pipeline.text.cleaning import prepare_documents
+from vntopics.pipeline.text.documents import Document, DocumentSet
 from vntopics.pipeline.text.folders import tag_folder
 from vntopics.pipeline.text.shards import ShardWriteError, TextShards
 

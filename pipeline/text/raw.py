@@ -12,7 +12,7 @@ class RawDocument:
     """One input record as read, before any cleaning: its id, raw text, the file it came
     from, the given metadata (title, date, province, source) from the record, a
     `# key = value` header or a metadata.csv sidecar, and `ok` or `rejected` with a reason.
-    Filled by `read.read_documents`; `text.documents.clean_document` turns it into a
+    Filled by `read.read_documents`; `text.cleaning.clean_document` turns it into a
     `Document`. A record segmented by another tool carries its words in `tokens`."""
     doc_id: str
     text: str

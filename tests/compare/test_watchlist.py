@@ -20,7 +20,8 @@ from vntopics.pipeline.parallel import ProcessMapper
 from vntopics.pipeline.segment import segment_documents
 from vntopics.pipeline.segment.segmenter import token_lists
 from vntopics.pipeline.segment.terms import parse_watchlist
-from vntopics.pipeline.text.documents import clean_document, document_set, documents_table
+from vntopics.pipeline.text.cleaning import clean_document
+from vntopics.pipeline.text.documents import document_set, documents_table
 from vntopics.pipeline.text.read import RawDocument
 
 YEARS = (2019, 2020, 2021)

@@ -6,7 +6,8 @@ import shutil
 
 from vntopics.pipeline.config import InputConfig
 from vntopics.pipeline.text import describe_inputs
-from vntopics.pipeline.text.documents import documents_table, prepare_documents
+from vntopics.pipeline.text.cleaning import prepare_documents
+from vntopics.pipeline.text.documents import documents_table
 from vntopics.pipeline.text.cache import IngestCache, ingest_key
 from tests.conftest import FIXTURES
 

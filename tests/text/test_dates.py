@@ -88,7 +88,7 @@ def test_never_raises_and_returns_real_dates(text):
                                         ("1930-02-03", "before 1945"),
                                         ("2021-02-30", None)])
 def test_given_dates_outside_1945_to_today_are_unreadable_with_a_note(given, note):
-    from vntopics.pipeline.text.documents import clean_document
+    from vntopics.pipeline.text.cleaning import clean_document
     from vntopics.pipeline.text.read import RawDocument
 
     body = (FIXTURES / "seeds" / "004_ada06a6cc70b6956.txt").read_text(encoding="utf-8")

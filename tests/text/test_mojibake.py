@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.text.legacy_encodings import to_cp1258, to_double_utf8, to_tcvn3, to_vni
-from vntopics.pipeline.text.documents import clean_document
+from vntopics.pipeline.text.cleaning import clean_document
 from vntopics.pipeline.text.mojibake import detect_mojibake
 from vntopics.pipeline.text.read import RawDocument, read_documents
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vntopics.pipeline.text.documents import GIVEN, clean_document
+from vntopics.pipeline.text.cleaning import GIVEN, clean_document
 from vntopics.pipeline.text.provinces import canonical_province
 from vntopics.pipeline.text.read import RawDocument, decode_bytes, read_documents
 from vntopics.pipeline.text.dates import FIRST_DATE, parse_given_date, today
