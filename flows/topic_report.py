@@ -121,6 +121,8 @@ def models(documents: DocumentSet, config: RunConfig, mapper: Mapper, lineage: L
                 len(modelling.modelled),
                 " (corpus reused from the cache)" if modelling.corpus_reused else "")
     result = modelling.fitted
+    if result.refits_reused:
+        logger.info("%d stability refits reused from the cache", result.refits_reused)
     for seeded in result.seed_topics:
         if seeded.missing:
             logger.warning("seeded topic %r: %s not in the vocabulary (stop-word, too rare or "

@@ -65,10 +65,11 @@ class SegmentConfig(StrictModel):
 
 class CacheConfig(StrictModel):
     enabled: bool = Field(True, description="Reuse cleaned documents, segmented text, "
-                                            "filtered tokens and the vocabulary across runs.")
+                                            "filtered tokens, the vocabulary and stability refits "
+                                            "across runs.")
     dir: str = Field(".cache/vntopics",
-                     description="Where the ingest, segmentation, token and corpus caches "
-                                 "live.")
+                     description="Where the ingest, segmentation, token, corpus and fit "
+                                 "caches live.")
 
 
 class CorpusConfig(StrictModel):

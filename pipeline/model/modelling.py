@@ -13,6 +13,7 @@ import numpy as np
 from vntopics.pipeline.config import CorpusConfig, ModelConfig
 from vntopics.pipeline.model.corpus import Corpus, build_modelling_corpus
 from vntopics.pipeline.model.kept_corpus import kept_corpus
+from vntopics.pipeline.model.kept_fits import KeptFits
 from vntopics.pipeline.model.selection import FitResult, sweep_and_fit
 from vntopics.pipeline.parallel import Mapper, Progress
 from vntopics.pipeline.segment import TokenRows
@@ -42,17 +43,19 @@ def model_topics(documents: DocumentSet, settings: ModelConfig, *,
                  ) -> Modelling:
     """Build the corpus (`corpus_settings`) of the `ok` documents, then fit every model of
     `settings`. `share_dir`: move the counts there so local fit workers read them instead of
-    receiving a copy (None: pickled, e.g. to a cluster). `cache_dir`: where the corpus is kept
-    for a re-run (None: not kept). With `model.continue_from: latest` each model starts from
+    receiving a copy (None: pickled, e.g. to a cluster). `cache_dir`: where the corpus and the
+    stability refits are kept for a re-run (None: not kept). With `model.continue_from: latest` each model starts from
     `memory`'s topics. `progress` hears one step per model name."""
     started = time.perf_counter()
+    kept = kept_corpus(cache_dir, documents.tokens, corpus_settings)
     corpus, modelled, reused = build_modelling_corpus(
-        documents, corpus_settings, largest_k=max(settings.k_values()),
-        kept=kept_corpus(cache_dir, documents.tokens, corpus_settings), share_dir=share_dir)
+        documents, corpus_settings, largest_k=max(settings.k_values()), kept=kept,
+        share_dir=share_dir)
     texts = documents.tokens.rows([d.token_row for d in modelled])
     vocabulary_seconds = time.perf_counter() - started
     warm = (memory.warm_start(corpus.vocabulary)
             if memory is not None and settings.continue_from == "latest" else None)
     fitted = sweep_and_fit(corpus, texts, settings, mapper=mapper, warm_start=warm,
-                           progress=progress)
+                           progress=progress,
+                           kept=KeptFits(cache_dir, kept.key) if kept else None)
     return Modelling(corpus, modelled, texts, fitted, vocabulary_seconds, reused)

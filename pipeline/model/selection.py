@@ -46,8 +46,8 @@ from vntopics.pipeline.model.corpus import Corpus
 from vntopics.pipeline.parallel import Mapper, Progress
 from vntopics.pipeline.model.coherence import (COHERENCE_TOP_N, coherence_scores_many,
                                                topic_diversity)
-from vntopics.pipeline.model.fitting import (DIVERSITY_TOP_N, FitJob, FitOutcome,
-                                             longest_first, run_fit_job)
+from vntopics.pipeline.model.fitting import DIVERSITY_TOP_N, FitJob, FitOutcome
+from vntopics.pipeline.model.kept_fits import KeptFits, fit_all
 from vntopics.pipeline.model.registry import family
 from vntopics.pipeline.model.seeds import SeedTopic, resolve_seed_topics
 from vntopics.pipeline.model.topics import TopicModel
@@ -78,6 +78,7 @@ class FitResult:
     stability: pd.DataFrame              # STABILITY_COLUMNS, one row per topic of each model
     metrics: dict                        # per model, for manifest.json
     seed_topics: list[SeedTopic] = field(default_factory=list)   # as resolved, in order
+    refits_reused: int = 0               # stability refits read back (model/kept_fits.py)
 
 
 def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) -> int:
@@ -100,7 +101,8 @@ def choose_k(sweep: pd.DataFrame, rule: str = "npmi", tolerance: float = 0.005) 
 
 def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: ModelConfig,
                   *, mapper: Mapper = map, warm_start: dict[str, np.ndarray] | None = None,
-                  progress: Progress | None = None) -> FitResult:
+                  progress: Progress | None = None, kept: KeptFits | None = None
+                  ) -> FitResult:
     """Fit every model of `model_config.models` over its K values, choose K per model, fit the
     stability seeds at that K, and gather tables and metrics. `texts` are the token lists of
     the corpus' documents (what coherence is counted on).
@@ -113,7 +115,9 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     `model_config.seed_topics` are resolved against the vocabulary first (a seed topic with
     no word in it stops here, before any fit) and seed every fit (pipeline/model/seeds.py).
 
-    `progress` hears one step per model name, counting its fits (every K, every seed)."""
+    `progress` hears one step per model name, counting its fits (every K, every seed).
+    `kept`: where stability refits of an earlier run over this corpus are read back from,
+    and this run's are kept."""
     seeded = tuple(resolve_seed_topics(model_config.seed_topics, corpus.vocabulary))
     warm_start = warm_start or {}
     names, ks, seed = list(model_config.models), model_config.k_values(), model_config.seed
@@ -143,7 +147,7 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
         jobs += [job(name, ks[0], s) for name in names for s in extra_seeds]
-    outcomes = list(counted(mapper(run_fit_job, longest_first(jobs))))
+    outcomes = list(counted(fit_all(jobs, mapper, kept)))
     main = {(o.name, o.k): o for o in outcomes if o.seed == seed}
     score_outcomes(list(main.values()), texts, corpus.dictionary)
 
@@ -157,8 +161,8 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
                               if c.name == "model" else c).reset_index(drop=True)
 
     if len(ks) > 1 and extra_seeds:
-        outcomes += list(counted(mapper(run_fit_job, longest_first(
-            [job(name, chosen_k[name], s) for name in names for s in extra_seeds]))))
+        outcomes += list(counted(fit_all([job(name, chosen_k[name], s) for name in names
+                                          for s in extra_seeds], mapper, kept)))
 
     models, stability, metrics = {}, [], {}
     for name in names:
@@ -186,4 +190,5 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     stability_frame = (pd.concat(stability, ignore_index=True) if stability
                        else pd.DataFrame(columns=STABILITY_COLUMNS))
     return FitResult(models=models, k_sweep=sweep[K_SWEEP_COLUMNS], stability=stability_frame,
-                     metrics=metrics, seed_topics=list(seeded))
+                     metrics=metrics, seed_topics=list(seeded),
+                     refits_reused=kept.reused if kept else 0)

@@ -57,6 +57,7 @@ class RunResults:
     segmentation: dict[str, int] = field(default_factory=dict)
     ingest: dict = field(default_factory=dict)
     vocabulary: dict = field(default_factory=dict)
+    fits: dict = field(default_factory=dict)     # {stability_refits_reused}
     lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
@@ -78,7 +79,8 @@ def run_results(config: RunConfig, *, text: PreparedText, segmentation: Segmenta
                       stability=fitted.stability, model_metrics=fitted.metrics,
                       stage_seconds=stage_seconds, segmentation=asdict(segmentation),
                       ingest={"cleaned_documents_reused": text.reused},
-                      vocabulary={"corpus_reused": modelling.corpus_reused}, lineage=lineage,
+                      vocabulary={"corpus_reused": modelling.corpus_reused},
+                      fits={"stability_refits_reused": fitted.refits_reused}, lineage=lineage,
                       warnings=text.warnings, seed_topics=fitted.seed_topics,
                       watchlist=watchlist, overridden_keys=list(overridden_keys or []))
 
@@ -111,6 +113,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "segmentation": results.segmentation,
         "ingest": results.ingest,
         "vocabulary": results.vocabulary,
+        "fits": results.fits,
         "warnings": results.warnings,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),

@@ -118,7 +118,8 @@ def test_prevalence_by_province_and_year(two_runs):
 def test_same_seed_gives_identical_topics(two_runs):
     first, second = two_runs
     assert first != second
-    for table in ("topics.csv", "doc_topics.csv", "topic_prevalence.csv"):
+    for table in ("topics.csv", "doc_topics.csv", "topic_prevalence.csv",
+                  "topic_stability.csv"):
         assert (first / "tables" / table).read_bytes() == (second / "tables" / table).read_bytes()
 
 
@@ -246,6 +247,8 @@ def test_rerun_with_changed_k_segments_nothing(two_runs, third_run_other_k):
                  for v in (two_runs[0], two_runs[1], third_run_other_k)]
     assert [m["segmentation"]["tokens_reused"] for m in manifests] == [False, True, True]
     assert [m["vocabulary"]["corpus_reused"] for m in manifests] == [False, True, True]
+    # the second run's stability refits (same corpus, K and seeds) are read back
+    assert [m["fits"]["stability_refits_reused"] for m in manifests] == [0, 4, 0]
 
 
 def test_rerun_reuses_cleaned_documents_and_gets_the_same_table(two_runs, third_run_other_k):
