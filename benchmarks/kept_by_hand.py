@@ -13,7 +13,9 @@
    counts) against gensim's `CoherenceModel` (one process) on the same NMF topics and the
    segmented vntc-sample-3000 (segmentation cached under .cache/benchmarks).
 3. LDA E-step: `BatchLdaModel.infer_counts` against gensim's per-document
-   `LdaModel.inference` on the same fitted model and documents; largest gamma difference.
+   `LdaModel.inference` on the same fitted model and documents; largest gamma difference;
+   then the same batched E-step with its per-entry normaliser in numpy instead of C
+   (pipeline/model/estep_norms.py), which must give the same bits.
 Seconds are noisy on a shared 2-core machine: quote the ratios of one invocation.
 """
 from __future__ import annotations
@@ -137,6 +139,20 @@ def estep(corpus) -> None:
           f"gensim per document {theirs_s:.1f} s ({theirs_s / ours_s:.1f}x ours); largest "
           f"gamma difference {difference:.1e} of the largest gamma (each stops within "
           f"gensim's gamma_threshold, from its own random start)")
+
+    from vntopics.pipeline.model import estep_norms
+
+    compiled = estep_norms.norms_function
+    model.random_state = np.random.RandomState(7)
+    with_c, c_s = timed(model.infer_counts, corpus.counts)
+    estep_norms.norms_function = lambda: estep_norms.numpy_norms
+    try:
+        model.random_state = np.random.RandomState(7)
+        with_numpy, numpy_s = timed(model.infer_counts, corpus.counts)
+    finally:
+        estep_norms.norms_function = compiled
+    print(f"  its normaliser in C ({compiled().__name__}) {c_s:.1f} s, in numpy {numpy_s:.1f} s "
+          f"({numpy_s / c_s:.2f}x); same bits: {np.array_equal(with_c, with_numpy)}")
 
 
 def main() -> int:

@@ -69,3 +69,39 @@ def test_stability_refit_skips_document_topics(real_corpus):
     topics_only = fit_lda(corpus, 4, LdaConfig(), seed=5, doc_topics=False)
     assert topics_only.doc_topic is None and full.doc_topic.shape == (corpus.num_docs, 4)
     np.testing.assert_array_equal(topics_only.topic_word, full.topic_word)
+
+
+def test_the_e_steps_c_loop_is_built_and_gives_numpys_bits(real_corpus, monkeypatch):
+    """The per-entry normaliser in C (pipeline/model/_estep.c) is what fits use here (this
+    machine has a compiler), and a fit with it has exactly the bits of the numpy one."""
+    from vntopics.pipeline.model import estep_norms
+
+    assert estep_norms.norms_function() is estep_norms.compiled_norms
+    for indptr, theta, beta_nz, live in estep_norms.probe_cases():
+        expected, got = np.full(len(beta_nz), -1.0), np.full(len(beta_nz), -1.0)
+        estep_norms.numpy_norms(indptr, theta, beta_nz, live, expected, 1e-16)
+        estep_norms.compiled_norms(indptr, theta, beta_nz, live, got, 1e-16)
+        assert np.array_equal(got, expected)
+        assert (got[np.repeat(~live, np.diff(indptr))] == -1.0).all()   # dead rows untouched
+    corpus = real_corpus[0]
+    with_c = fit_lda(corpus, 6, LdaConfig(), seed=5)
+    monkeypatch.setattr(estep_norms, "norms_function", lambda: estep_norms.numpy_norms)
+    with_numpy = fit_lda(corpus, 6, LdaConfig(), seed=5)
+    assert np.array_equal(with_c.topic_word, with_numpy.topic_word)
+    assert np.array_equal(with_c.doc_topic, with_numpy.doc_topic)
+
+
+def test_a_c_loop_with_other_numbers_is_not_used(monkeypatch, caplog):
+    from vntopics.pipeline.model import estep_norms
+
+    def off_by_one_ulp(indptr, theta, beta_nz, live, norm, eps):
+        estep_norms.numpy_norms(indptr, theta, beta_nz, live, norm, eps)
+        norm[:] = np.nextafter(norm, np.inf)
+
+    monkeypatch.setattr(estep_norms, "compiled_norms", off_by_one_ulp)
+    estep_norms.norms_function.cache_clear()
+    try:
+        assert estep_norms.norms_function() is estep_norms.numpy_norms
+        assert "runs in numpy" in caplog.text and "different numbers" in caplog.text
+    finally:
+        estep_norms.norms_function.cache_clear()
