@@ -143,11 +143,14 @@ def compare(modelling: Modelling, config: RunConfig,
     with stage_progress("bootstrap") as progress:
         tables = compare_documents(list(modelling.fitted.models.values()), modelling.modelled,
                                    modelling.texts, config.compare, seed=config.model.seed,
-                                   watchlist=watchlist, progress=progress)
+                                   watchlist=watchlist, progress=progress,
+                                   cache_dir=cache_dir(config),
+                                   corpus_key=modelling.corpus_key)
     logger = get_run_logger()
     logger.info("compared %d groups; %d distinctive words; %d emerging/declining words; %d "
-                "citation cells", tables.prevalence["group"].nunique(),
-                len(tables.distinctive), len(tables.trend_summary), len(tables.citations))
+                "citation cells%s", tables.prevalence["group"].nunique(),
+                len(tables.distinctive), len(tables.trend_summary), len(tables.citations),
+                " (all but prevalence reused from the cache)" if tables.reused else "")
     if watchlist:
         found = tables.watchlist[(tables.watchlist["dimension"] == "all")]
         logger.info("watchlist: %s", "; ".join(f"{t} in {d} documents" for t, d in

@@ -65,11 +65,11 @@ class SegmentConfig(StrictModel):
 
 class CacheConfig(StrictModel):
     enabled: bool = Field(True, description="Reuse cleaned documents, segmented text, "
-                                            "filtered tokens, the vocabulary and stability refits "
-                                            "across runs.")
+                                            "filtered tokens, the vocabulary, stability refits "
+                                            "and topic-free comparisons across runs.")
     dir: str = Field(".cache/vntopics",
-                     description="Where the ingest, segmentation, token, corpus and fit "
-                                 "caches live.")
+                     description="Where the ingest, segmentation, token, corpus, fit "
+                                 "and comparison caches live.")
 
 
 class CorpusConfig(StrictModel):

@@ -4,12 +4,14 @@ documents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
 from vntopics.pipeline.compare.citations import citation_table
 from vntopics.pipeline.compare.distinctive import count_matrix, distinctive_keywords
+from vntopics.pipeline.compare.kept import KeptComparisons
 from vntopics.pipeline.compare.prevalence import group_labels, topic_prevalence
 from vntopics.pipeline.compare.trends import keyword_trends, trend_summary
 from vntopics.pipeline.compare.watchlist import WATCHLIST_COLUMNS, watchlist_table
@@ -33,6 +35,7 @@ class ComparisonTables:
     citations: pd.DataFrame
     watchlist: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=WATCHLIST_COLUMNS))
+    reused: bool = False      # all but prevalence read back from the cache (compare/kept.py)
 
 
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
@@ -40,11 +43,13 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                    citation_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
                    seed: int, watchlist: Sequence[WatchTerm] = (),
                    term_counts: Sequence[dict[str, int]] | None = None,
-                   progress: Progress | None = None) -> ComparisonTables:
+                   progress: Progress | None = None,
+                   kept: KeptComparisons | None = None) -> ComparisonTables:
     """`documents` are the modelled documents in the row order of every model's doc_topic,
     of `token_lists`, `citation_lists` and `term_counts` (each document's watchlist counts,
     pipeline/segment/terms.py). `progress` hears the step "bootstrap": resamples drawn, over
-    all models."""
+    all models. `kept`: where the tables that do not depend on the topics are read back
+    from, or kept for a re-run."""
     total = settings.bootstrap * len(models)
 
     def resampled(index: int):
@@ -57,6 +62,9 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                                              min_group_docs=settings.min_group_docs,
                                              progress=resampled(index))
                             for index, m in enumerate(models)], ignore_index=True)
+    topic_free = kept.load() if kept else None
+    if topic_free is not None:
+        return ComparisonTables(prevalence, **topic_free, reused=True)
     counted = count_matrix(token_lists)       # one pass over the tokens for all three tables
     distinctive = pd.concat(
         [distinctive_keywords(token_lists, group_labels(documents, dimension).tolist(),
@@ -72,17 +80,25 @@ def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
                                settings.confidence)
     watched = watchlist_table(watchlist, term_counts or [{} for _ in token_lists], documents,
                               settings, seed)
-    return ComparisonTables(prevalence, distinctive, trends, summary, citations, watched)
+    topic_free = {"distinctive": distinctive, "keyword_trends": trends,
+                  "trend_summary": summary, "citations": citations, "watchlist": watched}
+    if kept:
+        kept.save(topic_free)
+    return ComparisonTables(prevalence, **topic_free)
 
 
 def compare_documents(models: Sequence[TopicModel], modelled: Sequence[Document],
                       token_lists: Sequence[Sequence[str]], settings: CompareConfig, *,
                       seed: int, watchlist: Sequence[WatchTerm] = (),
-                      progress: Progress | None = None) -> ComparisonTables:
+                      progress: Progress | None = None, cache_dir: Path | None = None,
+                      corpus_key: str | None = None) -> ComparisonTables:
     """The compare stage's entry point: `compare_groups` over the modelled documents (in the
     models' row order, `token_lists` their tokens), their table, citations and watchlist
-    counts taken from them."""
+    counts taken from them. With `cache_dir` and the corpus entry's key (`Modelling.
+    corpus_key`), the tables that do not depend on the topics are kept there."""
+    kept = (KeptComparisons(cache_dir, corpus_key, settings, watchlist, seed)
+            if cache_dir is not None and corpus_key is not None else None)
     return compare_groups(models, documents_table(modelled), token_lists,
                           [d.citations for d in modelled], settings, seed=seed,
                           watchlist=watchlist, term_counts=[d.term_counts for d in modelled],
-                          progress=progress)
+                          progress=progress, kept=kept)

@@ -34,6 +34,7 @@ class Modelling:
     fitted: FitResult
     vocabulary_seconds: float   # of the whole call, building the corpus
     corpus_reused: bool = False   # read back from the cache (model/kept_corpus.py)
+    corpus_key: str | None = None   # its cache entry's key (None: not kept)
 
 
 def model_topics(documents: DocumentSet, settings: ModelConfig, *,
@@ -58,4 +59,5 @@ def model_topics(documents: DocumentSet, settings: ModelConfig, *,
     fitted = sweep_and_fit(corpus, texts, settings, mapper=mapper, warm_start=warm,
                            progress=progress,
                            kept=KeptFits(cache_dir, kept.key) if kept else None)
-    return Modelling(corpus, modelled, texts, fitted, vocabulary_seconds, reused)
+    return Modelling(corpus, modelled, texts, fitted, vocabulary_seconds, reused,
+                     kept.key if kept else None)

@@ -119,7 +119,8 @@ def test_same_seed_gives_identical_topics(two_runs):
     first, second = two_runs
     assert first != second
     for table in ("topics.csv", "doc_topics.csv", "topic_prevalence.csv",
-                  "topic_stability.csv"):
+                  "topic_stability.csv", "distinctive_keywords.csv", "keyword_trends.csv",
+                  "keyword_trend_summary.csv", "citations.csv", "watchlist.csv"):
         assert (first / "tables" / table).read_bytes() == (second / "tables" / table).read_bytes()
 
 
@@ -249,6 +250,8 @@ def test_rerun_with_changed_k_segments_nothing(two_runs, third_run_other_k):
     assert [m["vocabulary"]["corpus_reused"] for m in manifests] == [False, True, True]
     # the second run's stability refits (same corpus, K and seeds) are read back
     assert [m["fits"]["stability_refits_reused"] for m in manifests] == [0, 4, 0]
+    # the topic-free comparisons of the same corpus and compare settings too, whatever K
+    assert [m["compare"]["topic_free_tables_reused"] for m in manifests] == [False, True, True]
 
 
 def test_rerun_reuses_cleaned_documents_and_gets_the_same_table(two_runs, third_run_other_k):
