@@ -103,10 +103,13 @@ def window_counts(texts: Iterable[Sequence[str]] | TokenRows, words: Sequence[st
     for lengths, ids in id_chunks(texts, words):
         per_doc = np.maximum(lengths - window + 1, 1)
         offsets = windows + np.concatenate([[0], np.cumsum(per_doc)[:-1]])
-        doc = np.repeat(np.arange(len(lengths)), lengths)
-        position = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        keep = ids >= 0
-        ids, doc, position = ids[keep], doc[keep], position[keep]
+        # document and position of the top words' tokens only: per-token arrays of the
+        # whole chunk were ~200 MB on the full VNTC, held while the fit workers still run
+        found = np.flatnonzero(ids >= 0)
+        ends = np.cumsum(lengths)
+        doc = np.searchsorted(ends, found, side="right")
+        position = found - (ends - lengths)[doc]
+        ids = ids[found]
         found_words.append(ids)
         lows.append(offsets[doc] + np.maximum(position - window + 1, 0))
         highs.append(offsets[doc] + np.minimum(position, per_doc[doc] - 1))
