@@ -4,10 +4,9 @@
 top-level function `run_fit_job` (plain picklable arguments in, a picklable `FitOutcome` out),
 dispatched through `mapper(fn, items)`: the builtin `map` by default, or any drop-in such as a
 Prefect- or Dask-backed map, since no fit depends on another's result within a round.
-Coherence is scored in the calling process as soon as every main fit of a round is in (while
-the workers still fit the stability seeds), all of them in one pass over the texts
-(`coherence_scores_many`, pipeline/model/coherence.py): that pass, not the topics, is its
-cost.
+Coherence is scored afterwards in the calling process, all fits of a round in one pass over
+the texts (`coherence_scores_many`, pipeline/model/coherence.py): that pass, not the topics,
+is its cost.
 
 Rounds:
 1. sweep: every model at every K of `model.num_topics` with the main seed; each fit is scored
@@ -148,14 +147,9 @@ def sweep_and_fit(corpus: Corpus, texts: Sequence[Sequence[str]], model_config: 
     jobs = [job(name, k, seed) for name in names for k in ks]
     if len(ks) == 1:   # K known up front: one round
         jobs += [job(name, ks[0], s) for name in names for s in extra_seeds]
-    outcomes, main = [], {}
-    for outcome in counted(fit_all(jobs, mapper, kept)):
-        outcomes.append(outcome)
-        if outcome.seed == seed:
-            main[(outcome.name, outcome.k)] = outcome
-            if len(main) == len(names) * len(ks):
-                # scored while the workers still fit the remaining stability seeds
-                score_outcomes(list(main.values()), texts, corpus.dictionary)
+    outcomes = list(counted(fit_all(jobs, mapper, kept)))
+    main = {(o.name, o.k): o for o in outcomes if o.seed == seed}
+    score_outcomes(list(main.values()), texts, corpus.dictionary)
 
     sweep = pd.DataFrame([{"model": o.name, "k": o.k, "c_npmi": o.scores["c_npmi"],
                            "c_v": o.scores["c_v"], "diversity": o.scores["diversity"],
