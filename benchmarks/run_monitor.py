@@ -148,7 +148,9 @@ class Run:
                            "tokens": manifest.get("segmentation", {}).get("tokens_reused"),
                            "corpus": manifest.get("vocabulary", {}).get("corpus_reused"),
                            "stability refits": manifest.get("fits", {}).get(
-                               "stability_refits_reused")},
+                               "stability_refits_reused"),
+                           "topic-free comparisons": manifest.get("compare", {}).get(
+                               "topic_free_tables_reused")},
                 "peak_tree_rss": self.peak_total, "peak_rss_by_stage": self.peak_by_stage,
                 "peak_rss_by_role": self.peak_by_role, "rss_at_peak": self.at_peak,
                 "rss_at_stage_peak": self.at_stage_peak,
