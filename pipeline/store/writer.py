@@ -41,7 +41,19 @@ def package_versions() -> dict[str, str]:
             versions[name] = importlib_metadata.version(name)
         except importlib_metadata.PackageNotFoundError:
             versions[name] = "not installed"
+    versions["blas"] = blas_in_use()
     return versions
+
+
+def blas_in_use() -> str:
+    """The BLAS numpy calls and its thread count: a matrix-vector product over all documents
+    sums in another order with another number of threads, so the same seed gives slightly
+    different topics on a machine with more cores (benchmarks/README.md)."""
+    from threadpoolctl import threadpool_info
+
+    found = [f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('num_threads')} "
+             f"threads)" for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return "; ".join(found) or "none found"
 
 
 STAMP = "%Y%m%dT%H%M%SZ"

@@ -79,6 +79,7 @@ def test_seed_metadata_and_accounting(two_runs):
     assert manifest["config"]["model"]["num_topics"] == K
     assert manifest["seeds"]["model"] == 42
     assert manifest["packages"]["gensim"] and manifest["packages"]["prefect"].startswith("3.")
+    assert "threads)" in manifest["packages"]["blas"]
     assert all(len(item["sha256"]) == 64 for item in manifest["inputs"])
 
 
