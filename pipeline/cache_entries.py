@@ -17,6 +17,7 @@ import shutil
 import time
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Callable
 
 KEEP_ENTRIES = 8
 ABANDONED_AFTER_S = 24 * 3600   # a partial entry this old belongs to a killed run
@@ -105,6 +106,23 @@ class CacheEntries:
         os.replace(partial, final)
         self.prune()
         return final
+
+    def write(self, key: str, fill: Callable[[Path], None], unwritten: str, **facts) -> bool:
+        """Write entry `key`: `fill(folder)` puts its files in the staging folder, then it is
+        sealed (`publish`, with `facts`). A cache that cannot be written (full disk,
+        read-only) is a warning saying what the next run does instead (`unwritten`), and
+        False."""
+        try:
+            partial = self.staging(key)
+            partial.mkdir(parents=True, exist_ok=True)
+            fill(partial)
+            self.publish(key, **facts)
+            return True
+        except OSError as exc:
+            self.discard(key)
+            log.warning("%s %s cannot be written (%s): %s", self.what, self.folder,
+                        exc.strerror or exc, unwritten)
+            return False
 
     def discard(self, key: str) -> None:
         """Drop an entry that could not be written completely."""

@@ -67,9 +67,7 @@ class CacheConfig(StrictModel):
     enabled: bool = Field(True, description="Reuse cleaned documents, segmented text, "
                                             "filtered tokens, the vocabulary, stability refits "
                                             "and topic-free comparisons across runs.")
-    dir: str = Field(".cache/vntopics",
-                     description="Where the ingest, segmentation, token, corpus, fit "
-                                 "and comparison caches live.")
+    dir: str = Field(".cache/vntopics", description="Where every cache of vntopics lives.")
 
 
 class CorpusConfig(StrictModel):

@@ -11,7 +11,6 @@ when read, set aside when damaged): one Parquet file per table.
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -24,7 +23,6 @@ from vntopics.pipeline.segment import WatchTerm
 
 KEEP_ENTRIES = 6
 TABLES = ("distinctive", "keyword_trends", "trend_summary", "citations", "watchlist")
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +56,8 @@ class KeptComparisons:
 
     def save(self, tables: dict[str, pd.DataFrame]) -> None:
         """Keep the tables; a cache that cannot be written is a warning."""
-        partial = self.entries.staging(self.key)
-        try:
-            partial.mkdir(parents=True, exist_ok=True)
+        def fill(folder: Path) -> None:
             for name in TABLES:
-                tables[name].to_parquet(partial / f"{name}.parquet")
-            self.entries.publish(self.key)
-        except OSError as exc:
-            self.entries.discard(self.key)
-            log.warning("comparison cache %s cannot be written (%s): the next run counts "
-                        "the comparisons again", self.entries.folder, exc.strerror or exc)
+                tables[name].to_parquet(folder / f"{name}.parquet")
+
+        self.entries.write(self.key, fill, "the next run counts the comparisons again")

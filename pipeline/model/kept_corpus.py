@@ -13,7 +13,6 @@ work folder for the fit workers.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,6 @@ from vntopics.pipeline.model.saved_counts import PARTS, SavedCounts
 from vntopics.pipeline.segment import TokenStore
 
 KEEP_ENTRIES = 3          # each ~12 bytes a document-word pair: ~0.2 GB on the full VNTC
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -85,9 +83,7 @@ class KeptCorpus:
     def save(self, corpus: Corpus) -> None:
         """Keep `corpus` (its counts in memory or saved); a cache that cannot be written is a
         warning."""
-        partial = self.entries.staging(self.key)
-        try:
-            partial.mkdir(parents=True, exist_ok=True)
+        def fill(partial: Path) -> None:
             if corpus.counts is not None:
                 SavedCounts.save(corpus.counts, partial)
             else:
@@ -99,9 +95,7 @@ class KeptCorpus:
                 {"words": sorted(dictionary.token2id, key=dictionary.token2id.__getitem__),
                  "dfs": [dictionary.dfs[i] for i in range(len(dictionary))],
                  "num_docs": dictionary.num_docs}, ensure_ascii=False), encoding="utf-8")
-            self.entries.publish(self.key, shape=list(corpus.saved.shape if corpus.counts is None
-                                                 else corpus.counts.shape))
-        except OSError as exc:
-            self.entries.discard(self.key)
-            log.warning("corpus cache %s cannot be written (%s): the next run counts the "
-                        "vocabulary again", self.entries.folder, exc.strerror or exc)
+
+        shape = corpus.saved.shape if corpus.counts is None else corpus.counts.shape
+        self.entries.write(self.key, fill, "the next run counts the vocabulary again",
+                          shape=list(shape))

@@ -12,7 +12,6 @@ checked when read, set aside when damaged): the topics (K x V) and the fit's sec
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -27,7 +26,6 @@ from vntopics.pipeline.parallel import Mapper
 
 KEEP_ENTRIES = 32          # 4 refits a run (2 models x 2 seeds): ~1.6 MB each, K = 10, V = 20k
 TOPICS_FILE = "topic_word.npy"
-log = logging.getLogger(__name__)
 
 
 class KeptFits:
@@ -73,28 +71,23 @@ class KeptFits:
 
     def save(self, job: FitJob, outcome: FitOutcome) -> None:
         """Keep a refit's topics; a cache that cannot be written is a warning."""
-        key = self.key(job)
-        partial = self.entries.staging(key)
-        try:
-            partial.mkdir(parents=True, exist_ok=True)
-            np.save(partial / TOPICS_FILE, outcome.model.topic_word, allow_pickle=False)
-            self.entries.publish(key, seconds=outcome.seconds)
-        except OSError as exc:
-            self.entries.discard(key)
-            log.warning("fit cache %s cannot be written (%s): the next run fits the "
-                        "stability refits again", self.entries.folder, exc.strerror or exc)
+        self.entries.write(self.key(job), lambda folder: np.save(
+            folder / TOPICS_FILE, outcome.model.topic_word, allow_pickle=False),
+            "the next run fits the stability refits again", seconds=outcome.seconds)
 
 
 def fit_all(jobs: Iterable[FitJob], mapper: Mapper, kept: KeptFits | None
             ) -> Iterator[FitOutcome]:
     """run_fit_job over `jobs` through `mapper` (longest first), the refits `kept` holds
     read back first and those fitted now kept there."""
-    jobs = list(jobs)
-    reused = [outcome for job in jobs if kept and kept.keeps(job)
-              for outcome in [kept.load(job)] if outcome is not None]
-    done = {(o.name, o.k, o.seed) for o in reused}
-    yield from reused
-    missing = longest_first([j for j in jobs if (j.name, j.k, j.seed) not in done])
+    missing = []
+    for job in jobs:
+        outcome = kept.load(job) if kept and kept.keeps(job) else None
+        if outcome is None:
+            missing.append(job)
+        else:
+            yield outcome
+    missing = longest_first(missing)
     for job, outcome in zip(missing, mapper(run_fit_job, missing)):
         if kept and kept.keeps(job):
             kept.save(job, outcome)

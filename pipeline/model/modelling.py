@@ -45,8 +45,9 @@ def model_topics(documents: DocumentSet, settings: ModelConfig, *,
     """Build the corpus (`corpus_settings`) of the `ok` documents, then fit every model of
     `settings`. `share_dir`: move the counts there so local fit workers read them instead of
     receiving a copy (None: pickled, e.g. to a cluster). `cache_dir`: where the corpus and the
-    stability refits are kept for a re-run (None: not kept). With `model.continue_from: latest` each model starts from
-    `memory`'s topics. `progress` hears one step per model name."""
+    stability refits are kept for a re-run (None: not kept). With `model.continue_from:
+    latest` each model starts from `memory`'s topics. `progress` hears one step per model
+    name."""
     started = time.perf_counter()
     kept = kept_corpus(cache_dir, documents.tokens, corpus_settings)
     corpus, modelled, reused = build_modelling_corpus(

@@ -13,7 +13,6 @@ token count, citations, watchlist counts and the reason it was rejected here, if
 from __future__ import annotations
 
 import json
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -26,7 +25,6 @@ from vntopics.pipeline.segment.words import TokenFilter
 from vntopics.pipeline.text import Document, DocumentSet
 
 KEEP_ENTRIES = 4          # ~4 bytes a kept token each: ~130 MB on the full VNTC
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -80,9 +78,7 @@ class KeptTokens:
     def save(self, key: str, documents: DocumentSet, candidates: Sequence[Document]) -> None:
         """Keep the segment stage's result for `candidates` (the documents `ok` before it);
         a cache that cannot be written is a warning."""
-        partial = self.entries.staging(key)
-        try:
-            partial.mkdir(parents=True, exist_ok=True)
+        def fill(partial: Path) -> None:
             documents.tokens.keep(partial)
             with (partial / "documents.jsonl").open("w", encoding="utf-8") as handle:
                 for d in candidates:
@@ -90,10 +86,7 @@ class KeptTokens:
                     handle.write(json.dumps([d.token_row, d.n_tokens, d.citations,
                                              d.term_counts, reason], ensure_ascii=False)
                                  + "\n")
-            self.entries.publish(key, documents=len(candidates))
-        except OSError as exc:
-            self.entries.discard(key)
-            log.warning("token cache %s cannot be written (%s): the next run filters the "
-                        "tokens again", self.entries.folder, exc.strerror or exc)
-            return
-        documents.tokens.fingerprint = key
+
+        if self.entries.write(key, fill, "the next run filters the tokens again",
+                             documents=len(candidates)):
+            documents.tokens.fingerprint = key

@@ -58,7 +58,7 @@ class RunResults:
     ingest: dict = field(default_factory=dict)
     vocabulary: dict = field(default_factory=dict)
     fits: dict = field(default_factory=dict)     # {stability_refits_reused}
-    comparisons_reused: bool = False   # the topic-free comparison tables (compare/kept.py)
+    compare: dict = field(default_factory=dict)  # {topic_free_tables_reused}
     lineage: Lineage = field(default_factory=Lineage)   # the topics this version continues
     warnings: list[str] = field(default_factory=list)   # e.g. an input folder with nothing
     seed_topics: list[SeedTopic] = field(default_factory=list)   # model.seed_topics, resolved
@@ -82,7 +82,8 @@ def run_results(config: RunConfig, *, text: PreparedText, segmentation: Segmenta
                       ingest={"cleaned_documents_reused": text.reused},
                       vocabulary={"corpus_reused": modelling.corpus_reused},
                       fits={"stability_refits_reused": fitted.refits_reused},
-                      comparisons_reused=comparisons.reused, lineage=lineage,
+                      compare={"topic_free_tables_reused": comparisons.reused},
+                      lineage=lineage,
                       warnings=text.warnings, seed_topics=fitted.seed_topics,
                       watchlist=watchlist, overridden_keys=list(overridden_keys or []))
 
@@ -116,7 +117,7 @@ def build_manifest(writer: VersionWriter, results: RunResults, table: pd.DataFra
         "ingest": results.ingest,
         "vocabulary": results.vocabulary,
         "fits": results.fits,
-        "compare": {"topic_free_tables_reused": results.comparisons_reused},
+        "compare": results.compare,
         "warnings": results.warnings,
         "metrics": {"vocabulary_size": len(results.corpus.dictionary),
                     "modelled_documents": len(results.modelled),
