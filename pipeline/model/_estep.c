@@ -1,10 +1,15 @@
-/* The E-step's per-entry normaliser of pipeline/model/lda.py (see estep_norms.py):
+/* Two loops of the E-step of pipeline/model/lda.py (see estep_norms.py), for the live rows:
  *
  *   norm[e] = sum_k theta[r, k] * beta_nz[e, k] + eps   for every entry e of a live row r,
  *
  * summed in the order numpy's einsum("ij,ij->i") sums on its SSE2 baseline (two lanes: the
  * even and odd k of each block of 8 from its end, then the tail pairs, then lane 0 + lane 1),
- * so the result has the same bits as einsum over np.repeat(theta) without that copy.
+ * so the result has the same bits as einsum over np.repeat(theta) without that copy; and
+ *
+ *   out[r, k] = sum_e (data[e] / norm[e]) * beta_nz[e, k]   over the entries e of row r,
+ *
+ * added from 0.0 in entry order as scipy's csr_matvecs does for the CSR matrix of the ratios
+ * times beta_t, without building that matrix and reading beta_nz in order (rows not live: 0).
  * Built with -ffp-contract=off: a fused multiply-add would round differently.
  */
 #define PY_SSIZE_T_CLEAN
@@ -71,8 +76,65 @@ static PyObject *entry_norms(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static void ratios(const int64_t *indptr, Py_ssize_t rows, const double *data,
+                   const double *norm, const double *beta, const uint8_t *live,
+                   double *restrict out, Py_ssize_t k)
+{
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        double *restrict y = out + r * k;
+        for (Py_ssize_t s = 0; s < k; s++)
+            y[s] = 0.0;
+        if (!live[r])
+            continue;
+        for (int64_t e = indptr[r]; e < indptr[r + 1]; e++) {
+            const double a = data[e] / norm[e];
+            const double *restrict b = beta + e * k;
+            Py_ssize_t s = 0;
+            for (; s + 2 <= k; s += 2) {
+                y[s] += a * b[s];
+                y[s + 1] += a * b[s + 1];
+            }
+            if (s < k)
+                y[s] += a * b[s];
+        }
+    }
+}
+
+/* ratio_products(indptr int64[rows+1], data float64[nnz], norm float64[nnz],
+ *                beta_nz float64[nnz*k], live bool[rows], out float64[rows*k] (written), k) */
+static PyObject *ratio_products(PyObject *self, PyObject *args)
+{
+    Py_buffer indptr, data, norm, beta, live, out;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*w*n", &indptr, &data, &norm, &beta, &live, &out,
+                          &k))
+        return NULL;
+    Py_ssize_t rows = indptr.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t nnz = data.len / (Py_ssize_t)sizeof(double);
+    const int64_t *ip = (const int64_t *)indptr.buf;
+    int ok = k > 0 && rows >= 0 && live.len == rows && norm.len == data.len
+             && out.len == rows * k * (Py_ssize_t)sizeof(double)
+             && beta.len == nnz * k * (Py_ssize_t)sizeof(double)
+             && (rows == 0 || (ip[0] == 0 && ip[rows] == nnz));
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        ratios(ip, rows, (const double *)data.buf, (const double *)norm.buf,
+               (const double *)beta.buf, (const uint8_t *)live.buf, (double *)out.buf, k);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&indptr); PyBuffer_Release(&data); PyBuffer_Release(&norm);
+    PyBuffer_Release(&beta); PyBuffer_Release(&live); PyBuffer_Release(&out);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "ratio_products: array sizes do not match");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"entry_norms", entry_norms, METH_VARARGS, "The E-step's per-entry normaliser."},
+    {"ratio_products", ratio_products, METH_VARARGS,
+     "The E-step's ratios times the topics' word weights, per row."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_estep", NULL, -1, methods};

@@ -13,8 +13,9 @@ rounding (tests/model/test_lda.py). The M-step, alpha/eta optimisation and the o
 (rho, decay, offset) are gensim's own: `update_counts` is gensim's `update` loop for a
 single process, fed CSR row blocks instead of lists of tuples.
 Kept over gensim's E-step: 3.1x as fast, same topics (python benchmarks/kept_by_hand.py --only estep)
-Its per-entry normaliser (sum over topics of theta x beta for each stored entry) is a C loop
-with numpy's bits when the extension is built (model/estep_norms.py).
+Its per-entry normaliser (sum over topics of theta x beta for each stored entry) and the
+products of the ratios with the topics are C loops with numpy's and scipy's bits when the
+extension is built (model/estep_norms.py).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from scipy import sparse
 
 from vntopics.pipeline.config import LdaConfig
 from vntopics.pipeline.model.corpus import Corpus
-from vntopics.pipeline.model.estep_norms import entry_norms
+from vntopics.pipeline.model.estep_norms import entry_norms, ratio_products
 from vntopics.pipeline.model.nmf import nmf_factors, tfidf_float32
 from vntopics.pipeline.model.seeds import SeedTopic, place_seeds, seeded_eta
 from vntopics.pipeline.model.topics import TopicModel, normalise_rows
@@ -102,8 +103,7 @@ def estep_block(counts: sparse.csr_matrix, beta_t: np.ndarray, alpha: np.ndarray
     norm = np.empty(counts.nnz, dtype=gamma.dtype)     # sum_k theta * beta per entry, + eps
     entry_norms(sub.indptr, exp_theta, beta_nz, live, norm, eps)
     for _ in range(iterations):
-        ratio = sparse.csr_matrix((sub.data / norm, sub.indices, sub.indptr), shape=sub.shape)
-        new_gamma = alpha + sub_exp_theta * (ratio @ beta_t)
+        new_gamma = alpha + sub_exp_theta * ratio_products(sub, norm, beta_t, beta_nz, live)
         new_exp_theta = np.exp(dirichlet_expectation(new_gamma))
         entry_norms(sub.indptr, new_exp_theta, beta_nz, live, norm, eps)   # live rows only
         done = live & (np.mean(np.abs(new_gamma - sub_gamma), axis=1) < gamma_threshold)

@@ -71,21 +71,35 @@ def test_stability_refit_skips_document_topics(real_corpus):
     np.testing.assert_array_equal(topics_only.topic_word, full.topic_word)
 
 
-def test_the_e_steps_c_loop_is_built_and_gives_numpys_bits(real_corpus, monkeypatch):
-    """The per-entry normaliser in C (pipeline/model/_estep.c) is what fits use here (this
-    machine has a compiler), and a fit with it has exactly the bits of the numpy one."""
+def test_the_e_steps_c_loops_are_built_and_give_numpys_bits(real_corpus, monkeypatch):
+    """The per-entry normaliser and the ratio products in C (pipeline/model/_estep.c) are
+    what fits use here (this machine has a compiler), and a fit with them has exactly the
+    bits of the numpy/scipy one."""
+    from scipy import sparse
+
     from vntopics.pipeline.model import estep_norms
 
     assert estep_norms.norms_function() is estep_norms.compiled_norms
+    assert estep_norms.ratio_function() is estep_norms.compiled_ratio_products
     for indptr, theta, beta_nz, live in estep_norms.probe_cases():
         expected, got = np.full(len(beta_nz), -1.0), np.full(len(beta_nz), -1.0)
         estep_norms.numpy_norms(indptr, theta, beta_nz, live, expected, 1e-16)
         estep_norms.compiled_norms(indptr, theta, beta_nz, live, got, 1e-16)
         assert np.array_equal(got, expected)
         assert (got[np.repeat(~live, np.diff(indptr))] == -1.0).all()   # dead rows untouched
+        beta_t = np.random.default_rng(3).random((30, theta.shape[1]))
+        indices = np.arange(len(beta_nz)) % 30
+        counts = sparse.csr_matrix((np.arange(len(beta_nz)) % 7 + 1.0, indices, indptr),
+                                   shape=(len(theta), 30))
+        scipy_products = estep_norms.scipy_ratio_products(counts, expected, beta_t,
+                                                          beta_t[indices], live)
+        c_products = estep_norms.compiled_ratio_products(counts, expected, beta_t,
+                                                         beta_t[indices], live)
+        assert np.array_equal(c_products[live], scipy_products[live])
     corpus = real_corpus[0]
     with_c = fit_lda(corpus, 6, LdaConfig(), seed=5)
     monkeypatch.setattr(estep_norms, "norms_function", lambda: estep_norms.numpy_norms)
+    monkeypatch.setattr(estep_norms, "ratio_function", lambda: estep_norms.scipy_ratio_products)
     with_numpy = fit_lda(corpus, 6, LdaConfig(), seed=5)
     assert np.array_equal(with_c.topic_word, with_numpy.topic_word)
     assert np.array_equal(with_c.doc_topic, with_numpy.doc_topic)
@@ -105,3 +119,19 @@ def test_a_c_loop_with_other_numbers_is_not_used(monkeypatch, caplog):
         assert "runs in numpy" in caplog.text and "different numbers" in caplog.text
     finally:
         estep_norms.norms_function.cache_clear()
+
+
+def test_ratio_products_with_other_numbers_are_not_used(monkeypatch, caplog):
+    from vntopics.pipeline.model import estep_norms
+
+    def off_by_one_ulp(counts, norm, beta_t, beta_nz, live):
+        return np.nextafter(estep_norms.scipy_ratio_products(counts, norm, beta_t, beta_nz,
+                                                             live), np.inf)
+
+    monkeypatch.setattr(estep_norms, "compiled_ratio_products", off_by_one_ulp)
+    estep_norms.ratio_function.cache_clear()
+    try:
+        assert estep_norms.ratio_function() is estep_norms.scipy_ratio_products
+        assert "run in scipy" in caplog.text and "different numbers" in caplog.text
+    finally:
+        estep_norms.ratio_function.cache_clear()
