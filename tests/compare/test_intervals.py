@@ -82,3 +82,32 @@ def test_absent_terms_and_small_groups_get_wide_intervals_not_zero():
     rate_low, rate_high = poisson_rate_interval([0, 12], [500, 2000], 0.95, per=1e4)
     assert rate_low[0] == 0 and rate_high[0] > 40         # 0 of 500 tokens: up to ~50 / 10k
     assert rate_low[1] < 60 < rate_high[1]
+
+
+@pytest.mark.parametrize("columns", [1, 2, 8])
+def test_one_product_per_resample_gives_the_very_numbers_of_the_plain_sums(columns):
+    """`weighted_members` (the weights placed in the membership matrix) against the sums it
+    replaces, bit for bit: groups of every size, documents in no group, one column (where
+    numpy's column sum is pairwise and the plain path is kept)."""
+    from scipy import sparse
+
+    from vntopics.pipeline.compare import intervals
+
+    rng = np.random.default_rng(11)
+    n_docs, n_groups = 3001, 40
+    values = rng.dirichlet(np.ones(max(columns, 2)), size=n_docs)[:, :columns]
+    group = rng.integers(-1, n_groups, n_docs)            # -1: in no group
+    rows = np.flatnonzero(group >= 0)
+    members = sparse.csr_matrix((np.ones(len(rows)), (rows, group[rows])),
+                                shape=(n_docs, n_groups))
+    members = sparse.hstack([members, sparse.csr_matrix(np.ones((n_docs, 1)))], format="csr")
+    fast = intervals.bayesian_bootstrap(values, members, 7, rng=np.random.default_rng(3))
+    plain = intervals.weighted_members
+    try:
+        intervals.weighted_members = lambda members_t, values: None
+        slow = intervals.bayesian_bootstrap(values, members, 7, rng=np.random.default_rng(3))
+    finally:
+        intervals.weighted_members = plain
+    assert (intervals.weighted_members(members.T.tocsr(), values) is None) == (columns == 1)
+    for got, expected in zip(fast, slow):
+        assert np.array_equal(got, expected, equal_nan=True)
