@@ -36,6 +36,7 @@ class ComparisonTables:
     watchlist: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=WATCHLIST_COLUMNS))
     reused: bool = False      # all but prevalence read back from the cache (compare/kept.py)
+    documents: pd.DataFrame | None = None   # the modelled documents' table (publish reuses it)
 
 
 def compare_groups(models: Sequence[TopicModel], documents: pd.DataFrame,
@@ -98,7 +99,10 @@ def compare_documents(models: Sequence[TopicModel], modelled: Sequence[Document]
     corpus_key`), the tables that do not depend on the topics are kept there."""
     kept = (KeptComparisons(cache_dir, corpus_key, settings, watchlist, seed)
             if cache_dir is not None and corpus_key is not None else None)
-    return compare_groups(models, documents_table(modelled), token_lists,
-                          [d.citations for d in modelled], settings, seed=seed,
-                          watchlist=watchlist, term_counts=[d.term_counts for d in modelled],
-                          progress=progress, kept=kept)
+    table = documents_table(modelled)
+    tables = compare_groups(models, table, token_lists, [d.citations for d in modelled],
+                            settings, seed=seed, watchlist=watchlist,
+                            term_counts=[d.term_counts for d in modelled], progress=progress,
+                            kept=kept)
+    tables.documents = table
+    return tables

@@ -168,11 +168,12 @@ def write_version(writer: VersionWriter, results: RunResults, top_words: int,
                                with_label=True)
     doc_topics = identity.annotate(pd.concat([doc_topics_table(m, doc_ids)
                                               for m in results.models], ignore_index=True))
-    modelled_table = documents_table(results.modelled, DOCUMENT_COLUMNS)
+    tables = results.comparisons
+    modelled_table = (tables.documents if tables.documents is not None
+                      else documents_table(results.modelled, DOCUMENT_COLUMNS))
     representatives = identity.annotate(pd.concat([representative_documents(m, modelled_table)
                                                    for m in results.models],
                                                   ignore_index=True))
-    tables = results.comparisons
     prevalence = identity.annotate(tables.prevalence)
     stability = identity.annotate(results.stability)
     history = continued_history(results.lineage, identity, results.models, vocabulary,
