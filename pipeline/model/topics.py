@@ -67,7 +67,10 @@ def doc_topics_table(model: TopicModel, doc_ids: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     k = model.num_topics
-    return pd.DataFrame({"doc_id": np.repeat(np.asarray(doc_ids, dtype=object), k),
+    # the ids' strings made once and repeated by index: 1.6M Python strings converted one by
+    # one cost ~0.3 s a model on the full VNTC (same column, same bytes written)
+    ids = pd.Series(doc_ids).array.take(np.repeat(np.arange(len(doc_ids)), k))
+    return pd.DataFrame({"doc_id": ids,
                          "model": model.name,
                          "topic": np.tile(np.arange(k), len(doc_ids)),
                          "weight": model.doc_topic.ravel()})

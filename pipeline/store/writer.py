@@ -46,13 +46,16 @@ def package_versions() -> dict[str, str]:
 
 
 def blas_in_use() -> str:
-    """The BLAS numpy calls and its thread count: a matrix-vector product over all documents
-    sums in another order with another number of threads, so the same seed gives slightly
-    different topics on a machine with more cores (benchmarks/README.md)."""
+    """The BLAS libraries loaded (numpy's, scipy's) and their thread counts, by package: a
+    matrix-vector product over all documents sums in another order with another number of
+    threads, so the same seed gives slightly different topics on a machine with more cores
+    (benchmarks/README.md). In package order, not load order (which varies with imports)."""
     from threadpoolctl import threadpool_info
 
-    found = [f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('num_threads')} "
-             f"threads)" for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    found = sorted(f"{Path(pool.get('filepath', '')).parent.name.removesuffix('.libs')}: "
+                   f"{pool.get('internal_api')} {pool.get('version')} "
+                   f"({pool.get('num_threads')} threads)"
+                   for pool in threadpool_info() if pool.get("user_api") == "blas")
     return "; ".join(found) or "none found"
 
 

@@ -123,8 +123,9 @@ class DocumentSet(list):
         found = [""] * len(documents)
         stored = [i for i in order if 0 <= documents[i].text_row < len(self.texts)]
         # ascending rows: each shard read once, only the rows wanted decoded (1.3 s for the
-        # ~2,000 articles of a full-VNTC report when whole shards were)
-        texts = read_texts(self.texts.where([documents[i].text_row for i in stored]))
+        # ~2,000 articles of a full-VNTC report when whole shards were), two shards at a time
+        texts = read_texts(self.texts.where([documents[i].text_row for i in stored]),
+                           threads=2)
         for i, text in zip(stored, texts):
             found[i] = lead_of(text, documents[i].title)
         for i in order:          # "" for a text stored elsewhere (row beyond these shards)
