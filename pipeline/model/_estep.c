@@ -44,36 +44,50 @@ static void norms(const int64_t *indptr, Py_ssize_t rows, const double *theta,
     }
 }
 
+/* The rows of a CSR matrix from its indptr buffer (int64) and stored entries, or -1 when
+ * they do not agree. */
+static Py_ssize_t csr_rows(const Py_buffer *indptr, Py_ssize_t nnz)
+{
+    Py_ssize_t rows = indptr->len / (Py_ssize_t)sizeof(int64_t) - 1;
+    const int64_t *ip = (const int64_t *)indptr->buf;
+    if (rows < 0 || (rows > 0 && (ip[0] != 0 || ip[rows] != nnz)))
+        return -1;
+    return rows;
+}
+
+/* Release a call's buffers; None, or the error naming `function` when its arrays did not
+ * match in size. */
+static PyObject *finish(Py_buffer *buffers, int count, int ok, const char *function)
+{
+    for (int i = 0; i < count; i++)
+        PyBuffer_Release(&buffers[i]);
+    if (!ok)
+        return PyErr_Format(PyExc_ValueError, "%s: array sizes do not match", function);
+    Py_RETURN_NONE;
+}
+
 /* entry_norms(indptr int64[rows+1], theta float64[rows*k], beta_nz float64[nnz*k],
  *             live bool[rows], norm float64[nnz] (written), k, eps) */
 static PyObject *entry_norms(PyObject *self, PyObject *args)
 {
-    Py_buffer indptr, theta, beta, live, norm;
+    Py_buffer b[5];   /* indptr, theta, beta_nz, live, norm */
     Py_ssize_t k;
     double eps;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*nd", &indptr, &theta, &beta, &live, &norm, &k,
-                          &eps))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*nd", &b[0], &b[1], &b[2], &b[3], &b[4], &k, &eps))
         return NULL;
-    Py_ssize_t rows = indptr.len / (Py_ssize_t)sizeof(int64_t) - 1;
-    Py_ssize_t nnz = norm.len / (Py_ssize_t)sizeof(double);
-    const int64_t *ip = (const int64_t *)indptr.buf;
-    int ok = k > 0 && rows >= 0 && live.len == rows
-             && theta.len == rows * k * (Py_ssize_t)sizeof(double)
-             && beta.len == nnz * k * (Py_ssize_t)sizeof(double)
-             && (rows == 0 || (ip[0] == 0 && ip[rows] == nnz));
+    Py_ssize_t nnz = b[4].len / (Py_ssize_t)sizeof(double);
+    Py_ssize_t rows = csr_rows(&b[0], nnz);
+    int ok = k > 0 && rows >= 0 && b[3].len == rows
+             && b[1].len == rows * k * (Py_ssize_t)sizeof(double)
+             && b[2].len == nnz * k * (Py_ssize_t)sizeof(double);
     if (ok) {
         Py_BEGIN_ALLOW_THREADS
-        norms(ip, rows, (const double *)theta.buf, (const double *)beta.buf,
-              (const uint8_t *)live.buf, (double *)norm.buf, k, eps);
+        norms((const int64_t *)b[0].buf, rows, (const double *)b[1].buf,
+              (const double *)b[2].buf, (const uint8_t *)b[3].buf, (double *)b[4].buf, k,
+              eps);
         Py_END_ALLOW_THREADS
     }
-    PyBuffer_Release(&indptr); PyBuffer_Release(&theta); PyBuffer_Release(&beta);
-    PyBuffer_Release(&live); PyBuffer_Release(&norm);
-    if (!ok) {
-        PyErr_SetString(PyExc_ValueError, "entry_norms: array sizes do not match");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return finish(b, 5, ok, "entry_norms");
 }
 
 static void ratios(const int64_t *indptr, Py_ssize_t rows, const double *data,
@@ -104,31 +118,24 @@ static void ratios(const int64_t *indptr, Py_ssize_t rows, const double *data,
  *                beta_nz float64[nnz*k], live bool[rows], out float64[rows*k] (written), k) */
 static PyObject *ratio_products(PyObject *self, PyObject *args)
 {
-    Py_buffer indptr, data, norm, beta, live, out;
+    Py_buffer b[6];   /* indptr, data, norm, beta_nz, live, out */
     Py_ssize_t k;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*w*n", &indptr, &data, &norm, &beta, &live, &out,
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*w*n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
                           &k))
         return NULL;
-    Py_ssize_t rows = indptr.len / (Py_ssize_t)sizeof(int64_t) - 1;
-    Py_ssize_t nnz = data.len / (Py_ssize_t)sizeof(double);
-    const int64_t *ip = (const int64_t *)indptr.buf;
-    int ok = k > 0 && rows >= 0 && live.len == rows && norm.len == data.len
-             && out.len == rows * k * (Py_ssize_t)sizeof(double)
-             && beta.len == nnz * k * (Py_ssize_t)sizeof(double)
-             && (rows == 0 || (ip[0] == 0 && ip[rows] == nnz));
+    Py_ssize_t nnz = b[1].len / (Py_ssize_t)sizeof(double);
+    Py_ssize_t rows = csr_rows(&b[0], nnz);
+    int ok = k > 0 && rows >= 0 && b[4].len == rows && b[2].len == b[1].len
+             && b[5].len == rows * k * (Py_ssize_t)sizeof(double)
+             && b[3].len == nnz * k * (Py_ssize_t)sizeof(double);
     if (ok) {
         Py_BEGIN_ALLOW_THREADS
-        ratios(ip, rows, (const double *)data.buf, (const double *)norm.buf,
-               (const double *)beta.buf, (const uint8_t *)live.buf, (double *)out.buf, k);
+        ratios((const int64_t *)b[0].buf, rows, (const double *)b[1].buf,
+               (const double *)b[2].buf, (const double *)b[3].buf, (const uint8_t *)b[4].buf,
+               (double *)b[5].buf, k);
         Py_END_ALLOW_THREADS
     }
-    PyBuffer_Release(&indptr); PyBuffer_Release(&data); PyBuffer_Release(&norm);
-    PyBuffer_Release(&beta); PyBuffer_Release(&live); PyBuffer_Release(&out);
-    if (!ok) {
-        PyErr_SetString(PyExc_ValueError, "ratio_products: array sizes do not match");
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return finish(b, 6, ok, "ratio_products");
 }
 
 static PyMethodDef methods[] = {

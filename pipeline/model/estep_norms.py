@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Callable, Iterator
 
 import numpy as np
 from scipy import sparse
@@ -57,21 +58,33 @@ def probe_cases():
         yield indptr, theta, beta_nz, rng.random(60) < 0.8
 
 
+def checked(compiled: Callable, plain: Callable, differences: Callable[[], Iterator[str]],
+            warning: str) -> Callable:
+    """`compiled` when it imports and the probe (`differences`) finds nothing, else `plain`
+    with one warning (`warning` % the reason)."""
+    try:
+        for difference in differences():
+            raise ValueError(difference)
+    except (ImportError, ValueError, TypeError) as exc:
+        log.warning(warning, exc)
+        return plain
+    return compiled
+
+
 @lru_cache(maxsize=1)
 def norms_function():
     """compiled_norms when it is there and gives numpy's bits on the probe, else numpy_norms."""
-    try:
+    def differences() -> Iterator[str]:
         for indptr, theta, beta_nz, live in probe_cases():
             expected = np.full(len(beta_nz), -1.0)
             got = expected.copy()
             numpy_norms(indptr, theta, beta_nz, live, expected, 2.2e-16)
             compiled_norms(indptr, theta, beta_nz, live, got, 2.2e-16)
             if not np.array_equal(got, expected):
-                raise ValueError(f"different numbers from numpy's at K = {theta.shape[1]}")
-    except (ImportError, ValueError, TypeError) as exc:
-        log.warning("the LDA E-step runs in numpy, slower (its C loop: %s)", exc)
-        return numpy_norms
-    return compiled_norms
+                yield f"different numbers from numpy's at K = {theta.shape[1]}"
+
+    return checked(compiled_norms, numpy_norms, differences,
+                   "the LDA E-step runs in numpy, slower (its C loop: %s)")
 
 
 def entry_norms(indptr: np.ndarray, theta: np.ndarray, beta_nz: np.ndarray,
@@ -105,7 +118,7 @@ def compiled_ratio_products(counts: sparse.csr_matrix, norm: np.ndarray, beta_t:
 def ratio_function():
     """compiled_ratio_products when it is there and gives scipy's bits on the probe (live
     rows), else scipy_ratio_products."""
-    try:
+    def differences() -> Iterator[str]:
         for indptr, theta, beta_nz, live in probe_cases():
             rng = np.random.default_rng(len(beta_nz))
             beta_t = rng.random((64, theta.shape[1]))
@@ -116,11 +129,10 @@ def ratio_function():
             expected = scipy_ratio_products(counts, norm, beta_t, beta_t[indices], live)
             got = compiled_ratio_products(counts, norm, beta_t, beta_t[indices], live)
             if not np.array_equal(got[live], expected[live]):
-                raise ValueError(f"different numbers from scipy's at K = {theta.shape[1]}")
-    except (ImportError, ValueError, TypeError) as exc:
-        log.warning("the LDA E-step's products run in scipy, slower (its C loop: %s)", exc)
-        return scipy_ratio_products
-    return compiled_ratio_products
+                yield f"different numbers from scipy's at K = {theta.shape[1]}"
+
+    return checked(compiled_ratio_products, scipy_ratio_products, differences,
+                   "the LDA E-step's products run in scipy, slower (its C loop: %s)")
 
 
 def ratio_products(counts: sparse.csr_matrix, norm: np.ndarray, beta_t: np.ndarray,

@@ -166,7 +166,7 @@ def read_texts(where: tuple[tuple[str, tuple[int, ...]], ...], threads: int = 1
 
     def read(part: tuple[str, tuple[int, ...]]) -> list[str]:
         path, places = part
-        column = pq.read_table(path, columns=["text"], use_threads=False).column("text")
+        column = pq.read_table(path, columns=["text"]).column("text")
         return column.take(list(places)).to_pylist()
 
     if threads <= 1 or len(where) <= 1:

@@ -105,33 +105,33 @@ def test_the_e_steps_c_loops_are_built_and_give_numpys_bits(real_corpus, monkeyp
     assert np.array_equal(with_c.doc_topic, with_numpy.doc_topic)
 
 
-def test_a_c_loop_with_other_numbers_is_not_used(monkeypatch, caplog):
+def off_by_one_ulp_norms(indptr, theta, beta_nz, live, norm, eps):
     from vntopics.pipeline.model import estep_norms
 
-    def off_by_one_ulp(indptr, theta, beta_nz, live, norm, eps):
-        estep_norms.numpy_norms(indptr, theta, beta_nz, live, norm, eps)
-        norm[:] = np.nextafter(norm, np.inf)
-
-    monkeypatch.setattr(estep_norms, "compiled_norms", off_by_one_ulp)
-    estep_norms.norms_function.cache_clear()
-    try:
-        assert estep_norms.norms_function() is estep_norms.numpy_norms
-        assert "runs in numpy" in caplog.text and "different numbers" in caplog.text
-    finally:
-        estep_norms.norms_function.cache_clear()
+    estep_norms.numpy_norms(indptr, theta, beta_nz, live, norm, eps)
+    norm[:] = np.nextafter(norm, np.inf)
 
 
-def test_ratio_products_with_other_numbers_are_not_used(monkeypatch, caplog):
+def off_by_one_ulp_products(counts, norm, beta_t, beta_nz, live):
     from vntopics.pipeline.model import estep_norms
 
-    def off_by_one_ulp(counts, norm, beta_t, beta_nz, live):
-        return np.nextafter(estep_norms.scipy_ratio_products(counts, norm, beta_t, beta_nz,
-                                                             live), np.inf)
+    return np.nextafter(estep_norms.scipy_ratio_products(counts, norm, beta_t, beta_nz, live),
+                        np.inf)
 
-    monkeypatch.setattr(estep_norms, "compiled_ratio_products", off_by_one_ulp)
-    estep_norms.ratio_function.cache_clear()
+
+@pytest.mark.parametrize("compiled, chooser, fallback, says", [
+    ("compiled_norms", "norms_function", "numpy_norms", "runs in numpy"),
+    ("compiled_ratio_products", "ratio_function", "scipy_ratio_products", "run in scipy")])
+def test_a_c_loop_with_other_numbers_is_not_used(compiled, chooser, fallback, says,
+                                                 monkeypatch, caplog):
+    from vntopics.pipeline.model import estep_norms
+
+    monkeypatch.setattr(estep_norms, compiled, off_by_one_ulp_norms
+                        if compiled == "compiled_norms" else off_by_one_ulp_products)
+    choose = getattr(estep_norms, chooser)
+    choose.cache_clear()
     try:
-        assert estep_norms.ratio_function() is estep_norms.scipy_ratio_products
-        assert "run in scipy" in caplog.text and "different numbers" in caplog.text
+        assert choose() is getattr(estep_norms, fallback)
+        assert says in caplog.text and "different numbers" in caplog.text
     finally:
-        estep_norms.ratio_function.cache_clear()
+        choose.cache_clear()
