@@ -98,8 +98,7 @@ def weighted_members(members_t: sparse.csr_matrix, values: np.ndarray
     n_docs = members_t.shape[1]
     every = sparse.csr_matrix((np.ones(n_docs), np.arange(n_docs), [0, n_docs]),
                               shape=(1, n_docs))
-    scaled = sparse.vstack([members_t, every], format="csr")
-    return scaled
+    return sparse.vstack([members_t, every], format="csr")
 
 
 def tails(confidence: float) -> tuple[float, float]:

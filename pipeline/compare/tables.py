@@ -3,7 +3,7 @@ keyword trends, resolution citations and the analyst's watchlist, computed from 
 documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -100,9 +100,7 @@ def compare_documents(models: Sequence[TopicModel], modelled: Sequence[Document]
     kept = (KeptComparisons(cache_dir, corpus_key, settings, watchlist, seed)
             if cache_dir is not None and corpus_key is not None else None)
     table = documents_table(modelled)
-    tables = compare_groups(models, table, token_lists, [d.citations for d in modelled],
-                            settings, seed=seed, watchlist=watchlist,
-                            term_counts=[d.term_counts for d in modelled], progress=progress,
-                            kept=kept)
-    tables.documents = table
-    return tables
+    return replace(compare_groups(models, table, token_lists, [d.citations for d in modelled],
+                                  settings, seed=seed, watchlist=watchlist,
+                                  term_counts=[d.term_counts for d in modelled],
+                                  progress=progress, kept=kept), documents=table)

@@ -126,8 +126,7 @@ class TopicIdentity:
             rows = np.flatnonzero((models == model).to_numpy(dtype=bool) & present)
             index[rows] = len(names) + topics.to_numpy()[rows].astype(np.int64)
             names.extend(model_ids)
-        ids = (pd.Series(names).array.take(index) if len(frame)
-               else [])
+        ids = pd.Series(names).array.take(index) if len(frame) else []
         out = frame.copy()
         out.insert(out.columns.get_loc("topic") + 1, "topic_id", ids)
         if with_label:

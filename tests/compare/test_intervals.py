@@ -85,7 +85,8 @@ def test_absent_terms_and_small_groups_get_wide_intervals_not_zero():
 
 
 @pytest.mark.parametrize("columns", [1, 2, 8])
-def test_one_product_per_resample_gives_the_very_numbers_of_the_plain_sums(columns):
+def test_one_product_per_resample_gives_the_very_numbers_of_the_plain_sums(columns,
+                                                                          monkeypatch):
     """`weighted_members` (the weights placed in the membership matrix) against the sums it
     replaces, bit for bit: groups of every size, documents in no group, one column (where
     numpy's column sum is pairwise and the plain path is kept)."""
@@ -102,12 +103,8 @@ def test_one_product_per_resample_gives_the_very_numbers_of_the_plain_sums(colum
                                 shape=(n_docs, n_groups))
     members = sparse.hstack([members, sparse.csr_matrix(np.ones((n_docs, 1)))], format="csr")
     fast = intervals.bayesian_bootstrap(values, members, 7, rng=np.random.default_rng(3))
-    plain = intervals.weighted_members
-    try:
-        intervals.weighted_members = lambda members_t, values: None
-        slow = intervals.bayesian_bootstrap(values, members, 7, rng=np.random.default_rng(3))
-    finally:
-        intervals.weighted_members = plain
     assert (intervals.weighted_members(members.T.tocsr(), values) is None) == (columns == 1)
+    monkeypatch.setattr(intervals, "weighted_members", lambda members_t, values: None)
+    slow = intervals.bayesian_bootstrap(values, members, 7, rng=np.random.default_rng(3))
     for got, expected in zip(fast, slow):
         assert np.array_equal(got, expected, equal_nan=True)
